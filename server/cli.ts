@@ -1,0 +1,75 @@
+import { parseArgs } from 'node:util'
+import { loadConfig } from './config.js'
+import { connect } from './db/connect.js'
+import { migrate } from './db/migrate.js'
+import { ImportError, importRegionsFile } from './regions/region.import.js'
+import type { RegionLevel } from './db/database.js'
+
+const USAGE = `Usage: npm run sigap -- <command>
+  migrate                                   apply database migrations
+  regions import FILE.geojson [options]     import or update administrative boundaries
+      --code-prop NAME    property with the region code   (default: kode)
+      --name-prop NAME    property with the region name   (default: nama)
+      --parent-prop NAME  property with the parent's code (default: the code minus its last segment)
+      --level LEVEL       provinsi | kabupaten | kecamatan | kelurahan (default: from the code's segments)`
+
+const LEVELS = ['provinsi', 'kabupaten', 'kecamatan', 'kelurahan'] as const
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'code-prop': { type: 'string' },
+      'name-prop': { type: 'string' },
+      'parent-prop': { type: 'string' },
+      level: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  })
+  const [cmd, sub, arg] = positionals
+  if (values.help || !cmd) {
+    console.log(USAGE)
+    return cmd ? 0 : 2
+  }
+  const config = loadConfig()
+  const db = await connect({ databaseUrl: config.DATABASE_URL, dataDir: config.SIGAP_DATA_DIR })
+  try {
+    if (cmd === 'migrate') {
+      const r = await migrate(db.db)
+      console.log(r.applied.length ? `applied: ${r.applied.join(', ')}` : 'nothing to apply: the database is up to date')
+      return 0
+    }
+    if (cmd === 'regions' && sub === 'import' && arg) {
+      if (values.level !== undefined && !(LEVELS as readonly string[]).includes(values.level)) {
+        console.error(`--level must be one of ${LEVELS.join(', ')}`)
+        return 2
+      }
+      await migrate(db.db)
+      const t0 = Date.now()
+      const res = await importRegionsFile(db.db, arg, {
+        codeProp: values['code-prop'] ?? 'kode',
+        nameProp: values['name-prop'] ?? 'nama',
+        parentProp: values['parent-prop'],
+        level: values.level as RegionLevel | undefined,
+        onProgress: (done, total) => process.stderr.write(`\rregions: ${done}/${total}`),
+      })
+      process.stderr.write('\n')
+      console.log(`imported ${res.imported} regions in ${((Date.now() - t0) / 1000).toFixed(1)} s`)
+      for (const s of res.skipped) console.log(`skipped feature ${s.index} (${s.code}): ${s.reason}`)
+      return 0
+    }
+    console.error(`unknown command: ${positionals.join(' ')}\n${USAGE}`)
+    return 2
+  } catch (err) {
+    if (err instanceof ImportError) {
+      console.error(`regions import failed: ${err.message}`)
+      return 1
+    }
+    throw err
+  } finally {
+    await db.close()
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2))

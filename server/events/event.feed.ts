@@ -1,0 +1,110 @@
+import type { Db } from '../db/connect.js'
+import { EVENTS_CHANNEL, latestSeq, readEventsAfter, type StoredEvent } from './event.repository.js'
+
+export type EventListener = (events: StoredEvent[]) => void
+
+const PAGE = 1000
+const FALLBACK_POLL_MS = 1000
+const GAP_RETRY_MS = 25
+
+/**
+ * Reads the event log in sequence order and hands every committed event to the listeners
+ * exactly once, in order, with no gaps that could later fill.
+ *
+ * Sequence numbers are taken before commit, so seq 7 can become visible before seq 6. A
+ * missing seq is only passed over once every transaction that was running when the gap
+ * was first seen has ended (snapshot xmin past the xmax noted then): by then the gap's
+ * owner has either committed (and is read) or rolled back (and never will be).
+ */
+export class EventFeed {
+  private last = 0
+  private listeners = new Set<EventListener>()
+  private polling = false
+  private again = false
+  private gap: { seq: number; xmax: bigint } | null = null
+  private timer: NodeJS.Timeout | null = null
+  private retry: NodeJS.Timeout | null = null
+  private unlisten: (() => Promise<void>) | null = null
+  private stopped = false
+
+  constructor(private readonly db: Db) {}
+
+  get lastSeq(): number {
+    return this.last
+  }
+
+  async start(): Promise<void> {
+    this.last = await latestSeq(this.db.db)
+    this.unlisten = await this.db.listen(EVENTS_CHANNEL, () => this.poke())
+    this.timer = setInterval(() => this.poke(), FALLBACK_POLL_MS)
+    this.timer.unref()
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer) clearInterval(this.timer)
+    if (this.retry) clearTimeout(this.retry)
+    await this.unlisten?.()
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  /** Something was committed: read it soon. Calls during a read coalesce into one more read. */
+  poke(): void {
+    if (this.stopped) return
+    if (this.polling) {
+      this.again = true
+      return
+    }
+    this.polling = true
+    void this.drain().finally(() => {
+      this.polling = false
+      if (this.again) {
+        this.again = false
+        this.poke()
+      }
+    })
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      for (;;) {
+        const page = await readEventsAfter(this.db.db, this.last, PAGE)
+        const ready: StoredEvent[] = []
+        for (const ev of page.events) {
+          if (ev.seq !== this.last + 1 && !this.gapSettled(page.xmin, page.xmax)) break
+          this.gap = null
+          ready.push(ev)
+          this.last = ev.seq
+        }
+        if (ready.length) for (const l of this.listeners) l(ready)
+        if (ready.length < page.events.length) {
+          this.scheduleRetry()
+          return
+        }
+        if (page.events.length < PAGE) return
+      }
+    } catch {
+      // The database may be restarting; the fallback poll tries again.
+    }
+  }
+
+  private gapSettled(xmin: string, xmax: string): boolean {
+    if (!this.gap || this.gap.seq !== this.last + 1) {
+      this.gap = { seq: this.last + 1, xmax: BigInt(xmax) }
+      return false
+    }
+    return BigInt(xmin) >= this.gap.xmax
+  }
+
+  private scheduleRetry(): void {
+    if (this.retry || this.stopped) return
+    this.retry = setTimeout(() => {
+      this.retry = null
+      this.poke()
+    }, GAP_RETRY_MS)
+  }
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod'
+
+// Shared by the server and the web client: both sides validate what they receive.
+
+export const ClientMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('subscribe'), since: z.number().int().min(0).optional() }),
+  z.object({ type: z.literal('ping') }),
+])
+export type ClientMessage = z.infer<typeof ClientMessage>
+
+export const ServerMessage = z.discriminatedUnion('type', [
+  /** Sent on connect: the newest sequence number, so a fresh client knows where "now" is. */
+  z.object({ type: z.literal('hello'), seq: z.number().int(), server_time: z.string() }),
+  z.object({ type: z.literal('event'), seq: z.number().int(), event: z.string(), data: z.unknown(), at: z.string() }),
+  /** Backlog sent; live events follow. */
+  z.object({ type: z.literal('caught_up'), seq: z.number().int() }),
+  /** The gap is too long to replay: reload the state over HTTP, then subscribe from `seq`. */
+  z.object({ type: z.literal('resync'), seq: z.number().int() }),
+  z.object({ type: z.literal('heartbeat'), seq: z.number().int(), server_time: z.string() }),
+  z.object({ type: z.literal('pong'), seq: z.number().int() }),
+  z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
+])
+export type ServerMessage = z.infer<typeof ServerMessage>
+
+export const HEARTBEAT_MS = 5000
+/** A client that has heard nothing for this long shows its data as possibly stale. */
+export const STALE_AFTER_MS = 15000

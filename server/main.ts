@@ -1,0 +1,33 @@
+import { loadConfig } from './config.js'
+import { setupDemo } from './demo/demo.setup.js'
+import { SCREENS, startServer } from './server.js'
+import { createApiApp } from './app.js'
+
+const started = Date.now()
+let config
+try {
+  config = loadConfig()
+} catch (err) {
+  console.error((err as Error).message)
+  process.exit(1)
+}
+const running = await startServer(config)
+const { deps } = running
+const sim = config.SIGAP_DEMO ? await setupDemo(deps, createApiApp(deps)) : null
+
+const where = deps.db.kind === 'pglite' ? `embedded PGlite + PostGIS in ${config.SIGAP_DATA_DIR}` : 'PostgreSQL (DATABASE_URL)'
+console.log(`sigap is serving on ${running.url} (${where}), ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+for (const s of SCREENS) console.log(`  ${running.url}/${s}`)
+console.log(`  ${running.url}/api/health`)
+if (sim) console.log(`demo simulator: about ${config.SIGAP_DEMO_RATE} reports/s (SIGAP_DEMO=0 turns it off)`)
+
+let stopping = false
+const stop = async () => {
+  if (stopping) return
+  stopping = true
+  sim?.stop()
+  await running.close()
+  process.exit(0)
+}
+process.on('SIGINT', () => void stop())
+process.on('SIGTERM', () => void stop())

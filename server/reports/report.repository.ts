@@ -1,0 +1,106 @@
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { Database } from '../db/database.js'
+import type { ReportInput } from './report.schema.js'
+
+type Executor = Kysely<Database> | Transaction<Database>
+
+export interface ReportRow {
+  id: string
+  channel: string
+  external_id: string | null
+  category_code: string
+  description: string
+  lat: number
+  lon: number
+  accuracy_m: number | null
+  claimed_region: string | null
+  region_code: string | null
+  region_name: string | null
+  reporter_name: string | null
+  reporter_phone: string | null
+  reporter_private: boolean
+  reported_at: Date
+  received_at: Date
+}
+
+const REGION_RANK = sql`CASE p.level WHEN 'kelurahan' THEN 0 WHEN 'kecamatan' THEN 1 WHEN 'kabupaten' THEN 2 ELSE 3 END`
+
+/**
+ * Stores a report with the region that contains its point, in one statement. Returns null
+ * when (channel, external_id) or the idempotency key is already taken: the caller then
+ * answers with the report stored first.
+ */
+export async function insertReport(trx: Executor, input: ReportInput, idempotencyKey: string | null): Promise<ReportRow | null> {
+  const { lon, lat } = input.location
+  const res = await sql<ReportRow>`
+    WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326) AS g),
+    reg AS (
+      SELECT r.code, r.name FROM region_parts p JOIN regions r ON r.code = p.region_code, pt
+      WHERE ST_Intersects(p.geom, pt.g) ORDER BY ${REGION_RANK}, r.code LIMIT 1
+    ), ins AS (
+      INSERT INTO reports (channel, external_id, idempotency_key, category_code, description, location, accuracy_m,
+                           claimed_region, region_code, reporter_name, reporter_phone, reporter_private, reported_at)
+      SELECT ${input.channel}, ${input.external_id ?? null}, ${idempotencyKey}, ${input.category}, ${input.description}, pt.g,
+             ${input.location.accuracy_m ?? null}, ${input.claimed_region ?? null}, (SELECT code FROM reg),
+             ${input.reporter?.name ?? null}, ${input.reporter?.phone ?? null}, ${input.reporter?.private ?? false},
+             coalesce(${input.reported_at ?? null}::timestamptz, now())
+      FROM pt
+      ON CONFLICT DO NOTHING
+      RETURNING *
+    )
+    SELECT ins.id, ins.channel, ins.external_id, ins.category_code, ins.description, ${lat}::float8 AS lat, ${lon}::float8 AS lon,
+           ins.accuracy_m, ins.claimed_region, ins.region_code, (SELECT name FROM reg) AS region_name, ins.reporter_name,
+           ins.reporter_phone, ins.reporter_private, ins.reported_at, ins.received_at
+    FROM ins`.execute(trx)
+  return res.rows[0] ?? null
+}
+
+function selectReports(db: Executor) {
+  return db
+    .selectFrom('reports as r')
+    .leftJoin('regions as g', 'g.code', 'r.region_code')
+    .select([
+      'r.id',
+      'r.channel',
+      'r.external_id',
+      'r.category_code',
+      'r.description',
+      sql<number>`ST_Y(r.location)`.as('lat'),
+      sql<number>`ST_X(r.location)`.as('lon'),
+      'r.accuracy_m',
+      'r.claimed_region',
+      'r.region_code',
+      'g.name as region_name',
+      'r.reporter_name',
+      'r.reporter_phone',
+      'r.reporter_private',
+      'r.reported_at',
+      'r.received_at',
+    ])
+}
+
+export async function findReportById(db: Executor, id: string): Promise<ReportRow | undefined> {
+  return selectReports(db).where('r.id', '=', id).executeTakeFirst()
+}
+
+/** The report an earlier submission stored under the same channel id or idempotency key. */
+export async function findReportByDedupKey(
+  db: Executor,
+  channel: string,
+  externalId: string | undefined,
+  idempotencyKey: string | null,
+): Promise<ReportRow | undefined> {
+  return selectReports(db)
+    .where((eb) => {
+      const ors = []
+      if (externalId !== undefined) ors.push(eb.and([eb('r.channel', '=', channel), eb('r.external_id', '=', externalId)]))
+      if (idempotencyKey !== null) ors.push(eb('r.idempotency_key', '=', idempotencyKey))
+      return eb.or(ors)
+    })
+    .orderBy('r.received_at')
+    .executeTakeFirst()
+}
+
+export async function listRecentReports(db: Executor, since: Date, limit: number): Promise<ReportRow[]> {
+  return selectReports(db).where('r.reported_at', '>=', since).orderBy('r.reported_at', 'desc').limit(limit).execute()
+}

@@ -1,0 +1,37 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../http/context.js'
+import { notFound, parseOr422, readJson } from '../http/errors.js'
+import { latestSeq } from '../events/event.repository.js'
+import { findReportById, listRecentReports } from './report.repository.js'
+import { IdempotencyKey, ReportInput, ReportListQuery } from './report.schema.js'
+import { intakeReport } from './report.service.js'
+import { reportView } from './report.view.js'
+
+const IdParam = z.object({ id: z.uuid('id must be a report id (UUID)') })
+
+export function reportRoutes() {
+  return new Hono<AppEnv>()
+    .post('/', async (c) => {
+      const input = parseOr422(ReportInput, await readJson(c), 'report')
+      const header = c.req.header('idempotency-key')
+      const key = header === undefined ? null : parseOr422(IdempotencyKey, header, 'Idempotency-Key header')
+      const { report, created, fields } = await intakeReport(c.var.deps, input, key)
+      return c.json({ ...reportView(report, c.var.principal), ...fields, duplicate: !created }, created ? 201 : 200)
+    })
+    .get('/', async (c) => {
+      const q = parseOr422(ReportListQuery, c.req.query(), 'query')
+      // The sequence number is read before the rows: events after it may repeat rows
+      // already in the answer, which the client merges by id, but none can be missed.
+      const seq = await latestSeq(c.var.deps.db.db)
+      const since = q.since ? new Date(q.since) : new Date(Date.now() - q.hours * 3_600_000)
+      const rows = await listRecentReports(c.var.deps.db.db, since, q.limit)
+      return c.json({ seq, reports: rows.map((r) => reportView(r, c.var.principal)) })
+    })
+    .get('/:id', async (c) => {
+      const { id } = parseOr422(IdParam, c.req.param(), 'report id')
+      const row = await findReportById(c.var.deps.db.db, id)
+      if (!row) throw notFound(`Report ${id}`)
+      return c.json(reportView(row, c.var.principal))
+    })
+}

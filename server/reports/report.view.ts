@@ -1,0 +1,49 @@
+import { canSeePrivateIdentity, canSeeReporterContact, type Principal } from '../auth/principal.js'
+import type { ReportRow } from './report.repository.js'
+
+export interface ReportView {
+  id: string
+  channel: string
+  external_id: string | null
+  category: string
+  description: string
+  location: { lat: number; lon: number; accuracy_m: number | null }
+  claimed_region: string | null
+  region: { code: string; name: string } | null
+  reported_at: string
+  received_at: string
+  reporter?: { name: string | null; phone: string | null; private: boolean }
+}
+
+/** The one place a report becomes JSON; the reporter appears only for roles allowed to see them. */
+export function reportView(r: ReportRow, viewer: Principal): ReportView {
+  const view: ReportView = {
+    id: r.id,
+    channel: r.channel,
+    external_id: r.external_id,
+    category: r.category_code,
+    description: r.description,
+    location: { lat: r.lat, lon: r.lon, accuracy_m: r.accuracy_m },
+    claimed_region: r.claimed_region,
+    region: r.region_code ? { code: r.region_code, name: r.region_name ?? r.region_code } : null,
+    reported_at: r.reported_at.toISOString(),
+    received_at: r.received_at.toISOString(),
+  }
+  const mayShow = r.reporter_private ? canSeePrivateIdentity(viewer) : canSeeReporterContact(viewer)
+  if (mayShow) view.reporter = { name: r.reporter_name, phone: r.reporter_phone, private: r.reporter_private }
+  return view
+}
+
+/** What goes into the event log and over the WebSocket: never any reporter identity. */
+export function reportEventData(r: ReportRow) {
+  return {
+    id: r.id,
+    channel: r.channel,
+    category: r.category_code,
+    description: r.description.slice(0, 280),
+    location: { lat: r.lat, lon: r.lon },
+    region: r.region_code ? { code: r.region_code, name: r.region_name ?? r.region_code } : null,
+    claimed_region: r.claimed_region,
+    reported_at: r.reported_at.toISOString(),
+  }
+}

@@ -1,0 +1,139 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, type TestApp } from './helpers/app.js'
+import { reportInput, seedTwoKelurahan } from './helpers/factories.js'
+
+let t: TestApp
+const countReports = async () =>
+  Number((await t.db.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+const countEvents = async () =>
+  Number((await t.db.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+
+beforeAll(async () => {
+  t = await createTestApp()
+  await seedTwoKelurahan(t.db.db)
+})
+afterAll(() => t.close())
+
+describe('POST /api/reports', () => {
+  it('stores the report with the region that contains its point and logs an event', async () => {
+    const before = await countEvents()
+    const res = await t.json('POST', '/api/reports', reportInput({ location: { lat: -6.2, lon: 106.855 }, claimed_region: 'Beta' }))
+    expect(res.status).toBe(201)
+    expect(res.body.region).toEqual({ code: '31.71.01.1002', name: 'Beta' })
+    expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/)
+    const got = await t.json('GET', `/api/reports/${res.body.id}`)
+    expect(got.status).toBe(200)
+    expect(got.body.location).toMatchObject({ lat: -6.2, lon: 106.855 })
+    expect(await countEvents()).toBe(before + 1)
+    const ev = await t.db.db.selectFrom('events').selectAll().orderBy('seq', 'desc').executeTakeFirstOrThrow()
+    expect(ev.type).toBe('report.created')
+    expect(ev.data).toMatchObject({ id: res.body.id, region: { code: '31.71.01.1002' } })
+  })
+
+  it('answers region null for a point outside every region', async () => {
+    const res = await t.json('POST', '/api/reports', reportInput({ location: { lat: 1, lon: 100 } }))
+    expect(res.status).toBe(201)
+    expect(res.body.region).toBeNull()
+  })
+
+  it('stores a retried submission once, by channel + external_id', async () => {
+    const body = reportInput({ channel: 'whatsapp', external_id: 'wamid.ABC123' })
+    const first = await t.json('POST', '/api/reports', body)
+    const before = await countReports()
+    const again = await t.json('POST', '/api/reports', body)
+    expect(first.status).toBe(201)
+    expect(again.status).toBe(200)
+    expect(again.body.id).toBe(first.body.id)
+    expect(again.body.duplicate).toBe(true)
+    expect(await countReports()).toBe(before)
+  })
+
+  it('stores a retried submission once, by Idempotency-Key, even when retries race', async () => {
+    const body = reportInput()
+    const before = await countReports()
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => t.json('POST', '/api/reports', body, { 'idempotency-key': 'key-race-1' })),
+    )
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1)
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1)
+    expect(await countReports()).toBe(before + 1)
+  })
+
+  it('lets the same external_id exist on two channels', async () => {
+    const a = await t.json('POST', '/api/reports', reportInput({ channel: 'lapor', external_id: 'X-1' }))
+    const b = await t.json('POST', '/api/reports', reportInput({ channel: 'app', external_id: 'X-1' }))
+    expect(a.status).toBe(201)
+    expect(b.status).toBe(201)
+    expect(a.body.id).not.toBe(b.body.id)
+  })
+
+  const bad: [string, unknown, number, string][] = [
+    ['malformed JSON', '{"channel": ', 400, 'malformed_json'],
+    ['an empty body', '', 400, 'empty_body'],
+    ['a missing category', { ...reportInput(), category: undefined }, 422, 'category'],
+    ['an unknown category', reportInput({ category: 'ufo_sighting' }), 422, 'category'],
+    ['an unknown channel', { ...reportInput(), channel: 'pigeon' }, 422, 'channel'],
+    ['lat out of range', reportInput({ location: { lat: 91, lon: 106 } }), 422, 'location.lat'],
+    ['lon out of range', reportInput({ location: { lat: -6, lon: -181 } }), 422, 'location.lon'],
+    ['lat as a string', { ...reportInput(), location: { lat: '-6.2', lon: 106 } }, 422, 'location.lat'],
+    ['an empty description', reportInput({ description: '   ' }), 422, 'description'],
+    ['a reported_at in the future', reportInput({ reported_at: new Date(Date.now() + 86_400_000).toISOString() }), 422, 'reported_at'],
+  ]
+  it.each(bad)('refuses %s with the field and reason, storing nothing', async (_name, body, status, field) => {
+    const before = await countReports()
+    const res = await t.json('POST', '/api/reports', body)
+    expect(res.status).toBe(status)
+    if (status === 422) expect(res.body.error.issues.map((i: { field: string }) => i.field)).toContain(field)
+    else expect(res.body.error.code).toBe(field)
+    expect(await countReports()).toBe(before)
+  })
+
+  it('refuses a non-finite coordinate written as a huge number', async () => {
+    const res = await t.json('POST', '/api/reports', '{"channel":"app","category":"sampah","description":"x","location":{"lat":1e999,"lon":106}}')
+    expect(res.status).toBe(422)
+    expect(res.body.error.issues[0].field).toBe('location.lat')
+  })
+
+  it('refuses a body over the limit with 413, storing nothing', async () => {
+    const before = await countReports()
+    const res = await t.json('POST', '/api/reports', reportInput({ description: 'x'.repeat(200_000) }))
+    expect(res.status).toBe(413)
+    expect(await countReports()).toBe(before)
+  })
+
+  it('hides the reporter from an anonymous display, private or not', async () => {
+    const res = await t.json('POST', '/api/reports', reportInput({ reporter: { name: 'Siti Rahayu', phone: '+62 812 1111 2222', private: true } }))
+    expect(res.status).toBe(201)
+    const got = await t.json('GET', `/api/reports/${res.body.id}`)
+    expect(JSON.stringify(got.body)).not.toContain('Siti')
+    expect(JSON.stringify(got.body)).not.toContain('2222')
+    const ev = await t.db.db.selectFrom('events').selectAll().orderBy('seq', 'desc').executeTakeFirstOrThrow()
+    expect(JSON.stringify(ev.data)).not.toContain('Siti')
+  })
+})
+
+describe('GET /api/reports and friends', () => {
+  it('404s an unknown report and 422s a malformed id', async () => {
+    expect((await t.json('GET', '/api/reports/00000000-0000-0000-0000-000000000000')).status).toBe(404)
+    expect((await t.json('GET', '/api/reports/not-a-uuid')).status).toBe(422)
+  })
+
+  it('lists recent reports with the sequence number to subscribe from', async () => {
+    const res = await t.json('GET', '/api/reports?hours=1')
+    expect(res.status).toBe(200)
+    expect(res.body.seq).toBeGreaterThan(0)
+    expect(res.body.reports.length).toBeGreaterThan(0)
+  })
+
+  it('answers health with the database kind', async () => {
+    const res = await t.json('GET', '/api/health')
+    expect(res.body).toMatchObject({ ok: true, db: process.env.DATABASE_URL ? 'postgres' : 'pglite' })
+  })
+
+  it('lists categories with their codes', async () => {
+    const res = await t.json('GET', '/api/categories')
+    const codes = res.body.categories.map((c: { code: string }) => c.code)
+    expect(codes).toContain('jalan_rusak')
+    expect(codes).toContain('kebakaran')
+  })
+})
