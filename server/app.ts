@@ -12,7 +12,7 @@ export function createApiApp(deps: Deps) {
   const app = new Hono<AppEnv>()
   app.use('*', async (c, next) => {
     c.set('deps', deps)
-    c.set('principal', ANONYMOUS_DISPLAY)
+    c.set('principal', (await deps.authenticate(c.req.raw.headers)) ?? ANONYMOUS_DISPLAY)
     await next()
   })
   app.use(

@@ -1,6 +1,7 @@
 import { serve, type ServerType } from '@hono/node-server'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { existsSync, readFileSync } from 'node:fs'
+import type { IncomingMessage } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { ANONYMOUS_DISPLAY, type Principal } from './auth/principal.js'
@@ -18,6 +19,15 @@ export const WEB_DIST = join(import.meta.dirname, '../dist/web')
 /** The screens; each is the same single-page app, which picks its view from the path. */
 export const SCREENS = ['wall', 'review', 'disputes', 'field', 'intake'] as const
 
+function headersOf(req: IncomingMessage): Headers {
+  const h = new Headers()
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (Array.isArray(v)) v.forEach((x) => h.append(k, x))
+    else if (v !== undefined) h.set(k, v)
+  }
+  return h
+}
+
 export interface Running {
   deps: Deps
   hub: WsHub<Principal>
@@ -26,14 +36,20 @@ export interface Running {
   close(): Promise<void>
 }
 
-export async function startServer(config: Config, opts: { db?: Db; log?: Logger } = {}): Promise<Running> {
+/** Until sign-in exists every client is an anonymous display. */
+export const anonymousOnly = async (): Promise<Principal | null> => null
+
+export async function startServer(
+  config: Config,
+  opts: { db?: Db; log?: Logger; authenticate?: Deps['authenticate'] } = {},
+): Promise<Running> {
   const log = opts.log ?? createLogger(config.SIGAP_LOG)
   const db = opts.db ?? (await connect({ databaseUrl: config.DATABASE_URL, dataDir: config.SIGAP_DATA_DIR }))
   const mig = await migrate(db.db)
   if (mig.applied.length) log.info(`migrations applied: ${mig.applied.join(', ')}`)
   const feed = new EventFeed(db)
   await feed.start()
-  const deps: Deps = { db, config, feed, categories: new CategoryCatalog(db.db), log }
+  const deps: Deps = { db, config, feed, categories: new CategoryCatalog(db.db), log, authenticate: opts.authenticate ?? anonymousOnly }
   const app = createApiApp(deps)
 
   if (existsSync(WEB_DIST)) {
@@ -48,7 +64,7 @@ export async function startServer(config: Config, opts: { db?: Db; log?: Logger 
   const hub = new WsHub<Principal>({
     db,
     feed,
-    authenticate: async () => ANONYMOUS_DISPLAY,
+    authenticate: async (req) => (await deps.authenticate(headersOf(req))) ?? ANONYMOUS_DISPLAY,
     // Events carry no reporter identity, so a display may see every one of them.
     filter: (_p, ev) => ev.data,
   })

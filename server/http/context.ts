@@ -12,6 +12,11 @@ export interface Deps {
   feed: EventFeed
   categories: CategoryCatalog
   log: Logger
+  /**
+   * Who sent a request (HTTP or WebSocket upgrade), from its headers; null when nobody is
+   * signed in. The one place identity is decided, for the API and the socket alike.
+   */
+  authenticate: (headers: Headers) => Promise<Principal | null>
 }
 
 export interface AppEnv {

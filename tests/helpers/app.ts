@@ -21,12 +21,19 @@ export function testConfig(overrides: Partial<Record<string, string>> = {}): Con
 }
 
 /** The API on a fresh migrated database, called in-process. */
-export async function createTestApp(opts: { db?: Db; config?: Config } = {}): Promise<TestApp> {
+export async function createTestApp(opts: { db?: Db; config?: Config; authenticate?: Deps['authenticate'] } = {}): Promise<TestApp> {
   const db = opts.db ?? (await createTestDb())
   const config = opts.config ?? testConfig()
   const feed = new EventFeed(db)
   await feed.start()
-  const deps: Deps = { db, config, feed, categories: new CategoryCatalog(db.db), log: createLogger('silent') }
+  const deps: Deps = {
+    db,
+    config,
+    feed,
+    categories: new CategoryCatalog(db.db),
+    log: createLogger('silent'),
+    authenticate: opts.authenticate ?? (async () => null),
+  }
   const app = createApiApp(deps)
   return {
     db,
