@@ -5,6 +5,7 @@ import { categoryRoutes } from './categories/category.routes.js'
 import type { AppEnv, Deps } from './http/context.js'
 import { AppError, errorResponse } from './http/errors.js'
 import { regionRoutes } from './regions/region.routes.js'
+import { countRegions } from './regions/region.repository.js'
 import { reportRoutes } from './reports/report.routes.js'
 
 /** The HTTP API, without a listening server: tests call it through `app.request`. */
@@ -25,6 +26,9 @@ export function createApiApp(deps: Deps) {
     }),
   )
   app.get('/api/health', (c) => c.json({ ok: true, db: deps.db.kind, seq: deps.feed.lastSeq }))
+  app.get('/api/config', async (c) =>
+    c.json({ basemap_url: deps.config.SIGAP_BASEMAP_URL ?? null, demo: (await countRegions(deps.db.db)).demo > 0 }),
+  )
   app.route('/api/categories', categoryRoutes())
   app.route('/api/regions', regionRoutes())
   app.route('/api/reports', reportRoutes())

@@ -1,0 +1,20 @@
+import { chromium } from 'playwright-core'
+
+// Usage: tsx scripts/screenshot.ts URL OUT.png [WIDTHxHEIGHT] [WAIT_MS]
+const [url, out, size = '1920x1080', wait = '4000'] = process.argv.slice(2)
+if (!url || !out) {
+  console.error('usage: tsx scripts/screenshot.ts URL OUT.png [WIDTHxHEIGHT] [WAIT_MS]')
+  process.exit(2)
+}
+const [width, height] = size.split('x').map(Number)
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+})
+const page = await browser.newPage({ viewport: { width: width!, height: height! } })
+page.on('console', (m) => m.type() === 'error' && console.error('console:', m.text()))
+page.on('pageerror', (e) => console.error('pageerror:', e.message))
+await page.goto(url)
+await page.waitForTimeout(Number(wait))
+await page.screenshot({ path: out })
+await browser.close()

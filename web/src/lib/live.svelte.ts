@@ -1,0 +1,146 @@
+import { ServerMessage, STALE_AFTER_MS, type ClientMessage } from '../../../server/events/ws.protocol'
+
+export type LiveStatus = 'connecting' | 'live' | 'stale' | 'down'
+
+export interface LiveEvent {
+  seq: number
+  event: string
+  data: unknown
+  at: string
+}
+
+type Handler = (batch: LiveEvent[]) => void
+type ResyncHandler = () => Promise<number>
+
+/**
+ * The one owner of the WebSocket for a screen. Resumes from the last sequence number it saw
+ * after any drop (network, server restart), so no event is missed; hands events to the
+ * screen in batches, at most once per animation frame, so a burst touches the map once.
+ */
+export class LiveConnection {
+  status = $state<LiveStatus>('connecting')
+  lastSeq = $state(0)
+  lastMessageAt = $state<number | null>(null)
+  lastEventAt = $state<number | null>(null)
+
+  private ws: WebSocket | null = null
+  private handlers = new Set<Handler>()
+  private queue: LiveEvent[] = []
+  private flushScheduled = false
+  private retryMs = 500
+  private closed = false
+  private watchdog: ReturnType<typeof setInterval> | null = null
+  private reconnectTimer: ReturnType<typeof setTimeout> | null = null
+
+  constructor(
+    private readonly url: string,
+    /** Reloads the screen's state over HTTP and returns the seq that state is current to. */
+    private readonly resync: ResyncHandler,
+  ) {}
+
+  /** Starts after the screen loaded its state as of `seq`. */
+  start(seq: number) {
+    this.lastSeq = seq
+    this.connect()
+    this.watchdog = setInterval(() => this.checkStale(), 1000)
+  }
+
+  onEvents(h: Handler): () => void {
+    this.handlers.add(h)
+    return () => this.handlers.delete(h)
+  }
+
+  stop() {
+    this.closed = true
+    if (this.watchdog) clearInterval(this.watchdog)
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer)
+    this.ws?.close()
+  }
+
+  private connect() {
+    if (this.closed) return
+    this.status = this.status === 'live' ? 'stale' : this.status === 'down' ? 'down' : 'connecting'
+    const ws = new WebSocket(this.url)
+    this.ws = ws
+    ws.onopen = () => {
+      this.send({ type: 'subscribe', since: this.lastSeq })
+    }
+    ws.onmessage = (e) => this.onMessage(e.data as string)
+    ws.onclose = () => {
+      if (this.ws !== ws) return
+      this.ws = null
+      if (this.closed) return
+      this.status = 'down'
+      this.reconnectTimer = setTimeout(() => this.connect(), this.retryMs)
+      this.retryMs = Math.min(this.retryMs * 2, 10_000)
+    }
+  }
+
+  private send(msg: ClientMessage) {
+    this.ws?.send(JSON.stringify(msg))
+  }
+
+  private onMessage(raw: string) {
+    let msg: ServerMessage
+    try {
+      const parsed = ServerMessage.safeParse(JSON.parse(raw))
+      if (!parsed.success) return
+      msg = parsed.data
+    } catch {
+      return
+    }
+    this.lastMessageAt = Date.now()
+    switch (msg.type) {
+      case 'event':
+        if (msg.seq <= this.lastSeq) return
+        this.lastSeq = msg.seq
+        this.lastEventAt = Date.now()
+        this.queue.push({ seq: msg.seq, event: msg.event, data: msg.data, at: msg.at })
+        this.scheduleFlush()
+        return
+      case 'caught_up':
+        this.status = 'live'
+        this.retryMs = 500
+        return
+      case 'resync':
+        void this.doResync()
+        return
+      default:
+        if (this.status === 'stale') this.status = 'live'
+    }
+  }
+
+  private async doResync() {
+    this.queue = []
+    try {
+      this.lastSeq = await this.resync()
+      this.send({ type: 'subscribe', since: this.lastSeq })
+    } catch {
+      this.ws?.close()
+    }
+  }
+
+  private scheduleFlush() {
+    if (this.flushScheduled) return
+    this.flushScheduled = true
+    const flush = () => {
+      this.flushScheduled = false
+      const batch = this.queue
+      this.queue = []
+      for (const h of this.handlers) h(batch)
+    }
+    // A hidden tab gets no animation frames; fall back to a timer there.
+    if (typeof document !== 'undefined' && document.hidden) setTimeout(flush, 250)
+    else requestAnimationFrame(flush)
+  }
+
+  private checkStale() {
+    if (this.status !== 'live' || this.lastMessageAt === null) return
+    if (Date.now() - this.lastMessageAt > STALE_AFTER_MS) this.status = 'stale'
+  }
+}
+
+export function wsUrl(path = '/ws'): string {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:'
+  return `${proto}//${location.host}${path}`
+}
