@@ -8,7 +8,7 @@ import { withDatabase } from './template.js'
 export const ON_POSTGRES = Boolean(process.env.DATABASE_URL)
 
 /** A fresh, migrated database of its own for one test file (or one test). */
-export async function createTestDb(): Promise<Db> {
+export async function createTestDb(): Promise<Db & { url?: string }> {
   const template = inject('dbTemplate')
   const url = process.env.DATABASE_URL
   if (url) {
@@ -17,7 +17,9 @@ export async function createTestDb(): Promise<Db> {
     await admin.connect()
     await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`)
     await admin.end()
-    const db = await connect({ databaseUrl: withDatabase(url, name), dataDir: '', poolSize: 10 })
+    const dbUrl = withDatabase(url, name)
+    const db: Db & { url?: string } = await connect({ databaseUrl: dbUrl, dataDir: '', poolSize: 10 })
+    db.url = dbUrl
     const close = db.close.bind(db)
     db.close = async () => {
       await close()

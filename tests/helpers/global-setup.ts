@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs'
+import pg from 'pg'
 import type { TestProject } from 'vitest/node'
 import { prepareTemplate } from './template.js'
 
@@ -5,6 +7,14 @@ import { prepareTemplate } from './template.js'
 export default async function setup(project: TestProject) {
   const template = await prepareTemplate()
   project.provide('dbTemplate', template)
+  return async () => {
+    const url = process.env.DATABASE_URL
+    if (!url) return rmSync(template, { force: true })
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`)
+    await admin.end()
+  }
 }
 
 declare module 'vitest' {

@@ -14,6 +14,8 @@ const id = {
   'live.stale': 'Data mungkin usang',
   'live.down': 'Koneksi terputus — data tidak diperbarui',
   'live.resyncing': 'Menyinkronkan ulang…',
+  'live.short.stale': 'Usang',
+  'live.short.down': 'Terputus',
   'common.noRegion': 'di luar wilayah',
   'screen.soon': 'Layar ini sedang dibangun.',
 } as const
@@ -34,6 +36,8 @@ const en: Record<MessageKey, string> = {
   'live.stale': 'Data may be stale',
   'live.down': 'Connection lost — data is not updating',
   'live.resyncing': 'Resynchronising…',
+  'live.short.stale': 'Stale',
+  'live.short.down': 'Offline',
   'common.noRegion': 'outside our regions',
   'screen.soon': 'This screen is being built.',
 }

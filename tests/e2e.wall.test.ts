@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, WEB_DIST, type Running } from '../server/server.js'
+import { seedDemoArea } from '../server/demo/demo.area.js'
+import { testConfig } from './helpers/app.js'
+import { HAVE_CHROMIUM, launchBrowser, SCREENSHOTS } from './helpers/browser.js'
+import { createTestDb } from './helpers/db.js'
+
+let db: Awaited<ReturnType<typeof createTestDb>>
+let server: Running
+let browser: Browser
+
+describe.skipIf(!HAVE_CHROMIUM)('wall screen in Chromium', () => {
+  beforeAll(async () => {
+    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('dist/web is missing: run `npm run build` (npm test does)')
+    db = await createTestDb()
+    await seedDemoArea(db.db)
+    server = await startServer(testConfig(), { db })
+    browser = await launchBrowser()
+  })
+  afterAll(async () => {
+    await browser?.close()
+    await server?.close()
+    await db?.close()
+  })
+
+  it('shows a posted report live, warns when the server goes away, and recovers by itself', async () => {
+    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(`${server.url}/wall`)
+    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor({ timeout: 20_000 })
+    await page.locator('canvas').first().waitFor()
+
+    const body = {
+      channel: 'call_center',
+      category: 'kebakaran',
+      description: 'Kebakaran gudang, api membesar',
+      location: { lat: -6.56, lon: 107.44 },
+      reporter: { name: 'Rahasia Sekali', phone: '+62 811 0000 1234', private: true },
+    }
+    const res = await fetch(`${server.url}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    expect(res.status).toBe(201)
+    const { id, region } = (await res.json()) as { id: string; region: { name: string } | null }
+    const item = page.locator(`[data-report-id="${id}"]`)
+    await item.waitFor({ timeout: 5_000 })
+    await expect(item.textContent()).resolves.toContain('Kebakaran')
+    if (region) await expect(item.textContent()).resolves.toContain(region.name)
+    await expect(page.locator('[data-testid="fig-24h"]').textContent()).resolves.toBe('1')
+    expect(await page.content()).not.toContain('Rahasia Sekali')
+    await page.waitForTimeout(1500) // let deck.gl draw the new pin before the picture
+    await page.screenshot({ path: join(SCREENSHOTS, 'wall-1920x1080.png') })
+
+    // The server goes away: the wall must say so, unmistakably.
+    const port = server.port
+    await server.close()
+    await page.locator('[data-testid="stale-banner"]').waitFor({ timeout: 10_000 })
+    await page.screenshot({ path: join(SCREENSHOTS, 'wall-down-1920x1080.png') })
+
+    // A report accepted while the wall was disconnected arrives after the restart, without a reload.
+    server = await startServer(testConfig({ PORT: String(port) }), { db })
+    const missed = await fetch(`${server.url}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...body, category: 'banjir', description: 'Banjir setinggi lutut', reporter: undefined }),
+    })
+    const missedId = ((await missed.json()) as { id: string }).id
+    await page.locator(`[data-report-id="${missedId}"]`).waitFor({ timeout: 20_000 })
+    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor({ timeout: 10_000 })
+    expect(await page.locator('[data-testid="stale-banner"]').count()).toBe(0)
+    expect(errors).toEqual([])
+    await page.close()
+  })
+})

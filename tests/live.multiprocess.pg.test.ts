@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql } from 'kysely'
+import { connect } from '../server/db/connect.js'
+import { EventFeed } from '../server/events/event.feed.js'
+import { appendEvent, type StoredEvent } from '../server/events/event.repository.js'
+import { startServer, type Running } from '../server/server.js'
+import { testConfig } from './helpers/app.js'
+import { createTestDb } from './helpers/db.js'
+import { reportInput } from './helpers/factories.js'
+import { TestSocket } from './helpers/ws-client.js'
+
+// PostgreSQL only (several connections and processes): vitest.config.ts includes *.pg.test.ts when DATABASE_URL is set.
+
+let db: Awaited<ReturnType<typeof createTestDb>>
+beforeAll(async () => {
+  db = await createTestDb()
+})
+afterAll(() => db?.close())
+
+describe('several server processes on one PostgreSQL', () => {
+  let a: Running, b: Running
+  beforeAll(async () => {
+    a = await startServer(testConfig(), { db })
+    b = await startServer(testConfig(), { db: await connect({ databaseUrl: db.url!, dataDir: '' }) })
+  })
+  afterAll(async () => {
+    await a?.close()
+    await b?.close()
+    await b?.deps.db.close()
+  })
+
+  it('delivers an event posted to one server to the screens of another', async () => {
+    const sock = await TestSocket.open(b.url)
+    const res = await fetch(`${a.url}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(reportInput()) })
+    const { id } = (await res.json()) as { id: string }
+    await sock.waitFor(() => sock.events().some((e) => (e.data as { id: string }).id === id))
+    sock.close()
+  })
+})
+
+describe('event feed ordering under concurrent transactions', () => {
+  async function collect(feed: EventFeed) {
+    const got: StoredEvent[] = []
+    feed.subscribe((evs) => got.push(...evs))
+    return got
+  }
+  const until = async (cond: () => boolean) => {
+    for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 25))
+  }
+
+  it('holds back a later event until an earlier, slower transaction commits, then sends both in order', async () => {
+    const feed = new EventFeed(db)
+    await feed.start()
+    const got = await collect(feed)
+    let releaseSlow!: () => void
+    const slowMayCommit = new Promise<void>((r) => (releaseSlow = r))
+    let slowSeq = 0
+    const slow = db.db.transaction().execute(async (trx) => {
+      await sql`SELECT 1`.execute(trx)
+      slowSeq = await appendEvent(trx, 'test.slow', { n: 1 })
+      await slowMayCommit
+    })
+    await until(() => slowSeq > 0)
+    const fastSeq = await db.db.transaction().execute((trx) => appendEvent(trx, 'test.fast', { n: 2 }))
+    expect(fastSeq).toBeGreaterThan(slowSeq)
+    feed.poke()
+    await new Promise((r) => setTimeout(r, 300))
+    expect(got.map((e) => e.type)).not.toContain('test.fast')
+    releaseSlow()
+    await slow
+    feed.poke()
+    await until(() => got.length >= 2)
+    expect(got.map((e) => e.seq)).toEqual([slowSeq, fastSeq])
+    await feed.stop()
+  })
+
+  it('passes over the number of a rolled-back transaction once it has ended', async () => {
+    const feed = new EventFeed(db)
+    await feed.start()
+    const got = await collect(feed)
+    await db.db
+      .transaction()
+      .execute(async (trx) => {
+        await appendEvent(trx, 'test.rolledback', {})
+        throw new Error('roll back')
+      })
+      .catch(() => {})
+    const seq = await db.db.transaction().execute((trx) => appendEvent(trx, 'test.after', {}))
+    feed.poke()
+    await until(() => got.length >= 1)
+    expect(got.map((e) => [e.type, e.seq])).toEqual([['test.after', seq]])
+    await feed.stop()
+  })
+})

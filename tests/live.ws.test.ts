@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServer, type Running } from '../server/server.js'
+import { createTestDb } from './helpers/db.js'
+import { testConfig } from './helpers/app.js'
+import { reportInput } from './helpers/factories.js'
+import { TestSocket } from './helpers/ws-client.js'
+
+let db: Awaited<ReturnType<typeof createTestDb>>
+let server: Running
+
+async function post(base: string, body: unknown) {
+  const res = await fetch(`${base}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  expect(res.status).toBe(201)
+  return (await res.json()) as { id: string }
+}
+
+beforeAll(async () => {
+  db = await createTestDb()
+  server = await startServer(testConfig(), { db })
+})
+afterAll(async () => {
+  await server?.close()
+  await db?.close()
+})
+
+describe('GET /ws', () => {
+  it('pushes report.created to a connected screen', async () => {
+    const sock = await TestSocket.open(server.url)
+    const { id } = await post(server.url, reportInput({ description: 'Pohon tumbang di jalan' }))
+    await sock.waitFor(() => sock.events().some((e) => (e.data as { id: string }).id === id))
+    const ev = sock.events().find((e) => (e.data as { id: string }).id === id)!
+    expect(ev.event).toBe('report.created')
+    expect(ev.seq).toBeGreaterThan(0)
+    sock.close()
+  })
+
+  it('replays exactly the missed events to a screen that reconnects with since', async () => {
+    const first = await TestSocket.open(server.url)
+    const a = await post(server.url, reportInput())
+    await first.waitFor(() => first.events().some((e) => (e.data as { id: string }).id === a.id))
+    const lastSeen = first.events().at(-1)!.seq
+    first.close()
+
+    const missed = []
+    for (let i = 0; i < 5; i++) missed.push((await post(server.url, reportInput())).id)
+
+    const again = await TestSocket.open(server.url, lastSeen)
+    const replayed = again.events()
+    expect(replayed.map((e) => (e.data as { id: string }).id)).toEqual(missed)
+    expect(replayed.every((e) => e.seq > lastSeen)).toBe(true)
+    // in order, each once
+    expect(replayed.map((e) => e.seq)).toEqual([...replayed.map((e) => e.seq)].sort((x, y) => x - y))
+
+    // and the live stream continues after the replay
+    const live = await post(server.url, reportInput())
+    await again.waitFor(() => again.events().some((e) => (e.data as { id: string }).id === live.id))
+    again.close()
+  })
+
+  it('keeps serving other screens when one stops reading', async () => {
+    const stalled = await TestSocket.open(server.url)
+    stalled.ws.pause()
+    const healthy = await TestSocket.open(server.url)
+    const { id } = await post(server.url, reportInput())
+    await healthy.waitFor(() => healthy.events().some((e) => (e.data as { id: string }).id === id))
+    stalled.close()
+    healthy.close()
+  })
+
+  it('answers a malformed message with an error and stays open', async () => {
+    const sock = await TestSocket.open(server.url)
+    sock.ws.send(JSON.stringify({ type: 'subscribe', since: -4 }))
+    await sock.waitFor((m) => m.some((x) => x.type === 'error'))
+    const { id } = await post(server.url, reportInput())
+    await sock.waitFor(() => sock.events().some((e) => (e.data as { id: string }).id === id))
+    sock.close()
+  })
+})
