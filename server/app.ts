@@ -7,6 +7,25 @@ import { AppError, errorResponse } from './http/errors.js'
 import { regionRoutes } from './regions/region.routes.js'
 import { countRegions } from './regions/region.repository.js'
 import { reportRoutes } from './reports/report.routes.js'
+import { incidentRoutes } from './incidents/incident.routes.js'
+import { disputeRoutes } from './disputes/dispute.routes.js'
+import { densityRoutes, hotspotRoutes, rankingRoutes } from './hotspots/hotspot.routes.js'
+import { httpMetrics, observeFeed } from './metrics/metrics.js'
+import { metricsRoutes } from './metrics/metrics.routes.js'
+import { open311Routes } from './open311/open311.routes.js'
+import { openapiRoutes } from './openapi/openapi.routes.js'
+import { photoRoutes } from './photos/photo.routes.js'
+import { whatsappRoutes } from './whatsapp/whatsapp.routes.js'
+import { exportRoutes } from './opendata/export.routes.js'
+// Tickets, agencies, stats, ratings, users (issue 5)
+import { authRoutes } from './auth/auth.routes.js'
+import { csrfGuard } from './auth/csrf.js'
+import { agencyRoutes, catalogueRoutes } from './agencies/agency.routes.js'
+import { ticketRoutes } from './tickets/ticket.routes.js'
+import { statsRoutes } from './stats/stats.routes.js'
+import { ratingRoutes } from './ratings/rating.routes.js'
+import { skmRoutes } from './ratings/skm.routes.js'
+import { displayTokenRoutes, userRoutes } from './users/user.routes.js'
 
 /** The HTTP API, without a listening server: tests call it through `app.request`. */
 export function createApiApp(deps: Deps) {
@@ -16,6 +35,11 @@ export function createApiApp(deps: Deps) {
     c.set('principal', (await deps.authenticate(c.req.raw.headers)) ?? ANONYMOUS_DISPLAY)
     await next()
   })
+  // Requests that carry the session cookie must prove they come from our own pages (issue 5).
+  app.use('*', csrfGuard())
+  app.use('*', httpMetrics())
+  // Photo uploads come before the JSON body limit: they have their own, per file.
+  app.route('/', photoRoutes())
   app.use(
     '/api/*',
     bodyLimit({
@@ -32,6 +56,28 @@ export function createApiApp(deps: Deps) {
   app.route('/api/categories', categoryRoutes())
   app.route('/api/regions', regionRoutes())
   app.route('/api/reports', reportRoutes())
+  app.route('/api/incidents', incidentRoutes())
+  app.route('/api/disputes', disputeRoutes()) // location disputes (issue 4)
+  // Tickets, agencies, stats, ratings, users (issue 5)
+  app.route('/api/auth', authRoutes())
+  app.route('/api/users', userRoutes())
+  app.route('/api/display-tokens', displayTokenRoutes())
+  app.route('/api/agencies', agencyRoutes())
+  app.route('/api/catalogue', catalogueRoutes())
+  app.route('/api/tickets', ticketRoutes())
+  app.route('/api/stats', statsRoutes())
+  app.route('/api/ratings', ratingRoutes())
+  app.route('/api/skm', skmRoutes())
+  app.route('/api/hotspots', hotspotRoutes())
+  app.route('/api/regions/ranking', rankingRoutes())
+  app.route('/api/density', densityRoutes())
+  // Channels and open data (issue 7)
+  app.route('/api/openapi.json', openapiRoutes())
+  app.route('/api/export', exportRoutes())
+  app.route('/open311/v2', open311Routes())
+  app.route('/webhooks/whatsapp', whatsappRoutes())
+  app.route('/metrics', metricsRoutes())
+  observeFeed(deps.feed)
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404))
   app.onError((err, c) => errorResponse(err, c, deps.log.error))
   return app

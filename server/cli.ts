@@ -4,6 +4,9 @@ import { connect } from './db/connect.js'
 import { migrate } from './db/migrate.js'
 import { ImportError, importRegionsFile } from './regions/region.import.js'
 import type { RegionLevel } from './db/database.js'
+import { importCommand } from './imports/import.cli.js'
+import { checkLocationsCommand } from './locations/location.cli.js'
+import { USERS_USAGE, usersCommand } from './users/user.cli.js'
 
 const USAGE = `Usage: npm run sigap -- <command>
   migrate                                   apply database migrations
@@ -11,7 +14,12 @@ const USAGE = `Usage: npm run sigap -- <command>
       --code-prop NAME    property with the region code   (default: kode)
       --name-prop NAME    property with the region name   (default: nama)
       --parent-prop NAME  property with the parent's code (default: the code minus its last segment)
-      --level LEVEL       provinsi | kabupaten | kecamatan | kelurahan (default: from the code's segments)`
+      --level LEVEL       provinsi | kabupaten | kecamatan | kelurahan (default: from the code's segments)
+  import lapor FILE [options]               import an SP4N-LAPOR! (or similar) export, CSV or JSON; resumable
+      --mapping FILE      JSON column/category mapping (see server/imports/import.mapping.ts)
+      --batch N           rows per batch and checkpoint (default: 200)
+  check-locations [--batch N]               re-check stored reports' claimed vs detected region (after a regions import)
+${USERS_USAGE}`
 
 const LEVELS = ['provinsi', 'kabupaten', 'kecamatan', 'kelurahan'] as const
 
@@ -24,6 +32,14 @@ async function main(argv: string[]): Promise<number> {
       'name-prop': { type: 'string' },
       'parent-prop': { type: 'string' },
       level: { type: 'string' },
+      mapping: { type: 'string' },
+      batch: { type: 'string' },
+      username: { type: 'string' },
+      role: { type: 'string' },
+      'password-stdin': { type: 'boolean' },
+      name: { type: 'string' },
+      region: { type: 'string' },
+      agency: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -59,6 +75,11 @@ async function main(argv: string[]): Promise<number> {
       for (const s of res.skipped) console.log(`skipped feature ${s.index} (${s.code}): ${s.reason}`)
       return 0
     }
+    if (cmd === 'import' && sub === 'lapor' && arg) {
+      return await importCommand(config, db, arg, { mapping: values.mapping, batch: values.batch })
+    }
+    if (cmd === 'users') return await usersCommand(db, sub, values)
+    if (cmd === 'check-locations') return await checkLocationsCommand(config, db, { batch: values.batch })
     console.error(`unknown command: ${positionals.join(' ')}\n${USAGE}`)
     return 2
   } catch (err) {

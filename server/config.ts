@@ -19,6 +19,25 @@ const EnvSchema = z.object({
   SIGAP_BASEMAP_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   SIGAP_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   SIGAP_LOG: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
+  // Location check (issue 4): metres outside the claimed region still counted as near its boundary
+  // (or the reported GPS accuracy, if larger); hours before an undecided location dispute is overdue.
+  SIGAP_BOUNDARY_TOLERANCE_M: z.coerce.number().min(0).max(5000).default(30),
+  SIGAP_DISPUTE_OVERDUE_HOURS: z.coerce.number().positive().max(24 * 365).default(72),
+  // Channels (issue 7). Open311: comma-separated API keys (more can live in open311_api_keys).
+  SIGAP_OPEN311_API_KEYS: z.string().default(''),
+  // WhatsApp Cloud API webhook: app secret (X-Hub-Signature-256) and the verify token of the handshake.
+  SIGAP_WHATSAPP_APP_SECRET: z.string().optional().or(z.literal('').transform(() => undefined)),
+  SIGAP_WHATSAPP_VERIFY_TOKEN: z.string().optional().or(z.literal('').transform(() => undefined)),
+  // Set both to send replies and fetch photos through the Graph API; otherwise replies are logged.
+  SIGAP_WHATSAPP_ACCESS_TOKEN: z.string().optional().or(z.literal('').transform(() => undefined)),
+  SIGAP_WHATSAPP_PHONE_NUMBER_ID: z.string().optional().or(z.literal('').transform(() => undefined)),
+  SIGAP_WHATSAPP_WINDOW_S: z.coerce.number().int().min(5).max(3600).default(120),
+  SIGAP_WHATSAPP_MAX_AGE_S: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400),
+  // Photos: folder (default SIGAP_DATA_DIR/photos) and the largest accepted file.
+  SIGAP_PHOTO_DIR: z.string().optional().or(z.literal('').transform(() => undefined)),
+  SIGAP_PHOTO_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+  // Bearer token required by GET /metrics when set.
+  SIGAP_METRICS_TOKEN: z.string().optional().or(z.literal('').transform(() => undefined)),
 })
 
 export type Config = z.infer<typeof EnvSchema>

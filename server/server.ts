@@ -14,10 +14,19 @@ import { WsHub } from './events/ws.hub.js'
 import { createApiApp } from './app.js'
 import type { Deps } from './http/context.js'
 import { createLogger, type Logger } from './logger.js'
+import { trackWsClients } from './metrics/metrics.js'
+import { startWhatsAppWorker } from './whatsapp/whatsapp.worker.js'
+import { HotspotScheduler } from './hotspots/hotspot.scheduler.js'
+import { sessionAuthenticator, withQueryToken } from './auth/auth.service.js'
+import { createEventFilter } from './auth/event.filter.js'
+import { startDisputeOverdueCheck } from './disputes/dispute.overdue.js'
+import { withDisputeFilter } from './disputes/dispute.access.js'
+import { SlaChecker } from './tickets/sla.checker.js'
+import { countUsers } from './users/user.repository.js'
 
 export const WEB_DIST = join(import.meta.dirname, '../dist/web')
 /** The screens; each is the same single-page app, which picks its view from the path. */
-export const SCREENS = ['wall', 'review', 'disputes', 'field', 'intake'] as const
+export const SCREENS = ['wall', 'review', 'disputes', 'field', 'intake', 'signin'] as const
 
 function headersOf(req: IncomingMessage): Headers {
   const h = new Headers()
@@ -31,17 +40,26 @@ function headersOf(req: IncomingMessage): Headers {
 export interface Running {
   deps: Deps
   hub: WsHub<Principal>
+  /** The SLA checker: tests call `sla.tick()` after moving their clock. */
+  sla: SlaChecker
   port: number
   url: string
   close(): Promise<void>
 }
 
-/** Until sign-in exists every client is an anonymous display. */
+/** Every client an anonymous display (no sign-in): for tools and tests that need none. */
 export const anonymousOnly = async (): Promise<Principal | null> => null
 
 export async function startServer(
   config: Config,
-  opts: { db?: Db; log?: Logger; authenticate?: Deps['authenticate'] } = {},
+  opts: {
+    db?: Db
+    log?: Logger
+    authenticate?: Deps['authenticate']
+    /** The SLA checker's clock and period (tests drive them; default: now, every 30 s). */
+    slaClock?: () => Date
+    slaIntervalMs?: number
+  } = {},
 ): Promise<Running> {
   const log = opts.log ?? createLogger(config.SIGAP_LOG)
   const db = opts.db ?? (await connect({ databaseUrl: config.DATABASE_URL, dataDir: config.SIGAP_DATA_DIR }))
@@ -49,12 +67,20 @@ export async function startServer(
   if (mig.applied.length) log.info(`migrations applied: ${mig.applied.join(', ')}`)
   const feed = new EventFeed(db)
   await feed.start()
-  const deps: Deps = { db, config, feed, categories: new CategoryCatalog(db.db), log, authenticate: opts.authenticate ?? anonymousOnly }
+  const deps: Deps = { db, config, feed, categories: new CategoryCatalog(db.db), log, authenticate: opts.authenticate ?? sessionAuthenticator(db.db) }
   const app = createApiApp(deps)
+  const hotspots = new HotspotScheduler(deps)
+  hotspots.start()
+  const sla = new SlaChecker(deps, { now: opts.slaClock, intervalMs: opts.slaIntervalMs })
+  sla.start()
+  if ((await countUsers(db.db)) === 0)
+    log.info('no user accounts yet: create the first admin with `npm run sigap -- users add --username admin --role admin`')
+  const disputesOverdue = startDisputeOverdueCheck(deps) // pushes dispute.overdue (issue 4)
 
   if (existsSync(WEB_DIST)) {
     const index = readFileSync(join(WEB_DIST, 'index.html'), 'utf8')
-    app.get('/', (c) => c.redirect('/wall'))
+    // The root picks the screen from the signed-in role (web/src/App.svelte).
+    app.get('/', (c) => c.html(index))
     for (const screen of SCREENS) app.get(`/${screen}`, (c) => c.html(index))
     app.use('/*', serveStatic({ root: WEB_DIST }))
   } else {
@@ -64,10 +90,12 @@ export async function startServer(
   const hub = new WsHub<Principal>({
     db,
     feed,
-    authenticate: async (req) => (await deps.authenticate(headersOf(req))) ?? ANONYMOUS_DISPLAY,
-    // Events carry no reporter identity, so a display may see every one of them.
-    filter: (_p, ev) => ev.data,
+    authenticate: async (req) => (await deps.authenticate(withQueryToken(headersOf(req), req.url))) ?? ANONYMOUS_DISPLAY,
+    // Events carry no reporter identity; the filter keeps each role to its scope (issue 5).
+    filter: withDisputeFilter(createEventFilter()),
   })
+  trackWsClients(() => hub.size)
+  const stopWhatsApp = startWhatsAppWorker(deps)
 
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s))
@@ -81,9 +109,14 @@ export async function startServer(
   return {
     deps,
     hub,
+    sla,
     port,
     url: `http://localhost:${port}`,
     async close() {
+      await stopWhatsApp()
+      await hotspots.stop()
+      await sla.stop()
+      await disputesOverdue.stop()
       await hub.close()
       await feed.stop()
       await new Promise<void>((r) => server.close(() => r()))

@@ -46,10 +46,12 @@ describe('GET /ws', () => {
 
     const again = await TestSocket.open(server.url, lastSeen)
     const replayed = again.events()
-    expect(replayed.map((e) => (e.data as { id: string }).id)).toEqual(missed)
+    // Intake also logs incident and ticket events; the reports themselves must come back exactly.
+    const reports = replayed.filter((e) => e.event === 'report.created')
+    expect(reports.map((e) => (e.data as { id: string }).id)).toEqual(missed)
     expect(replayed.every((e) => e.seq > lastSeen)).toBe(true)
     // in order, each once
-    expect(replayed.map((e) => e.seq)).toEqual([...replayed.map((e) => e.seq)].sort((x, y) => x - y))
+    expect(replayed.map((e) => e.seq)).toEqual([...new Set(replayed.map((e) => e.seq))].sort((x, y) => x - y))
 
     // and the live stream continues after the replay
     const live = await post(server.url, reportInput())

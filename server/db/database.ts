@@ -34,6 +34,14 @@ export interface CategoriesTable {
   color: string
   active: Generated<boolean>
   sort_order: Generated<number>
+  // Routing and SLA (migrations/0004_tickets.sql).
+  agency_code: string | null
+  priority: Generated<number>
+  is_emergency: Generated<boolean>
+  sla_response_minutes: Generated<number>
+  sla_resolve_minutes: Generated<number>
+  sla_working_days: Generated<boolean>
+  lapor_category: string | null
 }
 
 export interface ReportsTable {
@@ -52,6 +60,56 @@ export interface ReportsTable {
   reporter_private: Generated<boolean>
   reported_at: Timestamp
   received_at: Generated<Date>
+  /** Set by the incident matching step inside the intake transaction. */
+  incident_id: ColumnType<string | null, string | null | undefined, string | null>
+  // Location check (migrations/0003_locations.sql): null until checked.
+  location_status: ColumnType<LocationStatus | null, LocationStatus | null | undefined, LocationStatus | null>
+  claimed_region_code: ColumnType<string | null, string | null | undefined, string | null>
+  detected_region_code: ColumnType<string | null, string | null | undefined, string | null>
+  claim_distance_m: ColumnType<number | null, number | null | undefined, number | null>
+  location_checked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
+export interface IncidentsTable {
+  id: Generated<string>
+  category_code: string
+  status: Generated<string>
+  location: Geometry
+  region_code: string | null
+  report_count: Generated<number>
+  channels: Generated<string[]>
+  first_reported_at: Timestamp
+  last_reported_at: Timestamp
+  merged_into: string | null
+  split_from: string | null
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+  // Ticket lifecycle (migrations/0004_tickets.sql).
+  agency_code: ColumnType<string | null, string | null | undefined, string | null>
+  field_team: ColumnType<string | null, string | null | undefined, string | null>
+  priority: Generated<number>
+  is_emergency: Generated<boolean>
+  routed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  response_due_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  resolve_due_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  first_response_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  resolved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  response_breached_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  resolve_breached_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  status_changed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  resolution_note: ColumnType<string | null, string | null | undefined, string | null>
+  resolution_photo_ids: Generated<string[]>
+  reject_reason: ColumnType<string | null, string | null | undefined, string | null>
+}
+
+export interface HotspotSetsTable {
+  window_key: string
+  from_ts: Timestamp
+  to_ts: Timestamp
+  computed_at: Generated<Date>
+  digest: string
+  body: ColumnType<unknown, string, string>
 }
 
 export interface EventsTable {
@@ -73,7 +131,30 @@ export interface Database {
   categories: CategoriesTable
   reports: ReportsTable
   events: EventsTable
+  incidents: IncidentsTable
+  hotspot_sets: HotspotSetsTable
   schema_migrations: SchemaMigrationsTable
+  open311_api_keys: Open311ApiKeysTable
+  whatsapp_seen_messages: WhatsappSeenMessagesTable
+  whatsapp_conversations: WhatsappConversationsTable
+  outbox_messages: OutboxMessagesTable
+  photos: PhotosTable
+  import_runs: ImportRunsTable
+  // Tickets, users and ratings (migrations/0004_tickets.sql): see the end of this file.
+  agencies: AgenciesTable
+  routing_rules: RoutingRulesTable
+  holidays: HolidaysTable
+  ticket_events: TicketEventsTable
+  rating_links: RatingLinksTable
+  ratings: RatingsTable
+  skm_responses: SkmResponsesTable
+  skm_recommendations: SkmRecommendationsTable
+  users: UsersTable
+  sessions: SessionsTable
+  display_tokens: DisplayTokensTable
+  // Location disputes (migrations/0003_locations.sql): see the end of this file.
+  location_disputes: LocationDisputesTable
+  dispute_actions: DisputeActionsTable
 }
 
 export type Region = Selectable<RegionsTable>
@@ -82,3 +163,234 @@ export type Category = Selectable<CategoriesTable>
 export type CategoryUpdate = Updateable<CategoriesTable>
 export type Report = Selectable<ReportsTable>
 export type NewReport = Insertable<ReportsTable>
+export type Incident = Selectable<IncidentsTable>
+
+// Channels and interoperability (migrations/0005_channels.sql).
+export interface Open311ApiKeysTable {
+  key_sha256: string
+  name: string
+  created_at: Generated<Date>
+  revoked_at: Timestamp | null
+}
+
+export interface WhatsappSeenMessagesTable {
+  message_id: string
+  sent_at: Timestamp
+  received_at: Generated<Date>
+}
+
+export interface WhatsappConversationsTable {
+  id: Generated<string>
+  sender: string
+  sender_name: string | null
+  status: Generated<'open' | 'flushed' | 'abandoned'>
+  first_message_id: string
+  message_ids: Generated<string[]>
+  texts: ColumnType<string[], string | undefined, string>
+  location: ColumnType<{ lat: number; lon: number; name?: string; address?: string } | null, string | null | undefined, string | null>
+  media: ColumnType<{ id: string; mime_type?: string; caption?: string }[], string | undefined, string>
+  started_at: Generated<Date>
+  last_message_at: Generated<Date>
+  reminded_at: Timestamp | null
+  report_id: string | null
+  flushed_at: Timestamp | null
+}
+
+export interface OutboxMessagesTable {
+  id: Generated<number>
+  channel: string
+  recipient: string
+  body: string
+  dedup_key: string
+  status: Generated<'pending' | 'sent' | 'failed'>
+  attempts: Generated<number>
+  next_attempt_at: Generated<Date>
+  last_error: string | null
+  created_at: Generated<Date>
+  sent_at: Timestamp | null
+}
+
+export interface PhotosTable {
+  id: Generated<string>
+  report_id: string | null
+  incident_id: string | null
+  update_ref: string | null
+  source: string
+  content_type: string
+  bytes: number
+  width: number
+  height: number
+  sha256: string
+  exif_lat: number | null
+  exif_lon: number | null
+  taken_at: Timestamp | null
+  created_at: Generated<Date>
+}
+
+export interface ImportRunsTable {
+  id: Generated<number>
+  source: string
+  file_sha256: string
+  file_name: string
+  total_rows: number
+  next_row: Generated<number>
+  imported: Generated<number>
+  duplicates: Generated<number>
+  rejected: ColumnType<{ row: number; id: string | null; reason: string }[], string | undefined, string>
+  status: Generated<'running' | 'done'>
+  started_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export type Photo = Selectable<PhotosTable>
+export type OutboxMessage = Selectable<OutboxMessagesTable>
+export type WhatsappConversation = Selectable<WhatsappConversationsTable>
+export type ImportRun = Selectable<ImportRunsTable>
+
+// Tickets, agencies, ratings, SKM, users (migrations/0004_tickets.sql).
+type Ts = ColumnType<Date, Date | string | undefined, Date | string>
+type TsNull = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+
+export interface AgenciesTable {
+  code: string
+  name_id: string
+  name_en: string
+  short_name: string
+  region_codes: string[] | null
+  active: Generated<boolean>
+  sort_order: Generated<number>
+}
+
+export interface RoutingRulesTable {
+  category_code: string
+  region_code: string
+  agency_code: string
+}
+
+export interface HolidaysTable {
+  day: ColumnType<string, string, string>
+  name: string
+}
+
+export interface TicketEventsTable {
+  id: Generated<number>
+  incident_id: string
+  kind: 'opened' | 'routed' | 'transition' | 'sla_breached' | 'rated'
+  from_status: string | null
+  to_status: string | null
+  agency_code: string | null
+  actor_user_id: string | null
+  actor_role: string | null
+  note: string | null
+  data: ColumnType<Record<string, unknown>, string | undefined, string>
+  at: Ts
+}
+
+export interface RatingLinksTable {
+  report_id: string
+  incident_id: string
+  token: string
+  created_at: Generated<Date>
+}
+
+export interface RatingsTable {
+  report_id: string
+  incident_id: string
+  agency_code: string | null
+  score: number
+  comment: string | null
+  via: 'link' | 'api'
+  created_at: Ts
+  updated_at: Ts
+}
+
+export interface SkmResponsesTable {
+  id: Generated<string>
+  agency_code: string
+  scores: number[]
+  report_id: string | null
+  idempotency_key: string | null
+  submitted_at: Ts
+}
+
+export interface SkmRecommendationsTable {
+  id: Generated<string>
+  agency_code: string
+  period: string
+  text: string
+  author_user_id: string | null
+  author_role: string
+  created_at: Generated<Date>
+}
+
+export interface UsersTable {
+  id: Generated<string>
+  username: string
+  display_name: string
+  role: 'admin' | 'operator' | 'leadership' | 'region_head' | 'agency_staff' | 'field_officer'
+  region_codes: Generated<string[]>
+  agency_code: string | null
+  password_hash: string
+  active: Generated<boolean>
+  created_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface SessionsTable {
+  token_sha256: string
+  user_id: string
+  created_at: Generated<Date>
+  expires_at: Ts
+}
+
+export interface DisplayTokensTable {
+  token_sha256: string
+  name: string
+  created_at: Generated<Date>
+  revoked_at: TsNull
+}
+
+export type Agency = Selectable<AgenciesTable>
+export type User = Selectable<UsersTable>
+export type TicketEvent = Selectable<TicketEventsTable>
+
+// Location check and disputes (migrations/0003_locations.sql).
+export type LocationStatus = 'match' | 'mismatch' | 'near_boundary' | 'outside' | 'unknown_claim' | 'unclaimed'
+export type DisputeState = 'open' | 'proposed' | 'moved' | 'kept' | 'returned' | 'cleared'
+export type DisputeDecision = 'move' | 'keep' | 'return'
+
+export interface LocationDisputesTable {
+  id: Generated<string>
+  report_id: string
+  claimed_region_code: string
+  detected_region_code: string
+  location: Geometry
+  distance_m: number | null
+  accuracy_m: number | null
+  state: Generated<DisputeState>
+  proposal: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>
+  decision: DisputeDecision | null
+  decision_reason: string | null
+  corrected_location: ColumnType<string | null, string | null | undefined, string | null>
+  decided_by_user: string | null
+  decided_by_role: string | null
+  decided_at: TsNull
+  overdue_at: TsNull
+  opened_at: Generated<Date>
+  updated_at: Generated<Date>
+}
+
+export interface DisputeActionsTable {
+  id: Generated<number>
+  dispute_id: string
+  action: 'opened' | 'proposed' | 'decided' | 'overdue' | 'cleared'
+  decision: DisputeDecision | null
+  actor_user: string | null
+  actor_role: string
+  reason: string | null
+  data: ColumnType<Record<string, unknown>, string | undefined, string>
+  at: Generated<Date>
+}
+
+export type LocationDispute = Selectable<LocationDisputesTable>
+export type DisputeAction = Selectable<DisputeActionsTable>

@@ -1,5 +1,8 @@
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database.js'
+import { matchIncidentStep } from '../incidents/incident.intake.js'
+import { locationCheckStep } from '../locations/location.intake.js'
+import { routeTicketStep } from '../tickets/ticket.intake.js'
 import type { Deps } from '../http/context.js'
 import type { ReportRow } from './report.repository.js'
 import type { ReportInput } from './report.schema.js'
@@ -25,4 +28,10 @@ export type IntakeStep = (ctx: IntakeContext) => Promise<IntakeFields>
  * Feature modules register theirs here (location check before incident matching, so the
  * incident sees the checked region).
  */
-export const INTAKE_STEPS: IntakeStep[] = []
+export const INTAKE_STEPS: IntakeStep[] = [
+  // claimed vs detected region, first: the incident takes the region it leaves (issue 4)
+  locationCheckStep,
+  matchIncidentStep,
+  // the new ticket's agency, priority and SLA clocks (after matching: it routes the incident)
+  routeTicketStep,
+]

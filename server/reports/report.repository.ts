@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
-import type { Database } from '../db/database.js'
+import type { Database, LocationStatus } from '../db/database.js'
 import type { ReportInput } from './report.schema.js'
 
 type Executor = Kysely<Database> | Transaction<Database>
@@ -21,6 +21,15 @@ export interface ReportRow {
   reporter_private: boolean
   reported_at: Date
   received_at: Date
+  /** The incident this report belongs to (set by the incident step inside the intake transaction). */
+  incident_id: string | null
+  /** The location check (server/locations); absent on the row intake inserts, null if never checked. */
+  location_status?: LocationStatus | null
+  claim_distance_m?: number | null
+  claimed_region_code?: string | null
+  claimed_region_name?: string | null
+  detected_region_code?: string | null
+  detected_region_name?: string | null
 }
 
 const REGION_RANK = sql`CASE p.level WHEN 'kelurahan' THEN 0 WHEN 'kecamatan' THEN 1 WHEN 'kabupaten' THEN 2 ELSE 3 END`
@@ -50,15 +59,17 @@ export async function insertReport(trx: Executor, input: ReportInput, idempotenc
     )
     SELECT ins.id, ins.channel, ins.external_id, ins.category_code, ins.description, ${lat}::float8 AS lat, ${lon}::float8 AS lon,
            ins.accuracy_m, ins.claimed_region, ins.region_code, (SELECT name FROM reg) AS region_name, ins.reporter_name,
-           ins.reporter_phone, ins.reporter_private, ins.reported_at, ins.received_at
+           ins.reporter_phone, ins.reporter_private, ins.reported_at, ins.received_at, ins.incident_id
     FROM ins`.execute(trx)
   return res.rows[0] ?? null
 }
 
-function selectReports(db: Executor) {
+export function selectReports(db: Executor) {
   return db
     .selectFrom('reports as r')
     .leftJoin('regions as g', 'g.code', 'r.region_code')
+    .leftJoin('regions as gc', 'gc.code', 'r.claimed_region_code')
+    .leftJoin('regions as gd', 'gd.code', 'r.detected_region_code')
     .select([
       'r.id',
       'r.channel',
@@ -76,6 +87,14 @@ function selectReports(db: Executor) {
       'r.reporter_private',
       'r.reported_at',
       'r.received_at',
+      'r.incident_id',
+      'r.location_status',
+      'r.claim_distance_m',
+      'r.claimed_region_code',
+      // A kecamatan known only from its kelurahan has no row of its own: its name comes from them.
+      sql<string | null>`coalesce(gc.name, CASE WHEN r.claimed_region_code IS NOT NULL THEN sigap_region_name(r.claimed_region_code) END)`.as('claimed_region_name'),
+      'r.detected_region_code',
+      'gd.name as detected_region_name',
     ])
 }
 

@@ -1,5 +1,6 @@
-import { canSeePrivateIdentity, canSeeReporterContact, type Principal } from '../auth/principal.js'
+import { canSeePrivateIdentity, canSeeReporter, type Principal } from '../auth/principal.js'
 import type { ReportRow } from './report.repository.js'
+import { reportLocationCheck, type LocationCheckView } from '../locations/location.view.js'
 
 export interface ReportView {
   id: string
@@ -12,6 +13,8 @@ export interface ReportView {
   region: { code: string; name: string } | null
   reported_at: string
   received_at: string
+  incident_id: string | null
+  location_check?: LocationCheckView
   reporter?: { name: string | null; phone: string | null; private: boolean }
 }
 
@@ -20,7 +23,8 @@ export function reportView(r: ReportRow, viewer: Principal): ReportView {
   const view: ReportView = {
     id: r.id,
     channel: r.channel,
-    external_id: r.external_id,
+    // A channel's message or case id leads back to the sender: part of a private reporter's identity.
+    external_id: r.reporter_private && !canSeePrivateIdentity(viewer) ? null : r.external_id,
     category: r.category_code,
     description: r.description,
     location: { lat: r.lat, lon: r.lon, accuracy_m: r.accuracy_m },
@@ -28,8 +32,10 @@ export function reportView(r: ReportRow, viewer: Principal): ReportView {
     region: r.region_code ? { code: r.region_code, name: r.region_name ?? r.region_code } : null,
     reported_at: r.reported_at.toISOString(),
     received_at: r.received_at.toISOString(),
+    incident_id: r.incident_id,
   }
-  const mayShow = r.reporter_private ? canSeePrivateIdentity(viewer) : canSeeReporterContact(viewer)
+  if (r.location_status) view.location_check = reportLocationCheck(r.location_status, r)
+  const mayShow = canSeeReporter(viewer, r.reporter_private)
   if (mayShow) view.reporter = { name: r.reporter_name, phone: r.reporter_phone, private: r.reporter_private }
   return view
 }

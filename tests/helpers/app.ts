@@ -6,6 +6,9 @@ import { EventFeed } from '../../server/events/event.feed.js'
 import type { Deps } from '../../server/http/context.js'
 import { createLogger } from '../../server/logger.js'
 import { createTestDb } from './db.js'
+import { sessionAuthenticator } from '../../server/auth/auth.service.js'
+import type { UserRole } from '../../server/auth/principal.js'
+import { createUser } from '../../server/users/user.service.js'
 
 export interface TestApp {
   db: Db
@@ -32,7 +35,8 @@ export async function createTestApp(opts: { db?: Db; config?: Config; authentica
     feed,
     categories: new CategoryCatalog(db.db),
     log: createLogger('silent'),
-    authenticate: opts.authenticate ?? (async () => null),
+    // Real sign-in by default (no cookie: anonymous display); tests may inject principals instead.
+    authenticate: opts.authenticate ?? sessionAuthenticator(db.db),
   }
   const app = createApiApp(deps)
   return {
@@ -59,4 +63,33 @@ export async function createTestApp(opts: { db?: Db; config?: Config; authentica
       if (!opts.db) await db.close()
     },
   }
+}
+
+let signedIn = 0
+
+/**
+ * Creates a user of the given role and signs them in through POST /api/auth/login; returns the
+ * headers their requests carry (session cookie + the CSRF header our screens send).
+ * Needs the app's default (session) authentication.
+ */
+export async function signIn(
+  t: TestApp,
+  role: UserRole,
+  scope: { regionCodes?: string[]; agencyCode?: string } = {},
+): Promise<{ headers: Record<string, string>; userId: string; username: string }> {
+  const username = `${role}-${++signedIn}-${Math.random().toString(36).slice(2, 6)}`
+  const password = 'test-password-123'
+  const user = await createUser(
+    t.db,
+    { username, role, password, region_codes: scope.regionCodes, agency_code: scope.agencyCode ?? null },
+    null,
+  )
+  const res = await t.app.request('/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  if (res.status !== 200) throw new Error(`sign-in failed: ${res.status} ${await res.text()}`)
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!
+  return { headers: { cookie, 'x-requested-with': 'sigap' }, userId: user.id, username }
 }

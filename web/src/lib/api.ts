@@ -1,16 +1,52 @@
-/** GET JSON from the API; throws with the server's message on a non-2xx answer. */
-export async function getJson<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(path, { credentials: 'same-origin', ...init })
+/** A non-2xx answer from the API, with the server's error code and message. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(message)
+  }
+}
+
+async function answer<T>(res: Response): Promise<T> {
   if (!res.ok) {
-    let msg = `${res.status}`
+    let body: unknown = null
     try {
-      msg = ((await res.json()) as { error?: { message?: string } }).error?.message ?? msg
+      body = await res.json()
     } catch {
       // not JSON
     }
-    throw new Error(msg)
+    const err = (body as { error?: { code?: string; message?: string } } | null)?.error
+    throw new ApiError(res.status, err?.code ?? String(res.status), err?.message ?? `${res.status}`, body)
   }
   return (await res.json()) as T
+}
+
+/** GET JSON from the API; throws an ApiError with the server's message on a non-2xx answer. */
+export async function getJson<T>(path: string, init?: RequestInit): Promise<T> {
+  return answer<T>(await fetch(path, { credentials: 'same-origin', ...init }))
+}
+
+/**
+ * POST/PATCH/DELETE JSON. Every change from our screens carries X-Requested-With, which the
+ * server's CSRF guard asks of requests that carry the session cookie.
+ */
+export async function sendJson<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const res = await fetch(path, {
+    method,
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json', 'x-requested-with': 'sigap', ...headers },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return answer<T>(res)
+}
+
+/** multipart/form-data (photo uploads), with the same CSRF header. */
+export async function sendForm<T>(path: string, form: FormData, headers: Record<string, string> = {}): Promise<T> {
+  const res = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'x-requested-with': 'sigap', ...headers }, body: form })
+  return answer<T>(res)
 }
 
 export interface Category {

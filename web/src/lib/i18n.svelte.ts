@@ -60,6 +60,14 @@ export function t(key: MessageKey): string {
   return dictionaries[i18n.lang][key]
 }
 
+/**
+ * A screen's own dictionary, Indonesian first: each screen keeps its words beside it
+ * (`web/src/<screen>/messages.ts`) and gets a typed `t` for them.
+ */
+export function messages<K extends string>(idDict: Record<K, string>, enDict: Record<K, string>): (key: K) => string {
+  return (key) => (i18n.lang === 'en' ? enDict : idDict)[key]
+}
+
 export function setLang(lang: Lang) {
   i18n.lang = lang
   localStorage.setItem('sigap.lang', lang)

@@ -1,0 +1,188 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import WebSocket from 'ws'
+import { seedDemoArea } from '../server/demo/demo.area.js'
+import { freshDb, percentile, throughput, type Bench, type BenchFigure } from './lib.js'
+
+const SCALE = Number(process.env.SIGAP_BENCH_SCALE ?? 1)
+const N = Math.max(200, Math.round(4000 * SCALE))
+const CONCURRENCY = 16
+const WS_CLIENTS = 200
+
+const body = (i: number) => ({
+  channel: 'app',
+  category: 'jalan_rusak',
+  description: `Jalan berlubang ${i}`,
+  location: { lat: -6.56 + ((i % 97) - 48) * 0.001, lon: 107.44 + ((i % 89) - 44) * 0.001 },
+  claimed_region: 'Sukamaju',
+})
+
+/** Intake throughput over HTTP vs plain INSERTs; POST-to-event latency at 200 sockets. */
+async function intake(ctx: Parameters<Bench['run']>[0]): Promise<BenchFigure[]> {
+  const fresh = await freshDb(ctx, 'intake')
+  const figures: BenchFigure[] = []
+  try {
+    await seedDemoArea(fresh.db.db)
+    // The server runs in its own process, as deployed, so the load generator here does not
+    // share its event loop.
+    const port = 18_000 + (process.pid % 1000)
+    const server = await spawnServer(fresh.url, port)
+    try {
+      // Baseline: the same pg pool size, one autocommitted INSERT of a point into a GiST-indexed table.
+      const pool = new pg.Pool({ connectionString: fresh.url, max: CONCURRENCY })
+      await pool.query('CREATE TABLE bench_plain (id bigserial PRIMARY KEY, body text, g geometry(Point, 4326)); CREATE INDEX ON bench_plain USING gist (g)')
+      const plain = await throughput(N, CONCURRENCY, async (i) => {
+        const b = body(i)
+        await pool.query('INSERT INTO bench_plain (body, g) VALUES ($1, ST_SetSRID(ST_MakePoint($2, $3), 4326))', [b.description, b.location.lon, b.location.lat])
+      })
+      await pool.end()
+      const viaHttp = await throughput(N, CONCURRENCY, async (i) => {
+        const res = await fetch(`${server.url}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body(i)) })
+        if (res.status !== 201) throw new Error(`intake answered ${res.status}`)
+        await res.arrayBuffer()
+      })
+      figures.push({
+        name: `intake over HTTP, ${CONCURRENCY} concurrent clients, ${N} reports`,
+        value: viaHttp,
+        unit: 'reports/s',
+        baseline: { name: 'plain INSERT into a GiST-indexed table', value: plain, unit: 'rows/s' },
+        ratio: viaHttp / plain,
+        note: 'aim >= 0.5; load generator, server process and PostgreSQL share the 2 cores',
+      })
+      figures.push(await fanOutLatency(server.url))
+    } finally {
+      await server.close()
+    }
+  } finally {
+    await fresh.close()
+  }
+  return figures
+}
+
+async function spawnServer(databaseUrl: string, port: number): Promise<{ url: string; close(): Promise<void> }> {
+  const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), SIGAP_DEMO: '0', SIGAP_LOG: 'error' }
+  const child = spawn('npx', ['tsx', 'server/main.ts'], { env, cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] })
+  await new Promise<void>((resolve, reject) => {
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+      if (/sigap is serving/.test(out)) resolve()
+    })
+    child.once('exit', (code) => reject(new Error(`server exited ${code}`)))
+  })
+  return {
+    url: `http://localhost:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve())
+        child.kill('SIGTERM')
+      }),
+  }
+}
+
+async function fanOutLatency(base: string): Promise<BenchFigure> {
+  const wsUrl = base.replace(/^http/, 'ws') + '/ws'
+  const arrivals = new Map<string, number[]>()
+  const sockets = await Promise.all(
+    Array.from({ length: WS_CLIENTS }, () =>
+      new Promise<WebSocket>((resolve, reject) => {
+        const ws = new WebSocket(wsUrl)
+        ws.on('open', () => {
+          ws.send(JSON.stringify({ type: 'subscribe' }))
+          resolve(ws)
+        })
+        ws.on('error', reject)
+        ws.on('message', (raw) => {
+          const t = performance.now()
+          const m = JSON.parse(raw.toString()) as { type: string; data?: { id?: string } }
+          if (m.type === 'event' && m.data?.id) {
+            const list = arrivals.get(m.data.id) ?? []
+            list.push(t)
+            arrivals.set(m.data.id, list)
+          }
+        })
+      }),
+    ),
+  )
+  await new Promise((r) => setTimeout(r, 500))
+  const posts = 100
+  const latencies: number[] = []
+  const answered = new Map<string, number>()
+  for (let i = 0; i < posts; i++) {
+    const res = await fetch(`${base}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body(i)) })
+    const { id } = (await res.json()) as { id: string }
+    answered.set(id, performance.now())
+    await new Promise((r) => setTimeout(r, 20))
+  }
+  const deadline = Date.now() + 10_000
+  while (Date.now() < deadline && [...answered.keys()].some((id) => (arrivals.get(id)?.length ?? 0) < WS_CLIENTS)) {
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  let missing = 0
+  for (const [id, t0] of answered) {
+    const got = arrivals.get(id) ?? []
+    missing += WS_CLIENTS - got.length
+    // An event can reach a socket before the HTTP answer reaches its poster: count that as 0.
+    for (const t of got) latencies.push(Math.max(0, t - t0))
+  }
+  for (const s of sockets) s.terminate()
+  latencies.sort((a, b) => a - b)
+  const p50 = percentile(latencies, 50)
+  const p99 = percentile(latencies, 99)
+  return {
+    name: `POST answer -> event at each of ${WS_CLIENTS} sockets (${posts} reports), p50`,
+    value: p50,
+    unit: 'ms',
+    baseline: { name: 'p99', value: p99, unit: 'ms' },
+    note: `missing deliveries: ${missing}`,
+  }
+}
+
+/** Time until `tsx server/main.ts` says it is serving, on the embedded database, cold and warm. */
+async function startup(): Promise<BenchFigure[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'sigap-bench-'))
+  const env = { ...process.env, DATABASE_URL: '', PORT: '0', SIGAP_DATA_DIR: dir, SIGAP_DEMO_RATE: '0', SIGAP_LOG: 'error' }
+  try {
+    const cold = await timeUntil(['tsx', 'server/main.ts'], env, /sigap is serving/)
+    const warm = await timeUntil(['tsx', 'server/main.ts'], env, /sigap is serving/)
+    const bare = await timeUntil(['tsx', 'bench/pglite-boot.ts'], { ...env, SIGAP_DATA_DIR: join(dir, 'bare') }, /booted/)
+    return [
+      { name: 'start to serving, cold (empty data folder: migrations, demo area, 300 reports of history)', value: cold / 1000, unit: 's', baseline: { name: 'bare PGlite + PostGIS boot in a new process', value: bare / 1000, unit: 's' }, ratio: cold / bare },
+      { name: 'start to serving, warm', value: warm / 1000, unit: 's', baseline: { name: 'bare PGlite + PostGIS boot in a new process', value: bare / 1000, unit: 's' }, ratio: warm / bare },
+    ]
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function timeUntil(cmd: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now()
+    const child = spawn('npx', cmd, { env, cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    const onData = (d: Buffer) => {
+      out += d.toString()
+      if (ready.test(out)) {
+        const t = performance.now() - t0
+        child.kill('SIGTERM')
+        child.once('exit', () => resolve(t))
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()))
+    child.once('exit', (code) => {
+      if (!ready.test(out)) reject(new Error(`${cmd.join(' ')} exited ${code}: ${out.slice(-500)}`))
+    })
+  })
+}
+
+const bench: Bench = {
+  name: 'foundation: intake, fan-out, start-up',
+  async run(ctx) {
+    return [...(await intake(ctx)), ...(await startup())]
+  },
+}
+export default bench

@@ -1,0 +1,53 @@
+import { Hono, type Context } from 'hono'
+import { deleteCookie, setCookie } from 'hono/cookie'
+import type { AppEnv } from '../http/context.js'
+import { AppError, parseOr422, readJson } from '../http/errors.js'
+import { LoginInput } from '../users/user.schema.js'
+import { findUserById } from '../users/user.repository.js'
+import { userView } from '../users/user.view.js'
+import { login, principalOf, SESSION_COOKIE, sessionTokenOf } from './auth.service.js'
+import { ownOrigin } from './csrf.js'
+import { LANDING, ticketScope } from './principal.js'
+import { deleteSession } from './session.repository.js'
+
+/** Test principals may carry made-up user ids; only a real one is looked up. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+const secure = (c: Context<AppEnv>) => ownOrigin(c.req.raw.headers, c.req.url).startsWith('https:')
+
+/** Sign-in for the screens: POST login sets the session cookie, GET me says who and where to land. */
+export function authRoutes() {
+  return new Hono<AppEnv>()
+    .post('/login', async (c) => {
+      const input = parseOr422(LoginInput, await readJson(c), 'sign-in')
+      const r = await login(c.var.deps.db.db, input.username, input.password)
+      // Never log the username that failed: people type passwords into it.
+      if (!r) throw new AppError(401, 'invalid_credentials', 'Wrong username or password')
+      setCookie(c, SESSION_COOKIE, r.token, {
+        httpOnly: true,
+        sameSite: 'Lax',
+        secure: secure(c),
+        path: '/',
+        expires: r.expiresAt,
+      })
+      const p = principalOf(r.user)
+      return c.json({ user: userView(r.user), role: p.role, landing: LANDING[p.role], expires_at: r.expiresAt.toISOString() })
+    })
+    .post('/logout', async (c) => {
+      const token = sessionTokenOf(c.req.raw.headers)
+      if (token) await deleteSession(c.var.deps.db.db, token)
+      deleteCookie(c, SESSION_COOKIE, { path: '/', secure: secure(c) })
+      return c.json({ ok: true })
+    })
+    .get('/me', async (c) => {
+      const p = c.var.principal
+      const user = p.userId && UUID.test(p.userId) ? await findUserById(c.var.deps.db.db, p.userId) : undefined
+      return c.json({
+        signed_in: user !== undefined,
+        role: p.role,
+        landing: LANDING[p.role],
+        user: user ? userView(user) : null,
+        scope: ticketScope(p),
+      })
+    })
+}

@@ -1,0 +1,99 @@
+import type { StoredEvent } from '../events/event.repository.js'
+import { canSeePrivateIdentity, isAdmin, regionWithin, ticketScope, type Principal } from './principal.js'
+
+/** Events about accounts and tokens: admins only. */
+const ADMIN_ONLY = /^(user|display_token)\./
+
+type Obj = Record<string, unknown>
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
+const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null)
+
+interface EventScope {
+  regions: string[]
+  agencies: string[]
+  incidents: string[]
+}
+
+/** Where an event happens and whose it is, from the shapes our events use. */
+function scopeOfData(data: unknown): EventScope {
+  const s: EventScope = { regions: [], agencies: [], incidents: [] }
+  if (!isObj(data)) return s
+  const add = (list: string[], v: unknown) => {
+    const x = str(v)
+    if (x && !list.includes(x)) list.push(x)
+  }
+  const visit = (o: Obj) => {
+    if (isObj(o.region)) add(s.regions, o.region.code)
+    add(s.regions, o.region_code)
+    if (isObj(o.agency)) add(s.agencies, o.agency.code)
+    add(s.agencies, o.agency_code)
+    add(s.agencies, o.from_agency)
+    add(s.incidents, o.incident_id)
+  }
+  visit(data)
+  for (const key of ['incident', 'ticket', 'report'] as const) {
+    const inner = data[key]
+    if (isObj(inner)) {
+      visit(inner)
+      if (key !== 'report') add(s.incidents, inner.id)
+    }
+  }
+  return s
+}
+
+/** Removes every `reporter*` key, deep: defence in depth, since events are built without them. */
+function stripIdentity(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(stripIdentity)
+  if (!isObj(v)) return v
+  const out: Obj = {}
+  for (const [k, x] of Object.entries(v)) if (!k.startsWith('reporter')) out[k] = stripIdentity(x)
+  return out
+}
+
+/**
+ * The WebSocket hub's per-client filter. Everyone sees the events of their scope; a region
+ * head those located in their regions, agency staff and field officers their agency's. An
+ * event that names only an incident is placed by what earlier events said about that
+ * incident (remembered here); an event that cannot be placed is held back from scoped roles.
+ * Events about no place or agency at all (hotspots, catalogue) go to everyone.
+ */
+export function createEventFilter(maxRemembered = 200_000) {
+  const known = new Map<string, { region: string | null; agency: string | null }>()
+  let lastSeq = -1
+
+  /** Remembers where each incident is and whose it is, from the events that say so (in seq order). */
+  const remember = (ev: StoredEvent) => {
+    if (ev.seq <= lastSeq || !isObj(ev.data)) return
+    lastSeq = ev.seq
+    const d = ev.data
+    const t = isObj(d.ticket) ? d.ticket : isObj(d.incident) ? d.incident : null
+    const id = t ? str(t.id) : str(d.incident_id)
+    if (!id) return
+    const from = t ?? d
+    const prev = known.get(id)
+    known.delete(id) // re-insert: the map's order is least recently mentioned first
+    known.set(id, {
+      region: (isObj(from.region) ? str(from.region.code) : null) ?? prev?.region ?? null,
+      agency: (isObj(from.agency) ? str(from.agency.code) : null) ?? str(d.agency_code) ?? prev?.agency ?? null,
+    })
+    if (known.size > maxRemembered) known.delete(known.keys().next().value!)
+  }
+
+  return (p: Principal, ev: StoredEvent): unknown | null => {
+    remember(ev)
+    const s = scopeOfData(ev.data)
+    if (ADMIN_ONLY.test(ev.type) && !isAdmin(p)) return null
+    const data = canSeePrivateIdentity(p) ? ev.data : stripIdentity(ev.data)
+    const scope = ticketScope(p)
+    if (scope.all) return data
+    for (const id of s.incidents) {
+      const k = known.get(id)
+      if (k?.region && !s.regions.includes(k.region)) s.regions.push(k.region)
+      if (k?.agency && !s.agencies.includes(k.agency)) s.agencies.push(k.agency)
+    }
+    const placed = s.regions.length > 0 || s.agencies.length > 0
+    if (!placed) return s.incidents.length > 0 ? null : data
+    if ('regionCodes' in scope) return s.regions.some((r) => regionWithin(r, scope.regionCodes)) ? data : null
+    return s.agencies.includes(scope.agencyCode) ? data : null
+  }
+}

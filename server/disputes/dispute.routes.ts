@@ -1,0 +1,92 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../http/context.js'
+import { notFound, parseOr422, readJson } from '../http/errors.js'
+import { latestSeq } from '../events/event.repository.js'
+import { findReportById } from '../reports/report.repository.js'
+import { reportView } from '../reports/report.view.js'
+import { canDecideDispute, canProposeDispute, canSeeDispute, disputeScope } from './dispute.access.js'
+import { disputeGeometry, disputeHistory, findDispute, listDisputes, photoEvidence } from './dispute.repository.js'
+import { DisputeIdParam, DisputeListQuery, DisputeStep } from './dispute.schema.js'
+import { decideDispute, proposeDispute } from './dispute.service.js'
+import { actionView, disputeView } from './dispute.view.js'
+import { roundMetres } from '../locations/location.view.js'
+
+const geo = (text: string | null): unknown => (text === null ? null : JSON.parse(text))
+
+export function disputeRoutes() {
+  return new Hono<AppEnv>()
+    .get('/', async (c) => {
+      const q = parseOr422(DisputeListQuery, c.req.query(), 'query')
+      const { db } = c.var.deps.db
+      const hours = c.var.deps.config.SIGAP_DISPUTE_OVERDUE_HOURS
+      const now = new Date()
+      // Read before the rows: later events may repeat rows in the answer, none can be missed.
+      const seq = await latestSeq(db)
+      const rows = await listDisputes(db, {
+        scope: disputeScope(c.var.principal),
+        region: q.region,
+        states: q.state,
+        overdue: q.overdue,
+        overdueHours: hours,
+        minAgeHours: q.min_age_hours,
+        maxAgeHours: q.max_age_hours,
+        order: q.order,
+        limit: q.limit,
+        now,
+      })
+      return c.json({ seq, overdue_hours: hours, disputes: rows.map((d) => disputeView(d, now, hours)) })
+    })
+    .get('/:id', async (c) => {
+      const { id } = parseOr422(DisputeIdParam, c.req.param(), 'dispute id')
+      const { db } = c.var.deps.db
+      const p = c.var.principal
+      const d = await findDispute(db, id)
+      // Out of scope answers as absent: a head learns nothing of other regions' disputes.
+      if (!d || !canSeeDispute(p, d)) throw notFound(`Dispute ${id}`)
+      const now = new Date()
+      const [report, shapes, photos, history] = await Promise.all([
+        findReportById(db, d.report_id),
+        disputeGeometry(db, id),
+        photoEvidence(db, d.report_id),
+        disputeHistory(db, id),
+      ])
+      const tolerance = Math.max(d.accuracy_m ?? 0, c.var.deps.config.SIGAP_BOUNDARY_TOLERANCE_M)
+      return c.json({
+        ...disputeView(d, now, c.var.deps.config.SIGAP_DISPUTE_OVERDUE_HOURS),
+        report: report ? reportView(report, p) : null,
+        geometry: {
+          point: { type: 'Point', coordinates: [d.lon, d.lat] },
+          claimed_region: geo(shapes.claimed),
+          detected_region: geo(shapes.detected),
+          line_to_point: geo(shapes.line),
+        },
+        evidence: {
+          claim_text: d.claim_text,
+          distance_m: roundMetres(d.distance_m),
+          accuracy_m: d.accuracy_m,
+          tolerance_m: tolerance,
+          photos: photos.map((ph) => ({
+            id: ph.id,
+            taken_at: ph.taken_at?.toISOString() ?? null,
+            exif_location: ph.exif_lat !== null && ph.exif_lon !== null ? { lat: ph.exif_lat, lon: ph.exif_lon } : null,
+            exif_region: ph.exif_region_code ? { code: ph.exif_region_code, name: ph.exif_region_name ?? ph.exif_region_code } : null,
+          })),
+        },
+        history: history.map(actionView),
+        /** What this viewer may do here (the screen shows the buttons accordingly). */
+        can: { propose: canProposeDispute(p, d), decide: canDecideDispute(p, d) },
+      })
+    })
+    .post('/:id/propose', async (c) => {
+      const { id } = parseOr422(DisputeIdParam, c.req.param(), 'dispute id')
+      const step = parseOr422(DisputeStep, await readJson(c), 'proposal')
+      const r = await proposeDispute(c.var.deps, c.var.principal, id, step)
+      return c.json({ ...r.dispute, changed: r.changed })
+    })
+    .post('/:id/decide', async (c) => {
+      const { id } = parseOr422(DisputeIdParam, c.req.param(), 'dispute id')
+      const step = parseOr422(DisputeStep, await readJson(c), 'decision')
+      const r = await decideDispute(c.var.deps, c.var.principal, id, step)
+      return c.json({ ...r.dispute, changed: r.changed })
+    })
+}

@@ -1,0 +1,168 @@
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { Database } from '../db/database.js'
+
+type Executor = Kysely<Database> | Transaction<Database>
+
+export interface IncidentRow {
+  id: string
+  category_code: string
+  status: string
+  lat: number
+  lon: number
+  region_code: string | null
+  region_name: string | null
+  report_count: number
+  channels: string[]
+  first_reported_at: Date
+  last_reported_at: Date
+  merged_into: string | null
+  split_from: string | null
+  created_at: Date
+  updated_at: Date
+}
+
+/** An incident still taking reports; the tickets issue adds states, all "open" but these. */
+export const CLOSED_STATUSES = ['resolved', 'closed', 'rejected'] as const
+const openAs = (alias: string) => sql.raw(`${alias}.status NOT IN ('resolved', 'closed', 'rejected') AND ${alias}.merged_into IS NULL`)
+
+/** Columns of an IncidentRow from `incidents` aliased `i` (regions aliased `g` joined on its region). */
+const INCIDENT_COLUMNS = sql`i.id, i.category_code, i.status, ST_Y(i.location) AS lat, ST_X(i.location) AS lon, i.region_code,
+  g.name AS region_name, i.report_count, i.channels, i.first_reported_at, i.last_reported_at, i.merged_into, i.split_from,
+  i.created_at, i.updated_at`
+
+/** Waits for the advisory locks of the given keys (released at commit). */
+export async function lockKeys(trx: Transaction<Database>, keys: string[]): Promise<void> {
+  if (keys.length === 0) return
+  // Comma-joined text: the one array form both drivers (pg, PGlite) pass the same way.
+  await sql`SELECT pg_advisory_xact_lock(k) FROM unnest(string_to_array(${keys.join(',')}, ',')::bigint[]) AS k`.execute(trx)
+}
+
+export interface MatchInput {
+  reportId: string
+  /** Categories whose open incidents this report may join. */
+  categories: string[]
+  radiusM: number
+  windowH: number
+  lat: number
+  /** Advisory-lock keys of the cells around the report (incident.locks.ts). */
+  lockKeys: string[]
+}
+
+/**
+ * Joins the report to the nearest open incident of its group within the radius and time
+ * window, or opens a new incident, and links the report: one round trip to
+ * sigap_match_incident (migrations/0002_incidents.sql), which first waits for the match
+ * locks, so no other transaction can be deciding the same place meanwhile.
+ */
+export async function joinOrOpenIncident(trx: Transaction<Database>, m: MatchInput): Promise<IncidentRow & { is_new: boolean }> {
+  // Degrees that surely contain the radius (a bounding box the GiST index can use).
+  const dy = (m.radiusM / 110_574) * 1.01
+  const dx = (m.radiusM / (111_320 * Math.max(0.01, Math.cos((m.lat * Math.PI) / 180)))) * 1.01
+  const res = await sql<IncidentRow & { is_new: boolean }>`
+    SELECT * FROM sigap_match_incident(${m.reportId}::uuid, string_to_array(${m.categories.join(',')}, ','), ${m.radiusM}::float8,
+      ${m.windowH}::float8, ${dx}::float8, ${dy}::float8, string_to_array(${m.lockKeys.join(',')}, ',')::bigint[])`.execute(trx)
+  const row = res.rows[0]
+  if (!row) throw new Error('incident matching returned no incident')
+  return row
+}
+
+export async function findIncident(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<IncidentRow | undefined> {
+  // FOR UPDATE OF i: lock the incident, not the region row it is joined to.
+  const lock = opts.forUpdate ? sql`FOR UPDATE OF i` : sql``
+  const res = await sql<IncidentRow>`
+    SELECT ${INCIDENT_COLUMNS} FROM incidents i LEFT JOIN regions g ON g.code = i.region_code
+    WHERE i.id = ${id}::uuid ${lock}`.execute(db)
+  return res.rows[0]
+}
+
+export interface IncidentFilter {
+  bbox?: [number, number, number, number] | undefined
+  categories?: string[] | undefined
+  statuses?: string[] | undefined
+  /** Only open incidents (not resolved, closed, rejected or merged away). */
+  open?: boolean | undefined
+  /** A region code: the region itself and everything under it (code prefix). */
+  region?: string | undefined
+  from?: Date | undefined
+  to?: Date | undefined
+  includeMerged?: boolean | undefined
+  limit: number
+}
+
+/** Incidents for the map and lists, newest activity first. */
+export async function listIncidents(db: Executor, f: IncidentFilter): Promise<IncidentRow[]> {
+  const where = [sql`true`]
+  if (f.bbox) where.push(sql`i.location && ST_MakeEnvelope(${f.bbox[0]}::float8, ${f.bbox[1]}::float8, ${f.bbox[2]}::float8, ${f.bbox[3]}::float8, 4326)`)
+  if (f.categories?.length) where.push(sql`i.category_code = ANY(string_to_array(${f.categories.join(',')}, ','))`)
+  if (f.statuses?.length) where.push(sql`i.status = ANY(string_to_array(${f.statuses.join(',')}, ','))`)
+  if (f.open) where.push(openAs('i'))
+  if (f.region) where.push(sql`(i.region_code = ${f.region} OR i.region_code LIKE ${`${f.region}.%`})`)
+  if (f.from) where.push(sql`i.last_reported_at >= ${f.from.toISOString()}::timestamptz`)
+  if (f.to) where.push(sql`i.first_reported_at < ${f.to.toISOString()}::timestamptz`)
+  if (!f.includeMerged) where.push(sql`i.merged_into IS NULL`)
+  const res = await sql<IncidentRow>`
+    SELECT ${INCIDENT_COLUMNS} FROM incidents i LEFT JOIN regions g ON g.code = i.region_code
+    WHERE ${sql.join(where, sql` AND `)}
+    ORDER BY i.last_reported_at DESC, i.id
+    LIMIT ${f.limit}`.execute(db)
+  return res.rows
+}
+
+/** Moves reports to an incident. Returns the ids actually moved. */
+export async function moveReports(trx: Transaction<Database>, reportIds: string[], toIncident: string): Promise<string[]> {
+  const res = await sql<{ id: string }>`
+    UPDATE reports SET incident_id = ${toIncident}::uuid
+    WHERE id = ANY(string_to_array(${reportIds.join(',')}, ',')::uuid[]) RETURNING id`.execute(trx)
+  return res.rows.map((r) => r.id).sort()
+}
+
+export async function reportIdsOf(db: Executor, incidentId: string): Promise<string[]> {
+  const res = await sql<{ id: string }>`SELECT id FROM reports WHERE incident_id = ${incidentId}::uuid ORDER BY id`.execute(db)
+  return res.rows.map((r) => r.id)
+}
+
+/**
+ * Recomputes an incident's summary from its reports (after a merge or split): mean location,
+ * count, channels, first/last times, and the region most of its reports are in.
+ */
+export async function refreshIncident(trx: Transaction<Database>, id: string): Promise<void> {
+  await sql`
+    UPDATE incidents i SET location = s.centre, report_count = s.n, channels = s.channels,
+      first_reported_at = s.first, last_reported_at = s.last, region_code = s.region, updated_at = now()
+    FROM (
+      SELECT ST_SetSRID(ST_MakePoint(avg(ST_X(location)), avg(ST_Y(location))), 4326) AS centre, count(*)::int AS n,
+             ARRAY(SELECT DISTINCT channel FROM reports WHERE incident_id = ${id}::uuid ORDER BY 1) AS channels,
+             min(reported_at) AS first, max(reported_at) AS last,
+             (SELECT region_code FROM reports WHERE incident_id = ${id}::uuid AND region_code IS NOT NULL
+              GROUP BY region_code ORDER BY count(*) DESC, min(reported_at), region_code LIMIT 1) AS region
+      FROM reports WHERE incident_id = ${id}::uuid
+    ) s
+    WHERE i.id = ${id}::uuid AND s.n > 0`.execute(trx)
+}
+
+/** Marks `source` as merged into `target` (closed, no reports); earlier merges into it follow along. */
+export async function markMerged(trx: Transaction<Database>, source: string, target: string): Promise<void> {
+  await sql`UPDATE incidents SET merged_into = ${target}::uuid, status = 'closed', report_count = 0, updated_at = now()
+            WHERE id = ${source}::uuid`.execute(trx)
+  await sql`UPDATE incidents SET merged_into = ${target}::uuid WHERE merged_into = ${source}::uuid`.execute(trx)
+}
+
+/** A new incident for reports split out of `from`; its summary is filled by refreshIncident. */
+export async function openSplitIncident(trx: Transaction<Database>, from: string, reportIds: string[]): Promise<string> {
+  const res = await sql<{ id: string }>`
+    INSERT INTO incidents (category_code, location, report_count, channels, first_reported_at, last_reported_at, split_from)
+    SELECT (SELECT category_code FROM reports WHERE id = ANY(ids) GROUP BY category_code ORDER BY count(*) DESC, category_code LIMIT 1),
+           ST_SetSRID(ST_MakePoint(0, 0), 4326), 0, '{}', now(), now(), ${from}::uuid
+    FROM (SELECT string_to_array(${reportIds.join(',')}, ',')::uuid[] AS ids) x
+    RETURNING id`.execute(trx)
+  return res.rows[0]!.id
+}
+
+/** The incident a previous split of exactly these reports out of `from` created, if any (retries). */
+export async function findEarlierSplit(db: Executor, from: string, reportIds: string[]): Promise<string | undefined> {
+  const res = await sql<{ id: string }>`
+    SELECT i.id FROM incidents i
+    WHERE i.split_from = ${from}::uuid
+      AND ARRAY(SELECT id FROM reports WHERE incident_id = i.id ORDER BY id) = ${`{${[...reportIds].sort().join(',')}}`}::uuid[]`.execute(db)
+  return res.rows[0]?.id
+}

@@ -1,0 +1,15 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../http/context.js'
+import { openapi } from './openapi.registry.js'
+import './openapi.catalog.js'
+import './openapi.catalog.more.js'
+
+/** GET /api/openapi.json: every registered operation, built from the zod schemas. */
+export function openapiRoutes() {
+  return new Hono<AppEnv>().get('/', (c) => {
+    const doc = openapi.document()
+    return c.json({ ...doc, servers: [{ url: new URL(c.req.url).origin }] })
+  })
+}
+
+openapi.add('get', '/api/openapi.json', { tags: ['system'], summary: 'This document (OpenAPI 3.1), built from the zod schemas the routes validate with' })

@@ -1,0 +1,163 @@
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { z } from 'zod'
+import type { Principal } from '../auth/principal.js'
+import type { AppEnv } from '../http/context.js'
+import { AppError, notFound, parseOr422 } from '../http/errors.js'
+import { errorResponses, jsonResponse, openapi } from '../openapi/openapi.registry.js'
+import { IdempotencyKey, ReportInput } from '../reports/report.schema.js'
+import { intakeReport } from '../reports/report.service.js'
+import { reportView } from '../reports/report.view.js'
+import { findPhoto, photosOf } from './photo.repository.js'
+import { attachPhotos, checkPhotos, type PhotoFile } from './photo.service.js'
+import { photoStore } from './photo.store.js'
+import { displayKey, photoView, thumbKey } from './photo.view.js'
+
+const MAX_FILES = 5
+const IdParam = z.object({ id: z.uuid('id must be a UUID') })
+const UpdateRef = z.object({ update_ref: z.string().trim().min(1).max(200).optional() })
+/** The report part of a multipart intake: the JSON intake body, except that the location may come from a photo. */
+export const ReportWithPhotosInput = ReportInput.extend({ location: ReportInput.shape.location.optional() })
+
+/** Who may add photos to an incident (a ticket): the people working on it. */
+const canAttachToIncident = (p: Principal) => ['admin', 'operator', 'agency_staff', 'field_officer'].includes(p.role)
+
+/**
+ * Photo upload and download. Mounted before the API's JSON body limit: uploads have their
+ * own, sized for SIGAP_PHOTO_MAX_BYTES per file.
+ */
+export function photoRoutes() {
+  const app = new Hono<AppEnv>()
+  app.post('/api/reports/with-photos', uploadLimit, async (c) => {
+    const form = await c.req.parseBody({ all: true })
+    const raw = form.report
+    if (typeof raw !== 'string') throw new AppError(422, 'validation_failed', 'Field "report" (the report as JSON) is required', [{ field: 'report', message: 'required' }])
+    let json: unknown
+    try {
+      json = JSON.parse(raw)
+    } catch {
+      throw new AppError(400, 'malformed_json', 'Field "report" is not valid JSON')
+    }
+    const input = parseOr422(ReportWithPhotosInput, json, 'report')
+    const header = c.req.header('idempotency-key')
+    const key = header === undefined ? null : parseOr422(IdempotencyKey, header, 'Idempotency-Key header')
+    const processed = await checkPhotos(c.var.deps, await filesOf(form))
+    const fromPhoto = processed.find((p) => p.exif)?.exif
+    const location = input.location ?? (fromPhoto ? { ...fromPhoto } : undefined)
+    if (!location) {
+      throw new AppError(422, 'validation_failed', 'location is required: none was given and no photo carries a GPS position', [
+        { field: 'location', message: 'required (no GPS position in the photos)' },
+      ])
+    }
+    const { report, created, fields } = await intakeReport(c.var.deps, { ...input, location }, key)
+    const photos = processed.length ? await attachPhotos(c.var.deps, { reportId: report.id }, processed, input.channel) : []
+    return c.json(
+      { ...reportView(report, c.var.principal), ...fields, duplicate: !created, location_source: input.location ? 'given' : 'photo', photos },
+      created ? 201 : 200,
+    )
+  })
+  app.post('/api/reports/:id/photos', uploadLimit, async (c) => {
+    const { id } = parseOr422(IdParam, c.req.param(), 'report id')
+    const files = await requireFiles(c)
+    const photos = await attachPhotos(c.var.deps, { reportId: id }, files, 'upload')
+    return c.json({ photos }, photos.every((p) => p.duplicate) ? 200 : 201)
+  })
+  app.get('/api/reports/:id/photos', async (c) => {
+    const { id } = parseOr422(IdParam, c.req.param(), 'report id')
+    return c.json({ photos: (await photosOf(c.var.deps.db.db, { reportId: id })).map(photoView) })
+  })
+  app.post('/api/incidents/:id/photos', uploadLimit, async (c) => {
+    if (!canAttachToIncident(c.var.principal)) throw new AppError(403, 'forbidden', 'Only operators and agency staff may add photos to an incident')
+    const { id } = parseOr422(IdParam, c.req.param(), 'incident id')
+    const form = await c.req.parseBody({ all: true })
+    const { update_ref } = parseOr422(UpdateRef, { update_ref: typeof form.update_ref === 'string' ? form.update_ref : undefined }, 'update_ref')
+    const files = await filesOf(form)
+    if (files.length === 0) throw noFiles()
+    const photos = await attachPhotos(c.var.deps, { incidentId: id, ...(update_ref ? { updateRef: update_ref } : {}) }, files, c.var.principal.role)
+    return c.json({ photos }, photos.every((p) => p.duplicate) ? 200 : 201)
+  })
+  app.get('/api/incidents/:id/photos', async (c) => {
+    const { id } = parseOr422(IdParam, c.req.param(), 'incident id')
+    return c.json({ photos: (await photosOf(c.var.deps.db.db, { incidentId: id })).map(photoView) })
+  })
+  const serve = (variant: 'display' | 'thumb') => async (c: Context<AppEnv>) => {
+    const { id } = parseOr422(IdParam, c.req.param(), 'photo id')
+    const photo = await findPhoto(c.var.deps.db.db, id)
+    const bytes = photo ? await photoStore(c.var.deps).get(variant === 'display' ? displayKey(id) : thumbKey(id)) : null
+    if (!bytes) throw notFound(`Photo ${id}`)
+    return c.body(new Uint8Array(bytes), 200, {
+      'content-type': 'image/jpeg',
+      // A photo id always means the same bytes.
+      'cache-control': 'private, max-age=86400, immutable',
+      'x-content-type-options': 'nosniff',
+    })
+  }
+  app.get('/api/photos/:id', serve('display'))
+  app.get('/api/photos/:id/thumb', serve('thumb'))
+  return app
+}
+
+const uploadLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const max = c.var.deps.config.SIGAP_PHOTO_MAX_BYTES * MAX_FILES + 256 * 1024
+  return bodyLimit({
+    maxSize: max,
+    onError: () => {
+      throw new AppError(413, 'body_too_large', `Upload is larger than ${max} bytes`)
+    },
+  })(c, next)
+}
+
+const noFiles = () => new AppError(422, 'validation_failed', 'No photo: send the files in multipart field "photo"', [{ field: 'photo', message: 'required' }])
+
+async function requireFiles(c: Context<AppEnv>): Promise<PhotoFile[]> {
+  const files = await filesOf(await c.req.parseBody({ all: true }))
+  if (files.length === 0) throw noFiles()
+  return files
+}
+
+async function filesOf(form: Record<string, unknown>): Promise<PhotoFile[]> {
+  const v = form.photo ?? form['photo[]']
+  const list = (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is File => x instanceof File)
+  if (list.length > MAX_FILES) throw new AppError(422, 'too_many_photos', `At most ${MAX_FILES} photos per upload`)
+  return Promise.all(list.map(async (f, i) => ({ name: f.name || `photo ${i + 1}`, bytes: Buffer.from(await f.arrayBuffer()) })))
+}
+
+const Photos = z.object({ photos: z.array(z.object({ id: z.uuid(), url: z.string(), thumb_url: z.string(), width: z.number(), height: z.number() }).loose()) })
+const multipart = (fields: Record<string, z.ZodType>) => ({
+  required: true,
+  content: { 'multipart/form-data': { schema: z.object({ photo: z.array(z.string().meta({ format: 'binary' })).max(MAX_FILES), ...fields }) } },
+})
+const photoErrors = {
+  ...errorResponses,
+  '413': { description: 'A file is larger than SIGAP_PHOTO_MAX_BYTES' },
+  '415': { description: 'A file is not a JPEG, PNG or WebP image (checked by content, not by name)' },
+}
+openapi.add('post', '/api/reports/with-photos', {
+  tags: ['photos', 'reports'],
+  summary: 'Take in a report with photos in one multipart request; the first photo GPS position is the location when none is given',
+  requestBody: multipart({ report: z.string().meta({ description: 'The report as JSON: POST /api/reports body, location optional' }) }),
+  responses: { '201': { description: 'Stored, with `photos` and `location_source` (given | photo)' }, '200': { description: 'A retry' }, ...photoErrors },
+})
+openapi.add('post', '/api/reports/:id/photos', {
+  tags: ['photos'],
+  summary: 'Add photos to a report (metadata stripped on the served copies; EXIF position offered in the answer)',
+  requestParams: { path: IdParam },
+  requestBody: multipart({}),
+  responses: { '201': jsonResponse('Stored', Photos), '200': jsonResponse('All were already attached', Photos), ...photoErrors },
+})
+openapi.add('get', '/api/reports/:id/photos', { tags: ['photos'], summary: 'Photos of a report', requestParams: { path: IdParam }, responses: { '200': jsonResponse('OK', Photos) } })
+openapi.add('post', '/api/incidents/:id/photos', {
+  tags: ['photos', 'incidents'],
+  summary: 'Add photos to an incident (ticket), optionally to one ticket update (update_ref); operators and agency staff',
+  requestParams: { path: IdParam },
+  requestBody: multipart({ update_ref: z.string().optional() }),
+  responses: { '201': jsonResponse('Stored', Photos), '403': { description: 'Role may not add photos' }, ...photoErrors },
+})
+openapi.add('get', '/api/incidents/:id/photos', {
+  tags: ['photos', 'incidents'],
+  summary: "Photos of an incident and of its reports",
+  requestParams: { path: IdParam },
+  responses: { '200': jsonResponse('OK', Photos) },
+})
+openapi.add('get', '/api/photos/:id', { tags: ['photos'], summary: 'A photo (JPEG, at most 2048 px, no metadata)', requestParams: { path: IdParam } })
+openapi.add('get', '/api/photos/:id/thumb', { tags: ['photos'], summary: 'A 320 px square thumbnail (JPEG, no metadata)', requestParams: { path: IdParam } })

@@ -1,0 +1,152 @@
+import { sql, type Kysely, type Transaction } from 'kysely'
+import type { TicketScope } from '../auth/principal.js'
+import type { Database } from '../db/database.js'
+
+type Executor = Kysely<Database> | Transaction<Database>
+
+export interface TicketRow {
+  id: string
+  category_code: string
+  status: string
+  lat: number
+  lon: number
+  region_code: string | null
+  region_name: string | null
+  report_count: number
+  channels: string[]
+  first_reported_at: Date
+  last_reported_at: Date
+  merged_into: string | null
+  created_at: Date
+  updated_at: Date
+  agency_code: string | null
+  agency_name: string | null
+  field_team: string | null
+  priority: number
+  is_emergency: boolean
+  routed_at: Date | null
+  response_due_at: Date | null
+  resolve_due_at: Date | null
+  first_response_at: Date | null
+  resolved_at: Date | null
+  ended_at: Date | null
+  response_breached_at: Date | null
+  resolve_breached_at: Date | null
+  status_changed_at: Date | null
+  resolution_note: string | null
+  resolution_photo_ids: string[]
+  reject_reason: string | null
+}
+
+/** Columns of a TicketRow from incidents `i`, regions `g` and agencies `a`. */
+const TICKET_COLUMNS = sql`i.id, i.category_code, i.status, ST_Y(i.location) AS lat, ST_X(i.location) AS lon, i.region_code,
+  g.name AS region_name, i.report_count, i.channels, i.first_reported_at, i.last_reported_at, i.merged_into, i.created_at,
+  i.updated_at, i.agency_code, a.short_name AS agency_name, i.field_team, i.priority, i.is_emergency, i.routed_at,
+  i.response_due_at, i.resolve_due_at, i.first_response_at, i.resolved_at, i.ended_at, i.response_breached_at,
+  i.resolve_breached_at, i.status_changed_at, i.resolution_note, i.resolution_photo_ids, i.reject_reason`
+const FROM = sql`incidents i LEFT JOIN regions g ON g.code = i.region_code LEFT JOIN agencies a ON a.code = i.agency_code`
+
+export async function findTicket(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<TicketRow | undefined> {
+  const lock = opts.forUpdate ? sql`FOR UPDATE OF i` : sql``
+  const res = await sql<TicketRow>`SELECT ${TICKET_COLUMNS} FROM ${FROM} WHERE i.id = ${id}::uuid ${lock}`.execute(db)
+  return res.rows[0]
+}
+
+/** The SQL condition that keeps a ticket list inside a viewer's scope. */
+export function scopeCondition(scope: TicketScope) {
+  if (scope.all) return sql`true`
+  if ('agencyCode' in scope) return sql`i.agency_code = ${scope.agencyCode}`
+  if (scope.regionCodes.length === 0) return sql`false`
+  const codes = scope.regionCodes.join(',')
+  return sql`EXISTS (SELECT 1 FROM unnest(string_to_array(${codes}, ',')) AS s WHERE i.region_code = s OR i.region_code LIKE s || '.%')`
+}
+
+export interface TicketFilter {
+  scope: TicketScope
+  statuses?: readonly string[] | undefined
+  agency?: string | undefined
+  region?: string | undefined
+  category?: string | undefined
+  emergency?: boolean | undefined
+  breached?: boolean | undefined
+  from?: Date | undefined
+  to?: Date | undefined
+  limit: number
+}
+
+/** Tickets for the lists: emergencies first, then by priority, then the one due soonest. */
+export async function listTickets(db: Executor, f: TicketFilter, now: Date): Promise<TicketRow[]> {
+  const where = [sql`i.merged_into IS NULL`, scopeCondition(f.scope)]
+  if (f.statuses?.length) where.push(sql`i.status = ANY(string_to_array(${f.statuses.join(',')}, ','))`)
+  if (f.agency) where.push(sql`i.agency_code = ${f.agency}`)
+  if (f.region) where.push(sql`(i.region_code = ${f.region} OR i.region_code LIKE ${`${f.region}.%`})`)
+  if (f.category) where.push(sql`i.category_code = ${f.category}`)
+  if (f.emergency !== undefined) where.push(sql`i.is_emergency = ${f.emergency}`)
+  if (f.from) where.push(sql`i.created_at >= ${f.from.toISOString()}::timestamptz`)
+  if (f.to) where.push(sql`i.created_at < ${f.to.toISOString()}::timestamptz`)
+  if (f.breached !== undefined) {
+    const t = sql`${now.toISOString()}::timestamptz`
+    const breached = sql`(i.response_breached_at IS NOT NULL OR i.resolve_breached_at IS NOT NULL
+      OR (i.first_response_at IS NULL AND i.response_due_at < ${t}) OR (i.ended_at IS NULL AND i.resolve_due_at < ${t}))`
+    where.push(f.breached ? breached : sql`NOT ${breached}`)
+  }
+  const res = await sql<TicketRow>`
+    SELECT ${TICKET_COLUMNS} FROM ${FROM}
+    WHERE ${sql.join(where, sql` AND `)}
+    ORDER BY i.is_emergency DESC, i.priority, coalesce(i.resolve_due_at, i.created_at), i.id
+    LIMIT ${f.limit}`.execute(db)
+  return res.rows
+}
+
+export interface TicketEventInput {
+  incident_id: string
+  kind: 'opened' | 'routed' | 'transition' | 'sla_breached' | 'rated'
+  from_status?: string | null
+  to_status?: string | null
+  agency_code?: string | null
+  /** A real user id (storedUserId): principals made up by tests or tools carry none. */
+  actor_user_id?: string | null
+  actor_role?: string | null
+  note?: string | null
+  data?: Record<string, unknown>
+  at?: Date
+}
+
+export async function insertTicketEvent(db: Executor, e: TicketEventInput): Promise<void> {
+  await db
+    .insertInto('ticket_events')
+    .values({
+      incident_id: e.incident_id,
+      kind: e.kind,
+      from_status: e.from_status ?? null,
+      to_status: e.to_status ?? null,
+      agency_code: e.agency_code ?? null,
+      actor_user_id: e.actor_user_id ?? null,
+      actor_role: e.actor_role ?? null,
+      note: e.note ?? null,
+      data: JSON.stringify(e.data ?? {}),
+      ...(e.at ? { at: e.at } : {}),
+    })
+    .execute()
+}
+
+export async function ticketHistory(db: Executor, incidentId: string) {
+  return db
+    .selectFrom('ticket_events as e')
+    .leftJoin('users as u', 'u.id', 'e.actor_user_id')
+    .select(['e.id', 'e.kind', 'e.from_status', 'e.to_status', 'e.agency_code', 'e.actor_role', 'e.note', 'e.data', 'e.at', 'u.display_name as actor_name'])
+    .where('e.incident_id', '=', incidentId)
+    .orderBy('e.id')
+    .execute()
+}
+
+/** Names and phones of the private reporters of a ticket: to redact them from staff-written notes. */
+export async function privateIdentitiesOf(db: Executor, incidentId: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('reports')
+    .select(['reporter_name', 'reporter_phone'])
+    .where('incident_id', '=', incidentId)
+    .where('reporter_private', '=', true)
+    .execute()
+  return rows.flatMap((r) => [r.reporter_name, r.reporter_phone]).filter((s): s is string => typeof s === 'string' && s.trim().length >= 3)
+}

@@ -1,0 +1,42 @@
+import { isCommandRoom, type Principal } from '../auth/principal.js'
+
+export const STATUSES = ['new', 'verified', 'dispatched', 'in_progress', 'resolved', 'closed', 'rejected', 'reopened'] as const
+export type TicketStatus = (typeof STATUSES)[number]
+
+/** States in which a ticket is still being worked on (the backlog). */
+export const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'verified', 'dispatched', 'in_progress', 'reopened']
+export const isOpen = (s: string) => (OPEN_STATUSES as readonly string[]).includes(s)
+
+/**
+ * Allowed moves. dispatched -> dispatched re-dispatches (another field team); rejected is for
+ * invalid reports and hoaxes, before the work starts or when the agency finds nothing on site.
+ */
+export const NEXT: Record<TicketStatus, readonly TicketStatus[]> = {
+  new: ['verified', 'dispatched', 'rejected'],
+  verified: ['dispatched', 'rejected'],
+  dispatched: ['dispatched', 'in_progress', 'resolved', 'rejected'],
+  in_progress: ['resolved'],
+  resolved: ['closed', 'reopened'],
+  closed: ['reopened'],
+  rejected: ['reopened'],
+  reopened: ['verified', 'dispatched', 'in_progress', 'resolved', 'rejected'],
+}
+
+export function canMove(from: string, to: TicketStatus): boolean {
+  return (NEXT[from as TicketStatus] ?? []).includes(to)
+}
+
+/** What each role may do to a ticket in its scope (the scope itself is checked by the caller). */
+const BY_ROLE: Partial<Record<Principal['role'], readonly TicketStatus[]>> = {
+  // Agency staff assign their field teams and report progress; field officers report progress.
+  agency_staff: ['dispatched', 'in_progress', 'resolved'],
+  field_officer: ['in_progress', 'resolved'],
+}
+
+export function mayMove(p: Principal, from: string, to: TicketStatus): boolean {
+  if (isCommandRoom(p)) return true
+  const allowed = BY_ROLE[p.role] ?? []
+  // Agency staff re-dispatch within their agency; they do not take a ticket out of 'new'.
+  if (p.role === 'agency_staff' && to === 'dispatched') return from === 'dispatched'
+  return allowed.includes(to)
+}

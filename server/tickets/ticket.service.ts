@@ -1,0 +1,177 @@
+import type { Transaction } from 'kysely'
+import { canSeeTicket, isCommandRoom, storedUserId, type Principal } from '../auth/principal.js'
+import { findAgency, holidaysBetween, resolveAgency } from '../agencies/agency.repository.js'
+import { addSlaMinutes, holidayHorizonDays } from '../agencies/sla.js'
+import type { Database } from '../db/database.js'
+import { appendEvent } from '../events/event.repository.js'
+import type { Deps } from '../http/context.js'
+import { AppError, notFound } from '../http/errors.js'
+import { createRatingLinks } from '../ratings/rating.repository.js'
+import { findTicket, insertTicketEvent, type TicketRow } from './ticket.repository.js'
+import { canMove, mayMove, type TicketStatus } from './ticket.rules.js'
+import type { TransitionBody } from './ticket.schema.js'
+import { ticketView, type TicketView } from './ticket.view.js'
+
+/** Who did it, for events and history: an id and a role, never a name. */
+export const actorOf = (p: Principal) => ({ user_id: storedUserId(p), role: p.role })
+
+/**
+ * Gives a new ticket its agency (category + region), priority, emergency flag and SLA due
+ * times, once. Called by the intake step for every new incident, and by the SLA checker for
+ * incidents made some other way (splits, imports). Returns null if it was already routed.
+ */
+export async function routeNewTicket(trx: Transaction<Database>, deps: Deps, incidentId: string, now = new Date()): Promise<TicketRow | null> {
+  const t = await findTicket(trx, incidentId, { forUpdate: true })
+  if (!t || t.routed_at !== null) return null
+  const category = await deps.categories.get(t.category_code)
+  const agency = await resolveAgency(trx, t.category_code, t.region_code)
+  const responseMin = category?.sla_response_minutes ?? 4320
+  const resolveMin = category?.sla_resolve_minutes ?? 7200
+  const workingDays = category?.sla_working_days ?? false
+  const holidays = workingDays ? await holidaysBetween(trx, t.created_at, holidayHorizonDays(resolveMin)) : new Set<string>()
+  await trx
+    .updateTable('incidents')
+    .set({
+      agency_code: agency,
+      priority: category?.priority ?? 3,
+      is_emergency: category?.is_emergency ?? false,
+      response_due_at: addSlaMinutes(t.created_at, responseMin, workingDays, holidays),
+      resolve_due_at: addSlaMinutes(t.created_at, resolveMin, workingDays, holidays),
+      routed_at: now,
+      status_changed_at: t.created_at,
+    })
+    .where('id', '=', incidentId)
+    .execute()
+  await insertTicketEvent(trx, { incident_id: incidentId, kind: 'opened', to_status: t.status, at: t.created_at, actor_role: 'system' })
+  await insertTicketEvent(trx, {
+    incident_id: incidentId,
+    kind: 'routed',
+    agency_code: agency,
+    actor_role: 'system',
+    note: agency ? null : 'no agency covers this category in this region: route by hand',
+    data: { rule: 'category_region' },
+    at: now,
+  })
+  const after = (await findTicket(trx, incidentId))!
+  await appendEvent(trx, 'ticket.routed', { ticket: ticketView(after, now), from_agency: null, cause: 'new' })
+  return after
+}
+
+async function loadForChange(trx: Transaction<Database>, p: Principal, id: string): Promise<TicketRow> {
+  const t = await findTicket(trx, id, { forUpdate: true })
+  if (!t || !canSeeTicket(p, t)) throw notFound(`Ticket ${id}`)
+  if (t.merged_into) throw new AppError(409, 'merged', `Ticket ${id} was merged into ${t.merged_into}; act on that one`)
+  return t
+}
+
+export interface ChangeResult {
+  ticket: TicketView
+  /** false when the ticket was already in the asked state (a retry): nothing changed. */
+  changed: boolean
+}
+
+/** Moves a ticket through its lifecycle: checks the move and the role, records the history and the event. */
+export async function transitionTicket(deps: Deps, p: Principal, id: string, body: TransitionBody, now = new Date()): Promise<ChangeResult> {
+  const result = await deps.db.db.transaction().execute(async (trx): Promise<ChangeResult> => {
+    const t = await loadForChange(trx, p, id)
+    const to: TicketStatus = body.to
+    const redispatch = to === 'dispatched' && t.status === 'dispatched'
+    const agencyChange = body.agency_code !== undefined && body.agency_code !== t.agency_code
+    if (t.status === to && !(redispatch && ((body.field_team !== undefined && body.field_team !== t.field_team) || agencyChange)))
+      return { ticket: ticketView(t, now), changed: false }
+    if (body.from !== undefined && body.from !== t.status)
+      throw new AppError(409, 'conflict', `Ticket ${id} is ${t.status}, not ${body.from}; reload it`)
+    if (!canMove(t.status, to)) throw new AppError(409, 'invalid_transition', `A ${t.status} ticket cannot become ${to}`)
+    if (!mayMove(p, t.status, to)) throw new AppError(403, 'forbidden', `A ${p.role} may not make a ticket ${to}`)
+    if (agencyChange && !isCommandRoom(p)) throw new AppError(403, 'forbidden', 'Only the command room re-routes a ticket to another agency')
+    const agency = body.agency_code ?? t.agency_code
+    if (to === 'dispatched' && !agency)
+      throw new AppError(422, 'validation_failed', 'This ticket has no agency: say which one', [{ field: 'agency_code', message: 'required: the ticket has no agency' }])
+    if (agencyChange && !(await findAgency(trx, body.agency_code!)))
+      throw new AppError(422, 'validation_failed', `Unknown agency "${body.agency_code}"`, [{ field: 'agency_code', message: 'unknown agency' }])
+    if (body.photo_ids?.length) await requirePhotos(trx, id, body.photo_ids)
+
+    const ending = to === 'resolved' || to === 'closed' || to === 'rejected'
+    await trx
+      .updateTable('incidents')
+      .set({
+        status: to,
+        status_changed_at: now,
+        updated_at: now,
+        first_response_at: t.first_response_at ?? now,
+        ...(to === 'dispatched' ? { agency_code: agency, field_team: body.field_team ?? (agencyChange ? null : t.field_team) } : {}),
+        ...(to === 'resolved' ? { resolved_at: now, resolution_note: body.note ?? null, resolution_photo_ids: body.photo_ids ?? [] } : {}),
+        ...(to === 'rejected' ? { reject_reason: body.reason ?? null } : {}),
+        ...(ending ? { ended_at: t.ended_at ?? now } : {}),
+        ...(to === 'reopened' ? { ended_at: null, resolved_at: null } : {}),
+      })
+      .where('id', '=', id)
+      .execute()
+    const actor = actorOf(p)
+    await insertTicketEvent(trx, {
+      incident_id: id,
+      kind: 'transition',
+      from_status: t.status,
+      to_status: to,
+      agency_code: agency,
+      actor_user_id: actor.user_id,
+      actor_role: actor.role,
+      note: body.reason ?? body.note ?? null,
+      data: {
+        ...(body.field_team ? { field_team: body.field_team } : {}),
+        ...(body.photo_ids?.length ? { photo_ids: body.photo_ids } : {}),
+        ...(body.reason && body.note ? { detail: body.note } : {}),
+      },
+      at: now,
+    })
+    if (to === 'resolved') await createRatingLinks(trx, id)
+    const after = (await findTicket(trx, id))!
+    const view = ticketView(after, now)
+    // Staff-written text stays out of the live stream: only whether there is some.
+    await appendEvent(trx, 'ticket.transitioned', { ticket: view, from: t.status, to, by: actor, has_note: Boolean(body.note ?? body.reason) })
+    return { ticket: view, changed: true }
+  })
+  if (result.changed) deps.feed.poke()
+  return result
+}
+
+async function requirePhotos(trx: Transaction<Database>, incidentId: string, ids: string[]): Promise<void> {
+  const found = await trx
+    .selectFrom('photos')
+    .select('id')
+    .where('id', 'in', ids)
+    .where((eb) => eb.or([eb('incident_id', '=', incidentId), eb('incident_id', 'is', null)]))
+    .execute()
+  const missing = ids.filter((x) => !found.some((f) => f.id === x))
+  if (missing.length)
+    throw new AppError(422, 'validation_failed', `Unknown photos: ${missing.join(', ')}`, [{ field: 'photo_ids', message: `unknown photo ${missing[0]}` }])
+}
+
+/** Hands a ticket to another agency, with a reason (command room only). */
+export async function rerouteTicket(deps: Deps, p: Principal, id: string, agencyCode: string, reason: string, now = new Date()): Promise<ChangeResult> {
+  if (!isCommandRoom(p)) throw new AppError(403, 'forbidden', 'Only operators and admins re-route tickets')
+  const result = await deps.db.db.transaction().execute(async (trx): Promise<ChangeResult> => {
+    const t = await loadForChange(trx, p, id)
+    if (t.agency_code === agencyCode) return { ticket: ticketView(t, now), changed: false }
+    if (!(await findAgency(trx, agencyCode)))
+      throw new AppError(422, 'validation_failed', `Unknown agency "${agencyCode}"`, [{ field: 'agency_code', message: 'unknown agency' }])
+    // A new agency starts with no field team of the old one.
+    await trx.updateTable('incidents').set({ agency_code: agencyCode, field_team: null, updated_at: now, routed_at: t.routed_at ?? now }).where('id', '=', id).execute()
+    const actor = actorOf(p)
+    await insertTicketEvent(trx, {
+      incident_id: id,
+      kind: 'routed',
+      agency_code: agencyCode,
+      actor_user_id: actor.user_id,
+      actor_role: actor.role,
+      note: reason,
+      data: { from_agency: t.agency_code },
+      at: now,
+    })
+    const view = ticketView((await findTicket(trx, id))!, now)
+    await appendEvent(trx, 'ticket.routed', { ticket: view, from_agency: t.agency_code, cause: 'reroute', by: actor })
+    return { ticket: view, changed: true }
+  })
+  if (result.changed) deps.feed.poke()
+  return result
+}

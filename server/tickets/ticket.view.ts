@@ -1,0 +1,49 @@
+import { canSeePrivateIdentity, type Principal } from '../auth/principal.js'
+import type { TicketRow } from './ticket.repository.js'
+import { isOpen } from './ticket.rules.js'
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null)
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6
+
+/**
+ * A ticket as JSON for lists, the wall and the WebSocket: no reporter identity and no
+ * staff-written text (notes may name people; they are in the detail, redacted by role).
+ */
+export function ticketView(r: TicketRow, now: Date) {
+  const responseOverdue = r.first_response_at === null && r.response_due_at !== null && r.response_due_at < now
+  const resolveOverdue = r.ended_at === null && r.resolve_due_at !== null && r.resolve_due_at < now
+  return {
+    id: r.id,
+    category: r.category_code,
+    status: r.status,
+    open: isOpen(r.status) && r.merged_into === null,
+    agency: r.agency_code ? { code: r.agency_code, name: r.agency_name ?? r.agency_code } : null,
+    field_team: r.field_team,
+    priority: r.priority,
+    is_emergency: r.is_emergency,
+    location: { lat: round6(r.lat), lon: round6(r.lon) },
+    region: r.region_code ? { code: r.region_code, name: r.region_name ?? r.region_code } : null,
+    report_count: r.report_count,
+    channels: r.channels,
+    created_at: r.created_at.toISOString(),
+    first_reported_at: r.first_reported_at.toISOString(),
+    status_changed_at: iso(r.status_changed_at),
+    merged_into: r.merged_into,
+    sla: {
+      response_due_at: iso(r.response_due_at),
+      resolve_due_at: iso(r.resolve_due_at),
+      first_response_at: iso(r.first_response_at),
+      resolved_at: iso(r.resolved_at),
+      response_breached: r.response_breached_at !== null || responseOverdue,
+      resolve_breached: r.resolve_breached_at !== null || resolveOverdue,
+    },
+  }
+}
+export type TicketView = ReturnType<typeof ticketView>
+
+/** Replaces every private reporter's name and phone in staff-written text for viewers who may not see them. */
+export function redact(text: string | null, identities: readonly string[], viewer: Principal): string | null {
+  if (text === null || canSeePrivateIdentity(viewer) || identities.length === 0) return text
+  const escaped = [...identities].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  return text.replace(new RegExp(escaped.join('|'), 'gi'), '[dirahasiakan]')
+}
