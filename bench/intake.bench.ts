@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -62,9 +62,18 @@ async function intake(ctx: Parameters<Bench['run']>[0]): Promise<BenchFigure[]> 
   return figures
 }
 
+function killGroup(child: ChildProcess) {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGTERM')
+  } catch {
+    child.kill('SIGTERM') // the group is gone already
+  }
+}
+
 async function spawnServer(databaseUrl: string, port: number): Promise<{ url: string; close(): Promise<void> }> {
   const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), SIGAP_DEMO: '0', SIGAP_LOG: 'error' }
-  const child = spawn('npx', ['tsx', 'server/main.ts'], { env, cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'] })
+  // Its own process group: npx starts node under a shell, and the signal must reach all of them.
+  const child = spawn('npx', ['tsx', 'server/main.ts'], { env, cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'], detached: true })
   await new Promise<void>((resolve, reject) => {
     let out = ''
     child.stdout.on('data', (d: Buffer) => {
@@ -78,7 +87,7 @@ async function spawnServer(databaseUrl: string, port: number): Promise<{ url: st
     close: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve())
-        child.kill('SIGTERM')
+        killGroup(child)
       }),
   }
 }
@@ -161,13 +170,13 @@ async function startup(): Promise<BenchFigure[]> {
 function timeUntil(cmd: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now()
-    const child = spawn('npx', cmd, { env, cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn('npx', cmd, { env, cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     let out = ''
     const onData = (d: Buffer) => {
       out += d.toString()
       if (ready.test(out)) {
         const t = performance.now() - t0
-        child.kill('SIGTERM')
+        killGroup(child)
         child.once('exit', () => resolve(t))
       }
     }

@@ -46,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, sub, arg] = positionals
   if (values.help || !cmd) {
     console.log(USAGE)
-    return cmd ? 0 : 2
+    return values.help ? 0 : 2 // no command at all is a usage error
   }
   const config = loadConfig()
   const db = await connect({ databaseUrl: config.DATABASE_URL, dataDir: config.SIGAP_DATA_DIR })

@@ -1,5 +1,6 @@
 import { loadConfig } from './config.js'
 import { setupDemo } from './demo/demo.setup.js'
+import { ensureDemoAccounts } from './demo/demo.accounts.js'
 import { SCREENS, startServer } from './server.js'
 import { createApiApp } from './app.js'
 
@@ -19,6 +20,13 @@ const where = deps.db.kind === 'pglite' ? `embedded PGlite + PostGIS in ${config
 console.log(`sigap is serving on ${running.url} (${where}), ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
 for (const s of SCREENS) console.log(`  ${running.url}/${s}`)
 console.log(`  ${running.url}/api/health`)
+if (config.SIGAP_DEMO) {
+  const accounts = await ensureDemoAccounts(deps.db, config.SIGAP_DATA_DIR)
+  if (accounts.length) {
+    console.log(`demo accounts (sign in at ${running.url}/signin; kept in ${config.SIGAP_DATA_DIR}/demo-accounts.json):`)
+    for (const a of accounts) console.log(`  ${a.username.padEnd(9)} ${a.password}  ${a.note}`)
+  }
+}
 if (sim) console.log(`demo simulator: about ${config.SIGAP_DEMO_RATE} reports/s (SIGAP_DEMO=0 turns it off)`)
 
 let stopping = false

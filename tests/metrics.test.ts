@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { slaBreaches, trackWsClients } from '../server/metrics/metrics.js'
+import { trackWsClients } from '../server/metrics/metrics.js'
+import { checkSla } from '../server/tickets/sla.checker.js'
 import { createTestApp, testConfig, type TestApp } from './helpers/app.js'
 import { reportInput } from './helpers/factories.js'
 
@@ -27,7 +28,6 @@ describe('GET /metrics', () => {
 
   it('exposes intake, WebSocket clients, event lag, SLA breaches and request latency', async () => {
     trackWsClients(() => 3)
-    slaBreaches.set({ agency: 'dinas_pu', kind: 'resolution' }, 2)
     const before = value((await scrape()).text, 'sigap_reports_created_total{channel="call_center"}') ?? 0
     for (let i = 0; i < 2; i++) expect((await t.json('POST', '/api/reports', reportInput({ channel: 'call_center' }))).status).toBe(201)
     await t.json('GET', '/api/categories')
@@ -40,7 +40,6 @@ describe('GET /metrics', () => {
     }
     expect(value(text, 'sigap_reports_created_total{channel="call_center"}')).toBe(before + 2)
     expect(value(text, 'sigap_ws_clients')).toBe(3)
-    expect(value(text, 'sigap_sla_breaches{agency="dinas_pu",kind="resolution"}')).toBe(2)
     expect(value(text, 'sigap_event_lag_seconds_count')).toBeGreaterThanOrEqual(2)
     expect(value(text, 'sigap_http_request_duration_seconds_count{method="POST",route="/api/reports",status="201"}')).toBeGreaterThanOrEqual(2)
     // Route patterns, never raw ids, label the latency series.
@@ -48,5 +47,19 @@ describe('GET /metrics', () => {
     text = (await scrape()).text
     expect(text).toContain('route="/api/reports/:id"')
     expect(text).not.toContain('00000000-0000-4000')
+  })
+
+  it('counts open tickets past their SLA, by agency and clock', async () => {
+    const series = (agency: string, kind: string) => `sigap_sla_breaches{agency="${agency}",kind="${kind}"}`
+    const before = value((await scrape()).text, series('pupr', 'resolution')) ?? 0
+    // A road-damage ticket (PUPR), then a clock a year ahead: both its deadlines have passed.
+    const res = await t.json('POST', '/api/reports', reportInput({ category: 'jalan_rusak' }))
+    expect(res.status).toBe(201)
+    const agency = (await t.db.db.selectFrom('incidents').select('agency_code').where('id', '=', res.body.incident_id).executeTakeFirstOrThrow()).agency_code
+    expect(agency).toBe('pupr')
+    await checkSla(t.deps, new Date(Date.now() + 365 * 86_400_000))
+    const text = (await scrape()).text
+    expect(value(text, series('pupr', 'resolution'))).toBeGreaterThanOrEqual(before + 1)
+    expect(value(text, series('pupr', 'response'))).toBeGreaterThanOrEqual(1)
   })
 })

@@ -10,6 +10,7 @@ import { DisputeIdParam, DisputeListQuery, DisputeStep } from './dispute.schema.
 import { decideDispute, proposeDispute } from './dispute.service.js'
 import { actionView, disputeView } from './dispute.view.js'
 import { roundMetres } from '../locations/location.view.js'
+import { canSeeReporterContact } from '../auth/principal.js'
 
 const geo = (text: string | null): unknown => (text === null ? null : JSON.parse(text))
 
@@ -68,7 +69,8 @@ export function disputeRoutes() {
           photos: photos.map((ph) => ({
             id: ph.id,
             taken_at: ph.taken_at?.toISOString() ?? null,
-            exif_location: ph.exif_lat !== null && ph.exif_lon !== null ? { lat: ph.exif_lat, lon: ph.exif_lon } : null,
+            // Where a camera stood can be a reporter's home: only the roles that may see reporters get it.
+            exif_location: canSeeReporterContact(p) && ph.exif_lat !== null && ph.exif_lon !== null ? { lat: ph.exif_lat, lon: ph.exif_lon } : null,
             exif_region: ph.exif_region_code ? { code: ph.exif_region_code, name: ph.exif_region_name ?? ph.exif_region_code } : null,
           })),
         },

@@ -4,12 +4,39 @@ import type { AppEnv } from '../http/context.js'
 import { AppError } from '../http/errors.js'
 import { z } from 'zod'
 import { openapi } from '../openapi/openapi.registry.js'
-import { observeFeed, registry } from './metrics.js'
+import { observeFeed, registry, slaBreaches } from './metrics.js'
+import type { Kysely } from 'kysely'
+import type { Database } from '../db/database.js'
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a)
   const y = Buffer.from(b)
   return x.length === y.length && timingSafeEqual(x, y)
+}
+
+/**
+ * Open tickets flagged past their SLA (by the SLA checker), read at scrape time so that every
+ * server process reports the same figure from the database.
+ */
+async function refreshSlaBreaches(db: Kysely<Database>): Promise<void> {
+  const rows = await db
+    .selectFrom('incidents')
+    .select((eb) => [
+      'agency_code',
+      eb.fn.count<number>('id').filterWhere('response_breached_at', 'is not', null).filterWhere('first_response_at', 'is', null).as('response'),
+      eb.fn.count<number>('id').filterWhere('resolve_breached_at', 'is not', null).as('resolution'),
+    ])
+    .where('merged_into', 'is', null)
+    .where('ended_at', 'is', null)
+    .where((eb) => eb.or([eb('response_breached_at', 'is not', null), eb('resolve_breached_at', 'is not', null)]))
+    .groupBy('agency_code')
+    .execute()
+  slaBreaches.reset()
+  for (const r of rows) {
+    const agency = r.agency_code ?? 'unrouted'
+    slaBreaches.set({ agency, kind: 'response' }, Number(r.response))
+    slaBreaches.set({ agency, kind: 'resolution' }, Number(r.resolution))
+  }
 }
 
 /** GET /metrics in the Prometheus text format; behind a bearer token when SIGAP_METRICS_TOKEN is set. */
@@ -20,6 +47,7 @@ export function metricsRoutes() {
       throw new AppError(401, 'unauthorized', 'GET /metrics needs Authorization: Bearer <SIGAP_METRICS_TOKEN>')
     }
     observeFeed(c.var.deps.feed)
+    await refreshSlaBreaches(c.var.deps.db.db)
     return c.body(await registry.metrics(), 200, { 'content-type': registry.contentType })
   })
 }
