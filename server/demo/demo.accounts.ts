@@ -28,7 +28,7 @@ export async function ensureDemoAccounts(db: Db, dataDir: string): Promise<DemoA
   const kec = await db.db
     .selectFrom('regions')
     .select(['parent_code'])
-    .where('level', 'in', ['kelurahan', 'desa'])
+    .where('level', '=', 'kelurahan') // kelurahan and desa alike
     .where('parent_code', 'is not', null)
     .groupBy('parent_code')
     .orderBy((eb) => eb.fn.countAll(), 'desc')
