@@ -8,6 +8,7 @@ import type { Deps } from '../server/http/context.js'
 import { matchIncidentStep } from '../server/incidents/incident.intake.js'
 import { createLogger } from '../server/logger.js'
 import { INTAKE_STEPS } from '../server/reports/intake.steps.js'
+import { routeTicketStep } from '../server/tickets/ticket.intake.js'
 import { intakeReport } from '../server/reports/report.service.js'
 import { freshDb, throughput, type Bench, type BenchContext, type BenchFigure } from './lib.js'
 
@@ -92,22 +93,28 @@ async function run(ctx: BenchContext): Promise<BenchFigure[]> {
         null,
       )
     }
+    // Three intakes: without matching (the baseline), with matching, and as shipped (matching and
+    // then the ticket routing of a new incident, which without an incident has nothing to do).
     const steps = [...INTAKE_STEPS]
-    const without = INTAKE_STEPS.filter((s) => s !== matchIncidentStep)
+    const without = steps.filter((s) => s !== matchIncidentStep && s !== routeTicketStep)
+    const matchOnly = steps.filter((s) => s !== routeTicketStep)
     const setSteps = (list: typeof steps) => INTAKE_STEPS.splice(0, INTAKE_STEPS.length, ...list)
-    // Warm both paths, then alternate rounds so drift (autovacuum, cache) hits both alike.
-    setSteps(without)
-    await throughput(100, CONCURRENCY, intake)
-    setSteps(steps)
-    await throughput(100, CONCURRENCY, intake)
+    // Warm every path, then alternate rounds so drift (autovacuum, cache) hits all alike.
+    for (const list of [without, matchOnly, steps]) {
+      setSteps(list)
+      await throughput(100, CONCURRENCY, intake)
+    }
     const perRound = Math.ceil(INTAKES / ROUNDS)
     const base: number[] = []
     const matched: number[] = []
+    const shipped: number[] = []
     for (let r = 0; r < ROUNDS; r++) {
       setSteps(without)
       base.push(await throughput(perRound, CONCURRENCY, intake))
-      setSteps(steps)
+      setSteps(matchOnly)
       matched.push(await throughput(perRound, CONCURRENCY, intake))
+      setSteps(steps)
+      shipped.push(await throughput(perRound, CONCURRENCY, intake))
     }
     setSteps(steps)
     const msPer = (xs: number[]) => (1000 * xs.length) / xs.reduce((s, x) => s + x, 0)
@@ -115,14 +122,23 @@ async function run(ctx: BenchContext): Promise<BenchFigure[]> {
       SELECT count(*)::int AS n FROM reports r JOIN incidents i ON i.id = r.incident_id
       WHERE r.description LIKE 'bench %' AND i.report_count > 1`.execute(db.db)).rows[0]!.n
     t0 = performance.now()
+    const baseline = { name: 'the same intake without the matching step (report, location check, event)', value: msPer(base), unit: 'ms/report' }
     return [
       {
-        name: `intake with incident matching, ${REPORTS} reports stored, ${CONCURRENCY} concurrent, ${perRound * ROUNDS} reports`,
+        name: `intake with incident matching, ${REPORTS} reports stored, ${CONCURRENCY} concurrent, ${perRound * ROUNDS} reports per variant`,
         value: msPer(matched),
         unit: 'ms/report',
-        baseline: { name: 'the same intake without the matching step', value: msPer(base), unit: 'ms/report' },
+        baseline,
         ratio: msPer(matched) / msPer(base),
         note: `aim < 1.3; ${joined} bench reports joined an existing incident; in-process service calls, PostgreSQL on the same 2 cores`,
+      },
+      {
+        name: 'intake as shipped: matching, then routing the new tickets (agency, SLA clocks, history)',
+        value: msPer(shipped),
+        unit: 'ms/report',
+        baseline,
+        ratio: msPer(shipped) / msPer(base),
+        note: 'the ticket step has work only when matching opened an incident',
       },
     ]
   } finally {

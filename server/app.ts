@@ -17,6 +17,7 @@ import { openapiRoutes } from './openapi/openapi.routes.js'
 import { photoRoutes } from './photos/photo.routes.js'
 import { whatsappRoutes } from './whatsapp/whatsapp.routes.js'
 import { exportRoutes } from './opendata/export.routes.js'
+import { reviewRoutes } from './review/review.routes.js'
 // Tickets, agencies, stats, ratings, users (issue 5)
 import { authRoutes } from './auth/auth.routes.js'
 import { csrfGuard } from './auth/csrf.js'
@@ -26,6 +27,7 @@ import { statsRoutes } from './stats/stats.routes.js'
 import { ratingRoutes } from './ratings/rating.routes.js'
 import { skmRoutes } from './ratings/skm.routes.js'
 import { displayTokenRoutes, userRoutes } from './users/user.routes.js'
+import { wallRoutes } from './wall/wall.routes.js'
 
 /** The HTTP API, without a listening server: tests call it through `app.request`. */
 export function createApiApp(deps: Deps) {
@@ -71,9 +73,11 @@ export function createApiApp(deps: Deps) {
   app.route('/api/hotspots', hotspotRoutes())
   app.route('/api/regions/ranking', rankingRoutes())
   app.route('/api/density', densityRoutes())
+  app.route('/api/wall', wallRoutes()) // the command-room wall (issue 6)
   // Channels and open data (issue 7)
   app.route('/api/openapi.json', openapiRoutes())
   app.route('/api/export', exportRoutes())
+  app.route('/api/review', reviewRoutes()) // leadership review and periodic report (issue 6)
   app.route('/open311/v2', open311Routes())
   app.route('/webhooks/whatsapp', whatsappRoutes())
   app.route('/metrics', metricsRoutes())

@@ -19,6 +19,8 @@ const EnvSchema = z.object({
   SIGAP_BASEMAP_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   SIGAP_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   SIGAP_LOG: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
+  // Sign-in (issue 5): hours a session lasts after sign-in (default a 12-hour shift; at most 30 days).
+  SIGAP_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   // Location check (issue 4): metres outside the claimed region still counted as near its boundary
   // (or the reported GPS accuracy, if larger); hours before an undecided location dispute is overdue.
   SIGAP_BOUNDARY_TOLERANCE_M: z.coerce.number().min(0).max(5000).default(30),

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { hashPassword, verifyPassword } from '../server/auth/password.js'
 import { createUser } from '../server/users/user.service.js'
-import { createTestApp, signIn, type TestApp } from './helpers/app.js'
+import { createTestApp, signIn, testConfig, type TestApp } from './helpers/app.js'
 
 let t: TestApp
 const PASSWORD = 'kata-sandi-panjang-1'
@@ -75,6 +75,34 @@ describe('sign-in', () => {
     const again = await signIn(t, 'operator')
     await sql`UPDATE sessions SET expires_at = now() - interval '1 second' WHERE user_id = ${again.userId}::uuid`.execute(t.db.db)
     expect((await t.json('GET', '/api/auth/me', undefined, again.headers)).body.role).toBe('display')
+  })
+
+  it('makes sessions last SIGAP_SESSION_HOURS (12 by default), and refuses a bad value at start-up', async () => {
+    const hoursOf = async (app: TestApp) => {
+      const before = Date.now()
+      const res = await app.app.request('/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'camat.alfa', password: PASSWORD }),
+      })
+      expect(res.status).toBe(200)
+      const body = (await res.json()) as { expires_at: string }
+      const expires = Date.parse(body.expires_at)
+      // The cookie ends with the session (to the second), and so does the stored row.
+      const cookieExpires = Date.parse(/Expires=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1]!)
+      expect(Math.abs(cookieExpires - expires)).toBeLessThan(1000)
+      const row = await app.db.db.selectFrom('sessions').select('expires_at').orderBy('created_at', 'desc').executeTakeFirstOrThrow()
+      expect(row.expires_at.getTime()).toBe(expires)
+      return Math.round((expires - before) / 60_000) / 60
+    }
+    expect(await hoursOf(t)).toBe(12)
+    const short = await createTestApp({ db: t.db, config: testConfig({ SIGAP_SESSION_HOURS: '2' }) })
+    try {
+      expect(await hoursOf(short)).toBe(2)
+    } finally {
+      await short.close()
+    }
+    for (const bad of ['0', '-1', 'twelve', String(24 * 31)]) expect(() => testConfig({ SIGAP_SESSION_HOURS: bad })).toThrow(/SIGAP_SESSION_HOURS/)
   })
 
   it('signs a user out everywhere when an admin deactivates them', async () => {

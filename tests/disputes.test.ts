@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Principal } from '../server/auth/principal.js'
 import { flagOverdueDisputes } from '../server/disputes/dispute.service.js'
-import { createTestApp, type TestApp } from './helpers/app.js'
+import { createTestApp, testConfig, type TestApp } from './helpers/app.js'
 import { across, CEMPAKA_PUTIH_BARAT, importTestBoundaries, inside, KEMAYORAN, PASEBAN, RAWASARI, type Pt } from './helpers/boundaries.js'
 import { reportInput } from './helpers/factories.js'
 import { HAVE_SHARED } from './helpers/shared-data.js'
@@ -197,5 +197,25 @@ describe.skipIf(!HAVE_SHARED)('location disputes', () => {
     // Once decided it is no longer overdue.
     await t.json('POST', `/api/disputes/${disputeId}/decide`, { decision: 'return', reason: 'Mohon konfirmasi lokasi' }, OPERATOR)
     expect((await t.json('GET', `/api/disputes/${disputeId}`, undefined, ADMIN)).body.overdue).toBe(false)
+  })
+
+  it('counts overdue from SIGAP_DISPUTE_OVERDUE_HOURS', async () => {
+    const { disputeId } = await mismatch()
+    await t.db.db.updateTable('location_disputes').set({ opened_at: new Date(Date.now() - 3 * 3_600_000) }).where('id', '=', disputeId).execute()
+    // The same database seen by a server configured for 2 hours instead of the default 72.
+    const short = await createTestApp({ db: t.db, config: testConfig({ SIGAP_DISPUTE_OVERDUE_HOURS: '2' }), authenticate: t.deps.authenticate })
+    try {
+      const overdueIds = async (app: TestApp) =>
+        ((await app.json('GET', '/api/disputes?overdue=true', undefined, ADMIN)).body.disputes as { id: string }[]).map((d) => d.id)
+      expect(t.deps.config.SIGAP_DISPUTE_OVERDUE_HOURS).toBe(72)
+      expect((await t.json('GET', `/api/disputes/${disputeId}`, undefined, ADMIN)).body.overdue).toBe(false)
+      expect(await overdueIds(t)).not.toContain(disputeId)
+      expect((await short.json('GET', `/api/disputes/${disputeId}`, undefined, ADMIN)).body.overdue).toBe(true)
+      expect(await overdueIds(short)).toContain(disputeId)
+    } finally {
+      await short.close()
+      await t.json('POST', `/api/disputes/${disputeId}/decide`, { decision: 'return', reason: 'Mohon konfirmasi lokasi' }, OPERATOR)
+    }
+    expect(() => testConfig({ SIGAP_DISPUTE_OVERDUE_HOURS: '0' })).toThrow(/SIGAP_DISPUTE_OVERDUE_HOURS/)
   })
 })

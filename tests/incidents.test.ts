@@ -7,11 +7,13 @@ import { reportInput, seedTwoKelurahan } from './helpers/factories.js'
 
 let t: TestApp
 
-/** Tests pick who is asking with the x-test-role header (and x-test-user). */
-const as = (role: Role, user = `${role}-1`) => ({ 'x-test-role': role, 'x-test-user': user })
+type Scope = Pick<Principal, 'regionCodes' | 'agencyCode'>
+/** Tests pick who is asking with the x-test-role header (and x-test-user, x-test-scope). */
+const as = (role: Role, user = `${role}-1`, scope: Scope = {}) => ({ 'x-test-role': role, 'x-test-user': user, 'x-test-scope': JSON.stringify(scope) })
 async function authenticate(h: Headers): Promise<Principal | null> {
   const role = h.get('x-test-role') as Role | null
-  return role ? { role, userId: h.get('x-test-user') ?? undefined } : null
+  const scope = JSON.parse(h.get('x-test-scope') ?? '{}') as Scope
+  return role ? { role, userId: h.get('x-test-user') ?? undefined, ...scope } : null
 }
 
 const post = (body: unknown) => t.json('POST', '/api/reports', body)
@@ -189,8 +191,15 @@ describe('GET /api/incidents', () => {
       reportInput({ category: 'keamanan', location: { lat: -6.193, lon: 106.843 }, reporter: { name: 'Siti Rahayu', phone: '+62 812 555 0101', private: true } }),
     )
     const path = `/api/incidents/${r.body.incident_id}`
+    // Scoped roles in whose part the incident lies (security: Polres; the kelurahan's head).
+    const scopes: Partial<Record<Role, Scope>> = {
+      agency_staff: { agencyCode: 'polres' },
+      field_officer: { agencyCode: 'polres' },
+      region_head: { regionCodes: [r.body.region.code] },
+    }
     for (const role of ['display', 'leadership', 'agency_staff', 'field_officer', 'region_head'] as const) {
-      const res = await t.json('GET', path, undefined, as(role))
+      const res = await t.json('GET', path, undefined, as(role, `${role}-1`, scopes[role]))
+      expect(res.status, role).toBe(200)
       expect(res.body.reports[0].reporter, role).toBeUndefined()
       expect(JSON.stringify(res.body), role).not.toContain('Siti')
     }

@@ -44,7 +44,7 @@ async function newReport() {
 }
 
 beforeAll(async () => {
-  const roles: Record<string, Principal> = { op: { role: 'operator' }, field: { role: 'field_officer', agencyCode: 'pu' } }
+  const roles: Record<string, Principal> = { op: { role: 'operator' }, field: { role: 'field_officer', agencyCode: 'pupr' }, fire: { role: 'field_officer', agencyCode: 'damkar' } }
   t = await createTestApp({
     config: testConfig({ SIGAP_PHOTO_MAX_BYTES: String(MAX) }),
     authenticate: async (h) => roles[h.get('x-test-role') ?? ''] ?? null,
@@ -179,6 +179,9 @@ describe('photos of an incident (ticket updates)', () => {
     }
     const anon = await upload(`/api/incidents/${incidentId}/photos`, form([[await gpsJpeg('#222222'), 'done.jpg', 'image/jpeg']]))
     expect(anon.status).toBe(403)
+    // Another agency's officer does not learn the ticket exists, let alone add to it.
+    const other = await upload(`/api/incidents/${incidentId}/photos`, form([[await gpsJpeg('#222222'), 'x.jpg', 'image/jpeg']]), { 'x-test-role': 'fire' })
+    expect(other.status).toBe(404)
     const r = await upload(`/api/incidents/${incidentId}/photos`, form([[await gpsJpeg('#222222'), 'done.jpg', 'image/jpeg']], { update_ref: 'resolved-1' }), {
       'x-test-role': 'field',
     })

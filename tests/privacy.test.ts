@@ -34,6 +34,7 @@ let privateTicket = ''
 let privateReport = ''
 let openReport = ''
 let betaTicket = ''
+let disputeId = ''
 
 async function api(method: string, path: string, who: Who, body?: unknown) {
   const res = await fetch(`${server.url}${path}`, {
@@ -119,6 +120,13 @@ beforeAll(async () => {
     channel: 'app', category: 'sampah', description: 'Sampah', location: spotIn(BETA), reporter: { name: 'Warga Beta', private: true },
   })
   betaTicket = JSON.parse(beta.text).incident_id
+  // A private reporter who pinned Beta but named Alfa: a location dispute that carries the report.
+  const disputed = await api('POST', '/api/reports', 'display', {
+    channel: 'whatsapp', external_id: `${SECRET_EXT}-2`, category: 'pohon_tumbang', description: 'Pohon tumbang', location: { lat: -6.195, lon: 106.857 },
+    claimed_region: 'Alfa', reporter: { name: SECRET_NAME, phone: SECRET_PHONE, private: true },
+  })
+  disputeId = JSON.parse(disputed.text).location_check.dispute_id
+  expect(disputeId).toMatch(/^[0-9a-f-]{36}$/)
   // Staff write the reporter's name into a note, as happens.
   const moves = [
     { to: 'dispatched', note: `Pelapor ${SECRET_NAME} (${SECRET_PHONE}) minta segera` },
@@ -151,10 +159,14 @@ describe.each(WHO)('as %s', (who) => {
   })
 
   it('lists of reports and incidents hold no private identity for other roles', async () => {
-    for (const path of ['/api/reports', `/api/incidents/${privateTicket}`, '/api/incidents', '/api/tickets', '/api/stats/response?group=agency_region']) {
+    const paths = ['/api/reports', `/api/incidents/${privateTicket}`, '/api/incidents', '/api/tickets', '/api/stats/response?group=agency_region',
+      `/api/disputes/${disputeId}`, '/api/disputes', '/api/export/reports.csv', '/api/export/reports.geojson']
+    for (const path of paths) {
       const r = await api('GET', path, who)
       expect(r.status, path).toBe(200)
       if (!PRIVILEGED(who)) expect(leaks(r.text), path).toEqual([])
+      // The dispute does carry the report: the command room sees who sent it.
+      else if (path.startsWith('/api/disputes/')) expect(r.text, path).toContain(SECRET_NAME)
     }
   })
 

@@ -20,7 +20,7 @@ export function authRoutes() {
   return new Hono<AppEnv>()
     .post('/login', async (c) => {
       const input = parseOr422(LoginInput, await readJson(c), 'sign-in')
-      const r = await login(c.var.deps.db.db, input.username, input.password)
+      const r = await login(c.var.deps.db.db, input.username, input.password, new Date(), c.var.deps.config.SIGAP_SESSION_HOURS * 3_600_000)
       // Never log the username that failed: people type passwords into it.
       if (!r) throw new AppError(401, 'invalid_credentials', 'Wrong username or password')
       setCookie(c, SESSION_COOKIE, r.token, {

@@ -7,7 +7,7 @@ import type { Principal } from './principal.js'
 import { insertSession, isDisplayToken, userOfSession } from './session.repository.js'
 
 export const SESSION_COOKIE = 'sigap_session'
-/** A working shift and some: a session ends this long after sign-in. */
+/** The default session length (SIGAP_SESSION_HOURS): a working shift; a session ends this long after sign-in. */
 export const SESSION_TTL_MS = 12 * 3_600_000
 
 export function principalOf(u: User): Principal {
@@ -26,12 +26,18 @@ export interface LoginResult {
 }
 
 /** Checks a username and password; null for either being wrong (the caller cannot tell which). */
-export async function login(db: Kysely<Database>, username: string, password: string, now = new Date()): Promise<LoginResult | null> {
+export async function login(
+  db: Kysely<Database>,
+  username: string,
+  password: string,
+  now = new Date(),
+  ttlMs = SESSION_TTL_MS,
+): Promise<LoginResult | null> {
   const user = await findUserByUsername(db, username)
   const ok = await verifyPassword(password, user?.password_hash ?? DUMMY_HASH)
   if (!user || !ok || !user.active) return null
   const token = randomToken()
-  const expiresAt = new Date(now.getTime() + SESSION_TTL_MS)
+  const expiresAt = new Date(now.getTime() + ttlMs)
   await insertSession(db, token, user.id, expiresAt)
   return { token, user, expiresAt }
 }

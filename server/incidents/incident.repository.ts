@@ -1,5 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
+import type { TicketScope } from '../auth/principal.js'
 import type { Database } from '../db/database.js'
+import { scopeCondition } from '../tickets/ticket.repository.js'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
@@ -19,6 +21,8 @@ export interface IncidentRow {
   split_from: string | null
   created_at: Date
   updated_at: Date
+  /** The agency it is routed to (tickets); absent from the rows the intake's match function returns. */
+  agency_code?: string | null
 }
 
 /** An incident still taking reports; the tickets issue adds states, all "open" but these. */
@@ -28,7 +32,7 @@ const openAs = (alias: string) => sql.raw(`${alias}.status NOT IN ('resolved', '
 /** Columns of an IncidentRow from `incidents` aliased `i` (regions aliased `g` joined on its region). */
 const INCIDENT_COLUMNS = sql`i.id, i.category_code, i.status, ST_Y(i.location) AS lat, ST_X(i.location) AS lon, i.region_code,
   g.name AS region_name, i.report_count, i.channels, i.first_reported_at, i.last_reported_at, i.merged_into, i.split_from,
-  i.created_at, i.updated_at`
+  i.created_at, i.updated_at, i.agency_code`
 
 /** Waits for the advisory locks of the given keys (released at commit). */
 export async function lockKeys(trx: Transaction<Database>, keys: string[]): Promise<void> {
@@ -86,6 +90,8 @@ export interface IncidentFilter {
   from?: Date | undefined
   to?: Date | undefined
   includeMerged?: boolean | undefined
+  /** The viewer's part (principal.ts ticketScope); absent: everything. */
+  scope?: TicketScope | undefined
   limit: number
 }
 
@@ -100,6 +106,7 @@ export async function listIncidents(db: Executor, f: IncidentFilter): Promise<In
   if (f.from) where.push(sql`i.last_reported_at >= ${f.from.toISOString()}::timestamptz`)
   if (f.to) where.push(sql`i.first_reported_at < ${f.to.toISOString()}::timestamptz`)
   if (!f.includeMerged) where.push(sql`i.merged_into IS NULL`)
+  if (f.scope) where.push(scopeCondition(f.scope))
   const res = await sql<IncidentRow>`
     SELECT ${INCIDENT_COLUMNS} FROM incidents i LEFT JOIN regions g ON g.code = i.region_code
     WHERE ${sql.join(where, sql` AND `)}

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { canSeeTicket, ticketScope } from '../auth/principal.js'
 import type { AppEnv } from '../http/context.js'
 import { notFound, parseOr422, readJson } from '../http/errors.js'
 import { latestSeq } from '../events/event.repository.js'
@@ -25,6 +26,8 @@ export function incidentRoutes() {
         from: q.from ? new Date(q.from) : undefined,
         to: q.to ? new Date(q.to) : undefined,
         limit: q.limit,
+        // A region head sees their regions' incidents, agency staff their agency's (as for tickets).
+        scope: ticketScope(c.var.principal),
       })
       c.header('Content-Type', 'application/geo+json; charset=utf-8')
       return c.body(JSON.stringify({ type: 'FeatureCollection', seq, features: rows.map(incidentFeature) }))
@@ -33,7 +36,7 @@ export function incidentRoutes() {
       const { id } = parseOr422(IncidentIdParam, c.req.param(), 'incident id')
       const db = c.var.deps.db.db
       const row = await findIncident(db, id)
-      if (!row) throw notFound(`Incident ${id}`)
+      if (!row || !canSeeTicket(c.var.principal, { region_code: row.region_code, agency_code: row.agency_code ?? null })) throw notFound(`Incident ${id}`)
       const reports = await selectReports(db).where('r.incident_id', '=', id).orderBy('r.reported_at').orderBy('r.id').execute()
       return c.json({ ...incidentView(row), reports: reports.map((r) => reportView(r, c.var.principal)) })
     })

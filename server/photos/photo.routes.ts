@@ -1,7 +1,8 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
-import type { Principal } from '../auth/principal.js'
+import { canSeeTicket, type Principal } from '../auth/principal.js'
+import { findTicket } from '../tickets/ticket.repository.js'
 import type { AppEnv } from '../http/context.js'
 import { AppError, notFound, parseOr422 } from '../http/errors.js'
 import { errorResponses, jsonResponse, openapi } from '../openapi/openapi.registry.js'
@@ -69,6 +70,9 @@ export function photoRoutes() {
   app.post('/api/incidents/:id/photos', uploadLimit, async (c) => {
     if (!canAttachToIncident(c.var.principal)) throw new AppError(403, 'forbidden', 'Only operators and agency staff may add photos to an incident')
     const { id } = parseOr422(IdParam, c.req.param(), 'incident id')
+    // Agency staff and field officers work on their own agency's tickets only.
+    const ticket = await findTicket(c.var.deps.db.db, id)
+    if (!ticket || !canSeeTicket(c.var.principal, ticket)) throw notFound(`Incident ${id}`)
     const form = await c.req.parseBody({ all: true })
     const { update_ref } = parseOr422(UpdateRef, { update_ref: typeof form.update_ref === 'string' ? form.update_ref : undefined }, 'update_ref')
     const files = await filesOf(form)

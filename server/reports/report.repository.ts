@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database, LocationStatus } from '../db/database.js'
 import type { ReportInput } from './report.schema.js'
+import type { TicketScope } from '../auth/principal.js'
+import { reportScopeCondition } from '../tickets/ticket.repository.js'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
@@ -120,6 +122,7 @@ export async function findReportByDedupKey(
     .executeTakeFirst()
 }
 
-export async function listRecentReports(db: Executor, since: Date, limit: number): Promise<ReportRow[]> {
-  return selectReports(db).where('r.reported_at', '>=', since).orderBy('r.reported_at', 'desc').limit(limit).execute()
+/** Reports since a time, newest first, inside the viewer's scope (principal.ts ticketScope). */
+export async function listRecentReports(db: Executor, since: Date, limit: number, scope: TicketScope = { all: true }): Promise<ReportRow[]> {
+  return selectReports(db).where('r.reported_at', '>=', since).where(reportScopeCondition(scope)).orderBy('r.reported_at', 'desc').limit(limit).execute()
 }

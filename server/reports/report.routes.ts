@@ -1,6 +1,8 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../http/context.js'
+import { ticketScope } from '../auth/principal.js'
+import { reportInScope } from '../tickets/ticket.repository.js'
 import { notFound, parseOr422, readJson } from '../http/errors.js'
 import { latestSeq } from '../events/event.repository.js'
 import { findReportById, listRecentReports } from './report.repository.js'
@@ -25,13 +27,13 @@ export function reportRoutes() {
       // already in the answer, which the client merges by id, but none can be missed.
       const seq = await latestSeq(c.var.deps.db.db)
       const since = q.since ? new Date(q.since) : new Date(Date.now() - q.hours * 3_600_000)
-      const rows = await listRecentReports(c.var.deps.db.db, since, q.limit)
+      const rows = await listRecentReports(c.var.deps.db.db, since, q.limit, ticketScope(c.var.principal))
       return c.json({ seq, reports: rows.map((r) => reportView(r, c.var.principal)) })
     })
     .get('/:id', async (c) => {
       const { id } = parseOr422(IdParam, c.req.param(), 'report id')
       const row = await findReportById(c.var.deps.db.db, id)
-      if (!row) throw notFound(`Report ${id}`)
+      if (!row || !(await reportInScope(c.var.deps.db.db, id, ticketScope(c.var.principal)))) throw notFound(`Report ${id}`)
       return c.json(reportView(row, c.var.principal))
     })
 }

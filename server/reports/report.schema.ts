@@ -30,6 +30,8 @@ export const ReportInput = z.object({
       private: z.boolean().optional(),
     })
     .optional(),
+  /** Join this open incident instead of matching by place (an operator attaching a call to one they saw nearby). */
+  incident_id: z.uuid('incident_id must be an incident id (UUID)').optional(),
 })
 export type ReportInput = z.infer<typeof ReportInput>
 

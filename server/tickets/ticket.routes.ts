@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { z } from 'zod'
 import { canReadTicketDetail, canSeeTicket, isCommandRoom, ticketScope } from '../auth/principal.js'
 import { latestSeq } from '../events/event.repository.js'
 import type { AppEnv } from '../http/context.js'
@@ -7,6 +8,7 @@ import { ratingLinksOf } from '../ratings/rating.repository.js'
 import { ApiRatingInput } from '../ratings/rating.schema.js'
 import { rateByApi } from '../ratings/rating.service.js'
 import { selectReports } from '../reports/report.repository.js'
+import { IdempotencyKey } from '../reports/report.schema.js'
 import { reportView } from '../reports/report.view.js'
 import { ticketsCsv } from './ticket.export.js'
 import { findTicket, listTickets, privateIdentitiesOf, ticketHistory } from './ticket.repository.js'
@@ -14,6 +16,9 @@ import { OPEN_STATUSES } from './ticket.rules.js'
 import { RouteBody, TicketIdParam, TicketListQuery, TransitionBody } from './ticket.schema.js'
 import { rerouteTicket, transitionTicket } from './ticket.service.js'
 import { redact, ticketView } from './ticket.view.js'
+
+/** A queued update's client key (a field tablet retries with the same one until it gets an answer). */
+const KeyHeader = z.object({ 'Idempotency-Key': IdempotencyKey })
 
 export function ticketRoutes() {
   const app = new Hono<AppEnv>()
@@ -75,7 +80,7 @@ export function ticketRoutes() {
           agency_code: h.agency_code,
           actor: { role: h.actor_role, name: h.actor_name },
           note: redact(h.note, identities, p),
-          data: h.data,
+          data: withoutKey(h.data),
           at: h.at.toISOString(),
         })),
         reports: reports.map((r) => reportView(r, p)),
@@ -84,7 +89,9 @@ export function ticketRoutes() {
     .post('/:id/transition', async (c) => {
       const { id } = parseOr422(TicketIdParam, c.req.param(), 'ticket id')
       const body = parseOr422(TransitionBody, await readJson(c), 'transition')
-      const r = await transitionTicket(c.var.deps, c.var.principal, id, body)
+      const header = c.req.header('idempotency-key')
+      const idempotencyKey = header === undefined ? null : parseOr422(KeyHeader, { 'Idempotency-Key': header }, 'header')['Idempotency-Key']
+      const r = await transitionTicket(c.var.deps, c.var.principal, id, body, { idempotencyKey })
       return c.json(r)
     })
     .post('/:id/route', async (c) => {
@@ -104,4 +111,11 @@ export function ticketRoutes() {
       const r = await rateByApi(c.var.deps, c.var.principal, id, input.report_id, input.score, input.comment ?? null)
       return c.json(r, r.created ? 201 : 200)
     })
+}
+
+/** The client's Idempotency-Key is plumbing, not history: kept out of what people read. */
+function withoutKey(data: unknown): unknown {
+  if (typeof data !== 'object' || data === null || !('idempotency_key' in data)) return data
+  const { idempotency_key: _k, ...rest } = data as Record<string, unknown>
+  return rest
 }

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import { canSeeTicket, isCommandRoom, storedUserId, type Principal } from '../auth/principal.js'
 import { findAgency, holidaysBetween, resolveAgency } from '../agencies/agency.repository.js'
 import { addSlaMinutes, holidayHorizonDays } from '../agencies/sla.js'
@@ -68,13 +68,50 @@ export interface ChangeResult {
   ticket: TicketView
   /** false when the ticket was already in the asked state (a retry): nothing changed. */
   changed: boolean
+  /** true when this Idempotency-Key was used before: the change was made then, not now. */
+  duplicate?: boolean
 }
 
-/** Moves a ticket through its lifecycle: checks the move and the role, records the history and the event. */
-export async function transitionTicket(deps: Deps, p: Principal, id: string, body: TransitionBody, now = new Date()): Promise<ChangeResult> {
+/**
+ * The transition made earlier under this client key, if any. The key lives in the history
+ * row's data, so a replay is found under the ticket's row lock and needs no table of its own.
+ */
+async function transitionByKey(trx: Transaction<Database>, incidentId: string, key: string) {
+  return trx
+    .selectFrom('ticket_events')
+    .select(['to_status'])
+    .where('incident_id', '=', incidentId)
+    .where('kind', '=', 'transition')
+    .where(sql<string>`data->>'idempotency_key'`, '=', key)
+    .executeTakeFirst()
+}
+
+/**
+ * Moves a ticket through its lifecycle: checks the move and the role, records the history and
+ * the event. With an Idempotency-Key (a field tablet's queued update, sent again after a lost
+ * answer) a second request answers the first one's outcome and records nothing, even if the
+ * ticket has moved on since.
+ */
+export async function transitionTicket(
+  deps: Deps,
+  p: Principal,
+  id: string,
+  body: TransitionBody,
+  opts: { now?: Date; idempotencyKey?: string | null } = {},
+): Promise<ChangeResult> {
+  const now = opts.now ?? new Date()
+  const key = opts.idempotencyKey ?? null
   const result = await deps.db.db.transaction().execute(async (trx): Promise<ChangeResult> => {
     const t = await loadForChange(trx, p, id)
     const to: TicketStatus = body.to
+    if (key !== null) {
+      const earlier = await transitionByKey(trx, id, key)
+      if (earlier && earlier.to_status !== to)
+        throw new AppError(422, 'idempotency_key_reused', `This Idempotency-Key was used to make ticket ${id} ${earlier.to_status}, not ${to}`, [
+          { field: 'Idempotency-Key', message: 'already used for another change' },
+        ])
+      if (earlier) return { ticket: ticketView(t, now), changed: true, duplicate: true }
+    }
     const redispatch = to === 'dispatched' && t.status === 'dispatched'
     const agencyChange = body.agency_code !== undefined && body.agency_code !== t.agency_code
     if (t.status === to && !(redispatch && ((body.field_team !== undefined && body.field_team !== t.field_team) || agencyChange)))
@@ -121,6 +158,7 @@ export async function transitionTicket(deps: Deps, p: Principal, id: string, bod
         ...(body.field_team ? { field_team: body.field_team } : {}),
         ...(body.photo_ids?.length ? { photo_ids: body.photo_ids } : {}),
         ...(body.reason && body.note ? { detail: body.note } : {}),
+        ...(key !== null ? { idempotency_key: key } : {}),
       },
       at: now,
     })
@@ -131,7 +169,7 @@ export async function transitionTicket(deps: Deps, p: Principal, id: string, bod
     await appendEvent(trx, 'ticket.transitioned', { ticket: view, from: t.status, to, by: actor, has_note: Boolean(body.note ?? body.reason) })
     return { ticket: view, changed: true }
   })
-  if (result.changed) deps.feed.poke()
+  if (result.changed && !result.duplicate) deps.feed.poke()
   return result
 }
 

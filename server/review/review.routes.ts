@@ -1,0 +1,92 @@
+import { Hono } from 'hono'
+import { canReadTicketDetail, ticketScope, type Principal } from '../auth/principal.js'
+import type { AppEnv, Deps } from '../http/context.js'
+import { AppError, parseOr422 } from '../http/errors.js'
+import { errorResponses, openapi } from '../openapi/openapi.registry.js'
+import { reportCsv } from './review.csv.js'
+import { reportPdf } from './review.pdf.js'
+import { regionShapes, regionsExtent } from './review.repository.js'
+import { ReviewQuery, reviewWindow, type ReviewQueryInput, type ReviewWindow } from './review.schema.js'
+import { buildReview } from './review.service.js'
+
+/**
+ * The review covers every agency and region: for people who read tickets across the whole
+ * area (admin, operator, leadership), not for scoped roles or wall displays.
+ */
+function requireReviewer(p: Principal): void {
+  if (!canReadTicketDetail(p)) throw new AppError(401, 'unauthenticated', 'Sign in to see the review')
+  if (!ticketScope(p).all) throw new AppError(403, 'forbidden', 'The review covers the whole area: for leadership, operators and admins')
+}
+
+function parse(query: Record<string, string>): { q: ReviewQueryInput; w: ReviewWindow } {
+  const q = parseOr422(ReviewQuery, query, 'query')
+  const w = reviewWindow(q)
+  if (Array.isArray(w)) throw new AppError(422, 'validation_failed', `Invalid query: ${w.map((i) => `${i.field}: ${i.message}`).join('; ')}`, w)
+  return { q, w }
+}
+
+const fileName = (w: ReviewWindow, ext: string) => {
+  const day = (d: Date) => new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 10)
+  return `sigap-laporan-${day(w.from)}_${day(new Date(w.to.getTime() - 1))}.${ext}`
+}
+
+/** Kelurahan outlines simplified to about a third of a point on the report's map (540 pt wide). */
+async function shapesForMap(deps: Deps) {
+  const ext = await regionsExtent(deps.db.db)
+  if (!ext) return []
+  return regionShapes(deps.db.db, Math.max(ext[2] - ext[0], ext[3] - ext[1]) / 1600)
+}
+
+export function reviewRoutes() {
+  return new Hono<AppEnv>()
+    .get('/summary', async (c) => {
+      requireReviewer(c.var.principal)
+      const { w } = parse(c.req.query())
+      return c.json(await buildReview(c.var.deps, w))
+    })
+    .get('/report.csv', async (c) => {
+      requireReviewer(c.var.principal)
+      const { w } = parse(c.req.query())
+      const data = await buildReview(c.var.deps, w, { rankingLimit: 5000 })
+      c.header('Content-Type', 'text/csv; charset=utf-8')
+      c.header('Content-Disposition', `attachment; filename="${fileName(w, 'csv')}"`)
+      return c.body(reportCsv(data))
+    })
+    .get('/report.pdf', async (c) => {
+      requireReviewer(c.var.principal)
+      const { q, w } = parse(c.req.query())
+      const [data, shapes] = await Promise.all([buildReview(c.var.deps, w, { rankingLimit: 5000 }), shapesForMap(c.var.deps)])
+      // Uncompressed on request: the text can then be read back (tests, accessibility checks).
+      const pdf = await reportPdf(data, shapes, q.lang, { compress: q.compress !== '0' })
+      c.header('Content-Type', 'application/pdf')
+      c.header('Content-Disposition', `attachment; filename="${fileName(w, 'pdf')}"`)
+      return c.body(new Uint8Array(pdf))
+    })
+}
+
+const query = ReviewQuery
+const review = ['review']
+const responses = {
+  '200': { description: 'OK' },
+  '401': { description: 'Not signed in' },
+  '403': { description: 'A scoped role (agency staff, region head, field officer)' },
+  ...errorResponses,
+}
+openapi.add('get', '/api/review/summary', {
+  tags: review,
+  summary: 'Everything the leadership review shows for a period: totals, agencies, trends, regions ranked, hotspots',
+  requestParams: { query },
+  responses,
+})
+openapi.add('get', '/api/review/report.csv', {
+  tags: review,
+  summary: 'The periodic report (week, month, a calendar month or a range) as CSV sections; no reporter identities',
+  requestParams: { query },
+  responses: { ...responses, '200': { description: 'text/csv' } },
+})
+openapi.add('get', '/api/review/report.pdf', {
+  tags: review,
+  summary: 'The periodic report as a 3-page PDF: map with hotspots and key figures, agencies, regions, hotspots and categories',
+  requestParams: { query },
+  responses: { ...responses, '200': { description: 'application/pdf' } },
+})

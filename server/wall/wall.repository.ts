@@ -1,0 +1,90 @@
+import { sql, type Kysely } from 'kysely'
+import type { TicketScope } from '../auth/principal.js'
+import type { Database } from '../db/database.js'
+import { scopeCondition } from '../tickets/ticket.repository.js'
+import { OPEN_STATUSES } from '../tickets/ticket.rules.js'
+
+const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`
+const OPEN = sql`i.status = ANY(string_to_array(${OPEN_STATUSES.join(',')}, ','))`
+
+/** Two moments to compare: "today so far" and the same stretch of yesterday. */
+export interface SummaryRanges {
+  now: Date
+  todayStart: Date
+  yesterdayStart: Date
+  yesterdayNow: Date
+}
+
+export interface SummaryRow {
+  open_now: number
+  open_yesterday: number
+  new_today: number
+  new_yesterday: number
+  breaches_today: number
+  breaches_yesterday: number
+  response_p50_today: number | null
+  response_p50_yesterday: number | null
+  responded_today: number
+  responded_yesterday: number
+}
+
+/**
+ * The wall's headline figures in one pass over the tickets. Everything is derived from the
+ * ticket's own timestamps, so yesterday's figures are as exact as today's:
+ * - open at a moment: created before it and not ended by it (merged duplicates never count);
+ * - a breach: a due time that passed in the range without the first response (response SLA)
+ *   or without the ticket ending (resolution SLA); one ticket can breach both;
+ * - response time: first response minus creation, for responses given in the range.
+ */
+export async function wallSummary(db: Kysely<Database>, scope: TicketScope, r: SummaryRanges): Promise<SummaryRow> {
+  const [now, t0, y0, y1] = [ts(r.now), ts(r.todayStart), ts(r.yesterdayStart), ts(r.yesterdayNow)]
+  const inRange = (col: ReturnType<typeof sql>, a: ReturnType<typeof sql>, b: ReturnType<typeof sql>) => sql`(${col} >= ${a} AND ${col} < ${b})`
+  const respLate = sql`(i.first_response_at IS NULL OR i.first_response_at > i.response_due_at)`
+  const resLate = sql`(i.ended_at IS NULL OR i.ended_at > i.resolve_due_at)`
+  const breaches = (a: ReturnType<typeof sql>, b: ReturnType<typeof sql>) =>
+    sql`(count(*) FILTER (WHERE ${inRange(sql`i.response_due_at`, a, b)} AND ${respLate})
+       + count(*) FILTER (WHERE ${inRange(sql`i.resolve_due_at`, a, b)} AND ${resLate}))::int`
+  const respMin = sql`extract(epoch FROM i.first_response_at - i.created_at)::float8 / 60`
+  const res = await sql<SummaryRow>`
+    SELECT
+      count(*) FILTER (WHERE ${OPEN})::int AS open_now,
+      count(*) FILTER (WHERE i.created_at < ${y1} AND (i.ended_at IS NULL OR i.ended_at >= ${y1}))::int AS open_yesterday,
+      count(*) FILTER (WHERE ${inRange(sql`i.created_at`, t0, now)})::int AS new_today,
+      count(*) FILTER (WHERE ${inRange(sql`i.created_at`, y0, y1)})::int AS new_yesterday,
+      ${breaches(t0, now)} AS breaches_today,
+      ${breaches(y0, y1)} AS breaches_yesterday,
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY ${respMin}) FILTER (WHERE ${inRange(sql`i.first_response_at`, t0, now)}) AS response_p50_today,
+      percentile_cont(0.5) WITHIN GROUP (ORDER BY ${respMin}) FILTER (WHERE ${inRange(sql`i.first_response_at`, y0, y1)}) AS response_p50_yesterday,
+      count(*) FILTER (WHERE ${inRange(sql`i.first_response_at`, t0, now)})::int AS responded_today,
+      count(*) FILTER (WHERE ${inRange(sql`i.first_response_at`, y0, y1)})::int AS responded_yesterday
+    FROM incidents i
+    WHERE i.merged_into IS NULL AND ${scopeCondition(scope)}
+      AND (${OPEN} OR i.ended_at >= ${y0} OR i.created_at >= ${y0} OR i.response_due_at >= ${y0} OR i.resolve_due_at >= ${y0})`.execute(db)
+  const row = res.rows[0]!
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v))
+  return { ...row, response_p50_today: num(row.response_p50_today), response_p50_yesterday: num(row.response_p50_yesterday) }
+}
+
+export interface OpenTicketRow {
+  id: string
+  lon: number
+  lat: number
+  report_count: number
+  category_code: string
+  priority: number
+  is_emergency: boolean
+  breached: boolean
+}
+
+/** Every open ticket in the scope, the few columns a map pin needs. */
+export async function openTickets(db: Kysely<Database>, scope: TicketScope, now: Date): Promise<OpenTicketRow[]> {
+  const t = ts(now)
+  const res = await sql<OpenTicketRow>`
+    SELECT i.id, ST_X(i.location) AS lon, ST_Y(i.location) AS lat, i.report_count, i.category_code, i.priority, i.is_emergency,
+      (i.response_breached_at IS NOT NULL OR i.resolve_breached_at IS NOT NULL
+        OR (i.first_response_at IS NULL AND i.response_due_at < ${t}) OR i.resolve_due_at < ${t}) AS breached
+    FROM incidents i
+    WHERE i.merged_into IS NULL AND ${OPEN} AND ${scopeCondition(scope)}
+    ORDER BY i.id`.execute(db)
+  return res.rows
+}

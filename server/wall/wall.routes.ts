@@ -1,0 +1,108 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { ticketScope } from '../auth/principal.js'
+import { latestSeq } from '../events/event.repository.js'
+import type { AppEnv } from '../http/context.js'
+import { parseOr422 } from '../http/errors.js'
+import { errorResponses, openapi } from '../openapi/openapi.registry.js'
+import { encodeTickets } from './wall.codec.js'
+import { openTickets, wallSummary, type SummaryRow } from './wall.repository.js'
+
+const DAY = 86_400_000
+const dayKey = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta', year: 'numeric', month: '2-digit', day: '2-digit' })
+/** Midnight WIB of the calendar day `d` falls in. */
+export const wibMidnight = (d: Date) => new Date(`${dayKey.format(d)}T00:00:00+07:00`)
+
+export const SummaryQuery = z.object({
+  /** The moment to report on (default now): replays and tests. */
+  at: z.iso.datetime({ offset: true, message: 'at must be an ISO 8601 time with a zone' }).optional(),
+})
+
+const change = (now: number | null, before: number | null) => (now === null || before === null ? null : Math.round((now - before) * 10) / 10)
+const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10)
+
+function summaryView(r: SummaryRow, at: Date, todayStart: Date, seq: number) {
+  const fig = (today: number, yesterday: number) => ({ today, yesterday, change: today - yesterday })
+  return {
+    seq,
+    at: at.toISOString(),
+    /** Today runs from midnight WIB to `at`; yesterday is the same stretch one day earlier. */
+    today_from: todayStart.toISOString(),
+    open_tickets: fig(r.open_now, r.open_yesterday),
+    new_today: fig(r.new_today, r.new_yesterday),
+    sla_breaches: fig(r.breaches_today, r.breaches_yesterday),
+    response_median_min: {
+      today: round1(r.response_p50_today),
+      yesterday: round1(r.response_p50_yesterday),
+      change: change(round1(r.response_p50_today), round1(r.response_p50_yesterday)),
+      responded_today: r.responded_today,
+      responded_yesterday: r.responded_yesterday,
+    },
+  }
+}
+export type WallSummary = ReturnType<typeof summaryView>
+
+/** The command-room wall's own answers: figures and the compact open-ticket layer. */
+export function wallRoutes() {
+  return new Hono<AppEnv>()
+    .get('/summary', async (c) => {
+      const q = parseOr422(SummaryQuery, c.req.query(), 'query')
+      const at = q.at ? new Date(q.at) : new Date()
+      const todayStart = wibMidnight(at)
+      const db = c.var.deps.db.db
+      const seq = await latestSeq(db)
+      const row = await wallSummary(db, ticketScope(c.var.principal), {
+        now: at,
+        todayStart,
+        yesterdayStart: new Date(todayStart.getTime() - DAY),
+        yesterdayNow: new Date(at.getTime() - DAY),
+      })
+      return c.json(summaryView(row, at, todayStart, seq))
+    })
+    .get('/tickets.bin', async (c) => {
+      const db = c.var.deps.db.db
+      // Read before the rows: an event after it may repeat a row, none can be missed.
+      const seq = await latestSeq(db)
+      const now = new Date()
+      const rows = await openTickets(db, ticketScope(c.var.principal), now)
+      c.header('Content-Type', 'application/octet-stream')
+      c.header('Cache-Control', 'no-store')
+      return c.body(encodeTickets(rows, seq, now) as Uint8Array<ArrayBuffer>)
+    })
+    .get('/tickets.geojson', async (c) => {
+      const db = c.var.deps.db.db
+      const seq = await latestSeq(db)
+      const rows = await openTickets(db, ticketScope(c.var.principal), new Date())
+      c.header('Content-Type', 'application/geo+json; charset=utf-8')
+      return c.body(
+        JSON.stringify({
+          type: 'FeatureCollection',
+          seq,
+          features: rows.map((r) => ({
+            type: 'Feature',
+            id: r.id,
+            geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
+            properties: { id: r.id, category: r.category_code, priority: r.priority, is_emergency: r.is_emergency, breached: r.breached, report_count: r.report_count },
+          })),
+        }),
+      )
+    })
+}
+
+const tags = ['wall']
+openapi.add('get', '/api/wall/summary', {
+  tags,
+  summary: 'Headline figures for the wall: open tickets, new today, SLA breaches, median response time today, each beside the same stretch of yesterday (WIB)',
+  requestParams: { query: SummaryQuery },
+  responses: { '200': { description: 'Figures; `change` is today minus yesterday' }, ...errorResponses },
+})
+openapi.add('get', '/api/wall/tickets.bin', {
+  tags,
+  summary: 'Every open ticket in the viewer\'s scope as one binary block of typed arrays (layout in server/wall/wall.codec.ts)',
+  responses: { '200': { description: 'application/octet-stream: SGT1 block', content: { 'application/octet-stream': { schema: z.string() } } } },
+})
+openapi.add('get', '/api/wall/tickets.geojson', {
+  tags,
+  summary: 'The same open tickets as a GeoJSON FeatureCollection (for tools; the wall reads tickets.bin)',
+  responses: { '200': { description: 'GeoJSON', content: { 'application/geo+json': { schema: z.object({ type: z.literal('FeatureCollection') }) } } } },
+})

@@ -1,0 +1,146 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodeTickets, bytesToUuid, FLAG_BREACHED, FLAG_EMERGENCY, PRIORITY_MASK } from '../server/wall/wall.codec.js'
+import { createTestApp, signIn, type TestApp } from './helpers/app.js'
+import { seedTwoKelurahan } from './helpers/factories.js'
+import { ALFA, BETA } from './helpers/tickets.js'
+
+let t: TestApp
+const wib = (s: string) => new Date(`${s}:00+07:00`)
+// "Now" for the summary: noon WIB on 10 March 2026. Today = since midnight WIB; yesterday = 9 March 00:00-12:00.
+const AT = '2026-03-10T12:00:00+07:00'
+
+interface Fixture {
+  name: string
+  created: string
+  region?: string
+  category?: string
+  status?: string
+  responseDue?: string
+  respond?: string
+  resolveDue?: string
+  ended?: string
+  merged?: boolean
+  priority?: number
+  emergency?: boolean
+  reports?: number
+  lon?: number
+}
+
+const ids: Record<string, string> = {}
+
+/** A ticket with known times, written directly (as if it had lived through its lifecycle). */
+async function insertTicket(f: Fixture) {
+  const created = wib(f.created)
+  const region = f.region ?? ALFA
+  const lon = f.lon ?? (region === ALFA ? 106.845 : 106.855)
+  const at = (s: string | undefined) => (s ? wib(s) : null)
+  const res = await sql<{ id: string }>`
+    INSERT INTO incidents (category_code, location, region_code, report_count, channels, first_reported_at, last_reported_at, created_at,
+      status, agency_code, routed_at, priority, is_emergency, response_due_at, resolve_due_at, first_response_at, ended_at, merged_into)
+    VALUES (${f.category ?? 'jalan_rusak'}, ST_SetSRID(ST_MakePoint(${lon}, -6.2), 4326), ${region}, ${f.reports ?? 1}, '{app}', ${created}, ${created}, ${created},
+      ${f.status ?? 'new'}, 'pupr', ${created}, ${f.priority ?? 3}, ${f.emergency ?? false},
+      ${at(f.responseDue) ?? wib('2099-01-01T00:00')}, ${at(f.resolveDue) ?? wib('2099-01-01T00:00')}, ${at(f.respond)}, ${at(f.ended)},
+      ${f.merged ? ids.A! : null})
+    RETURNING id`.execute(t.db.db)
+  ids[f.name] = res.rows[0]!.id
+}
+
+beforeAll(async () => {
+  t = await createTestApp()
+  await seedTwoKelurahan(t.db.db)
+  const fixtures: Fixture[] = [
+    // Today: answered 30 min after creation, 15 min past its response due time (a breach today).
+    { name: 'A', created: '2026-03-10T08:00', status: 'dispatched', responseDue: '2026-03-10T08:15', respond: '2026-03-10T08:30', category: 'kebakaran', priority: 1, emergency: true, reports: 4 },
+    // Today: never answered, response due 09:10 (a breach today).
+    { name: 'B', created: '2026-03-10T09:00', responseDue: '2026-03-10T09:10' },
+    // Today: answered in 10 min, rejected: not open, not breached.
+    { name: 'H', created: '2026-03-10T10:00', status: 'rejected', responseDue: '2026-03-10T10:30', respond: '2026-03-10T10:10', ended: '2026-03-10T10:10' },
+    // Yesterday: answered in 20 min, resolved at 11:00 (before yesterday's noon: not open then).
+    { name: 'C', created: '2026-03-09T10:00', status: 'resolved', responseDue: '2026-03-09T10:30', respond: '2026-03-09T10:20', ended: '2026-03-09T11:00' },
+    // Yesterday: answered in 40 min, 10 min late (a breach yesterday); still open.
+    { name: 'D', created: '2026-03-09T11:00', status: 'in_progress', responseDue: '2026-03-09T11:30', respond: '2026-03-09T11:40' },
+    // Three days old, still open, resolution was due yesterday 09:00 (a breach yesterday).
+    { name: 'E', created: '2026-03-07T09:00', status: 'in_progress', respond: '2026-03-07T09:05', resolveDue: '2026-03-09T09:00' },
+    // Yesterday afternoon (after the comparison moment), in Beta, never answered; due 13:30 yesterday (outside both ranges).
+    { name: 'F', created: '2026-03-09T13:00', region: BETA, responseDue: '2026-03-09T13:30' },
+  ]
+  for (const f of fixtures) await insertTicket(f)
+  // A duplicate merged into A today: counts nowhere.
+  await insertTicket({ name: 'G', created: '2026-03-10T08:05', status: 'closed', merged: true, responseDue: '2026-03-10T08:06', ended: '2026-03-10T08:30' })
+})
+afterAll(() => t.close())
+
+describe('GET /api/wall/summary', () => {
+  it('gives the four headline figures, each beside the same stretch of yesterday', async () => {
+    const r = await t.json('GET', `/api/wall/summary?at=${encodeURIComponent(AT)}`)
+    expect(r.status).toBe(200)
+    expect(r.body.today_from).toBe(wib('2026-03-10T00:00').toISOString())
+    // Open now: A, B, D, E, F. Open at yesterday noon: D and E (C had been resolved at 11:00; F did not exist).
+    expect(r.body.open_tickets).toEqual({ today: 5, yesterday: 2, change: 3 })
+    // New: A, B, H today; C, D yesterday morning (F came after yesterday's noon).
+    expect(r.body.new_today).toEqual({ today: 3, yesterday: 2, change: 1 })
+    // Breaches: A and B's response today; D's response and E's resolution yesterday.
+    expect(r.body.sla_breaches).toEqual({ today: 2, yesterday: 2, change: 0 })
+    // Median first response: A 30 and H 10 today (20); C 20 and D 40 yesterday (30).
+    expect(r.body.response_median_min).toEqual({ today: 20, yesterday: 30, change: -10, responded_today: 2, responded_yesterday: 2 })
+    expect(typeof r.body.seq).toBe('number')
+  })
+
+  it('counts only the tickets in the viewer\'s scope', async () => {
+    const lurahBeta = (await signIn(t, 'region_head', { regionCodes: [BETA] })).headers
+    const r = await t.json('GET', `/api/wall/summary?at=${encodeURIComponent(AT)}`, undefined, lurahBeta)
+    expect(r.status).toBe(200)
+    expect(r.body.open_tickets).toEqual({ today: 1, yesterday: 0, change: 1 })
+    expect(r.body.new_today.today).toBe(0)
+  })
+
+  it('refuses a malformed time with the field and reason', async () => {
+    const r = await t.json('GET', '/api/wall/summary?at=yesterday')
+    expect(r.status).toBe(422)
+    expect(r.body.error.issues[0].field).toBe('at')
+  })
+})
+
+describe('GET /api/wall/tickets.bin', () => {
+  it('carries every open ticket, with position, category, priority, emergency, breach and report count', async () => {
+    const res = await t.app.request('/api/wall/tickets.bin')
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toBe('application/octet-stream')
+    const cols = decodeTickets(await res.arrayBuffer())
+    const got = new Map<string, number>()
+    for (let i = 0; i < cols.header.count; i++) got.set(bytesToUuid(cols.ids, i * 16), i)
+    expect([...got.keys()].sort()).toEqual(['A', 'B', 'D', 'E', 'F'].map((n) => ids[n]).sort())
+    const a = got.get(ids.A!)!
+    expect(cols.header.categories[cols.categories[a]!]).toBe('kebakaran')
+    expect(cols.flags[a]! & PRIORITY_MASK).toBe(1)
+    expect(cols.flags[a]! & FLAG_EMERGENCY).toBeTruthy()
+    expect(cols.counts[a]).toBe(4)
+    expect(cols.positions[2 * a]).toBeCloseTo(106.845, 5)
+    expect(cols.positions[2 * a + 1]).toBeCloseTo(-6.2, 5)
+    // B's response is overdue (its due time is in the past); D was answered and its resolution is due in 2099.
+    expect(cols.flags[got.get(ids.B!)!]! & FLAG_BREACHED).toBeTruthy()
+    expect(cols.flags[got.get(ids.D!)!]! & FLAG_BREACHED).toBe(0)
+    expect(cols.flags[got.get(ids.B!)!]! & FLAG_EMERGENCY).toBe(0)
+  })
+
+  it('answers the same tickets as GeoJSON, and much larger', async () => {
+    const bin = await t.app.request('/api/wall/tickets.bin')
+    const geo = await t.app.request('/api/wall/tickets.geojson')
+    expect(geo.status).toBe(200)
+    const binBytes = (await bin.arrayBuffer()).byteLength
+    const text = await geo.text()
+    const fc = JSON.parse(text) as { features: { id: string; properties: { report_count: number } }[] }
+    expect(fc.features.map((f) => f.id).sort()).toEqual(['A', 'B', 'D', 'E', 'F'].map((n) => ids[n]).sort())
+    expect(fc.features.find((f) => f.id === ids.A)?.properties.report_count).toBe(4)
+    expect(binBytes).toBeLessThan(new TextEncoder().encode(text).length)
+  })
+
+  it('keeps a region head to their regions', async () => {
+    const lurahBeta = (await signIn(t, 'region_head', { regionCodes: [BETA] })).headers
+    const res = await t.app.request('/api/wall/tickets.bin', { headers: lurahBeta })
+    const cols = decodeTickets(await res.arrayBuffer())
+    expect(cols.header.count).toBe(1)
+    expect(bytesToUuid(cols.ids, 0)).toBe(ids.F)
+  })
+})

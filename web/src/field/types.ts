@@ -1,0 +1,52 @@
+/** A ticket as GET /api/tickets and the live events carry it (server/tickets/ticket.view.ts). */
+export interface Ticket {
+  id: string
+  category: string
+  status: string
+  open: boolean
+  agency: { code: string; name: string } | null
+  field_team: string | null
+  priority: number
+  is_emergency: boolean
+  location: { lat: number; lon: number }
+  region: { code: string; name: string } | null
+  report_count: number
+  created_at: string
+  status_changed_at: string | null
+  merged_into: string | null
+  sla: {
+    response_due_at: string | null
+    resolve_due_at: string | null
+    first_response_at: string | null
+    resolved_at: string | null
+    response_breached: boolean
+    resolve_breached: boolean
+  }
+}
+
+/** GET /api/tickets/:id: the ticket with its history and its reports. */
+export interface TicketDetail extends Ticket {
+  resolution: { note: string | null; photo_ids: string[] }
+  history: { id: number; kind: string; from: string | null; to: string | null; agency_code: string | null; actor: { role: string | null; name: string | null }; note: string | null; at: string }[]
+  reports: { id: string; channel: string; description: string; reported_at: string; region: { code: string; name: string } | null }[]
+}
+
+export interface Photo {
+  id: string
+  report_id: string | null
+  update_ref: string | null
+  url: string
+  thumb_url: string
+  width: number
+  height: number
+  created_at: string
+}
+
+export interface Here {
+  lat: number
+  lon: number
+  source: 'gps' | 'kelurahan' | 'map'
+  /** A kelurahan's name, when picked from the list. */
+  label?: string
+  accuracy_m?: number
+}

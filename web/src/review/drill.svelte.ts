@@ -1,0 +1,94 @@
+import { getJson } from '../lib/api'
+import type { HotspotFeature, IncidentPin, TicketDetail } from './types'
+
+type Ring = [number, number][]
+
+function inRing([x, y]: [number, number], ring: Ring): boolean {
+  let inside = false
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!
+    const [xj, yj] = ring[j]!
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
+  }
+  return inside
+}
+
+/** Whether a point lies in a hotspot's outline (Polygon or MultiPolygon, holes respected). */
+export function inOutline(p: [number, number], g: { type: string; coordinates: unknown }): boolean {
+  const polys = g.type === 'Polygon' ? [g.coordinates as Ring[]] : g.type === 'MultiPolygon' ? (g.coordinates as Ring[][]) : []
+  return polys.some(([outer, ...holes]) => !!outer && inRing(p, outer) && !holes.some((h) => inRing(p, h)))
+}
+
+function bboxOf(g: { coordinates: unknown }): [number, number, number, number] {
+  let w = 180, s = 90, e = -180, n = -90
+  const visit = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') {
+      const [x, y] = c as [number, number]
+      w = Math.min(w, x); e = Math.max(e, x); s = Math.min(s, y); n = Math.max(n, y)
+    } else if (Array.isArray(c)) c.forEach(visit)
+  }
+  visit(g.coordinates)
+  return [w, s, e, n]
+}
+
+/**
+ * The drill-down: a hotspot, then the tickets inside its outline in the period, then one
+ * ticket with its reports. Each step cancels what an earlier click was still loading.
+ */
+export class Drill {
+  hotspot = $state<HotspotFeature | null>(null)
+  incidents = $state<IncidentPin[] | null>(null)
+  ticketId = $state<string | null>(null)
+  ticket = $state<TicketDetail | null>(null)
+  error = $state<string | null>(null)
+  private token = 0
+
+  reset() {
+    this.token++
+    this.hotspot = null
+    this.incidents = null
+    this.ticketId = null
+    this.ticket = null
+    this.error = null
+  }
+
+  async openHotspot(h: HotspotFeature, window: { from: string; to: string }) {
+    const my = ++this.token
+    this.hotspot = h
+    this.incidents = null
+    this.ticketId = null
+    this.ticket = null
+    this.error = null
+    const geometry = h.geometry as { type: string; coordinates: unknown }
+    const q = new URLSearchParams({ bbox: bboxOf(geometry).join(','), from: window.from, to: window.to, limit: '500' })
+    if (h.properties.category) q.set('category', h.properties.category)
+    try {
+      const fc = await getJson<{ features: IncidentPin[] }>(`/api/incidents?${q}`)
+      if (my !== this.token) return
+      this.incidents = fc.features
+        .filter((f) => inOutline(f.geometry.coordinates, geometry))
+        .sort((a, b) => b.properties.report_count - a.properties.report_count || b.properties.last_reported_at.localeCompare(a.properties.last_reported_at))
+    } catch (e) {
+      if (my === this.token) this.error = (e as Error).message
+    }
+  }
+
+  async openTicket(id: string) {
+    const my = ++this.token
+    this.ticketId = id
+    this.ticket = null
+    this.error = null
+    try {
+      const t = await getJson<TicketDetail>(`/api/tickets/${id}`)
+      if (my === this.token) this.ticket = t
+    } catch (e) {
+      if (my === this.token) this.error = (e as Error).message
+    }
+  }
+
+  backToIncidents() {
+    this.token++
+    this.ticketId = null
+    this.ticket = null
+  }
+}

@@ -1,0 +1,36 @@
+import { messages } from '../lib/i18n.svelte'
+
+export const t = messages(
+  {
+    title: 'Masuk',
+    tagline: 'Pusat komando pengaduan dan kedaruratan',
+    username: 'Nama pengguna',
+    password: 'Kata sandi',
+    submit: 'Masuk',
+    busy: 'Memeriksa…',
+    wrong: 'Nama pengguna atau kata sandi salah.',
+    missing: 'Isi nama pengguna dan kata sandi.',
+    failed: 'Tidak dapat masuk: server tidak menjawab. Coba lagi.',
+    already: 'Anda sudah masuk sebagai',
+    continue: 'Lanjut ke layar Anda',
+    lang: 'Bahasa',
+    wall: 'Layar dinding ruang komando tidak perlu masuk:',
+    help: 'Lupa kata sandi? Hubungi admin sigap di daerah Anda.',
+  },
+  {
+    title: 'Sign in',
+    tagline: 'Command center for complaints and emergencies',
+    username: 'Username',
+    password: 'Password',
+    submit: 'Sign in',
+    busy: 'Checking…',
+    wrong: 'Wrong username or password.',
+    missing: 'Enter your username and password.',
+    failed: 'Could not sign in: the server did not answer. Try again.',
+    already: 'You are signed in as',
+    continue: 'Go to your screen',
+    lang: 'Language',
+    wall: 'The command-room wall needs no sign-in:',
+    help: 'Forgot your password? Ask your sigap administrator.',
+  },
+)
