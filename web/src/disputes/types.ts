@@ -1,4 +1,4 @@
-import type { Geometry, LineString, MultiPolygon, Point, Polygon } from 'geojson'
+import type { LineString, MultiPolygon, Point, Polygon } from 'geojson'
 import type { DisputeView } from '../../../server/disputes/dispute.view'
 
 /** A dispute as the list, the single answer and every `dispute.*` event carry it. */
@@ -47,8 +47,6 @@ export interface Proposal {
   side?: 'claimed' | 'detected' | 'both' | null
   at?: string
 }
-
-export type AnyGeometry = Geometry
 
 /** Colours by state: one meaning everywhere on this screen (badges, outlines, the pin). */
 export const STATE_COLOR: Record<DisputeState, string> = {
