@@ -42,6 +42,10 @@ describe('routing on intake', () => {
     expect(Date.parse(tk.body.sla.resolve_due_at) - created).toBe(360 * 60_000)
     expect(tk.body.history.map((h: { kind: string }) => h.kind)).toEqual(['opened', 'routed'])
     expect((await eventsOf('ticket.routed')).some((e) => e.ticket.id === res.body.incident_id && e.ticket.agency.code === 'damkar')).toBe(true)
+    // A second call about the same fire joins the ticket: same agency in the answer, routed once.
+    const again = await t.json('POST', '/api/reports', { channel: 'call_center', category: 'kebakaran', description: 'Api besar', location: { lat: -6.2, lon: 106.8455 } })
+    expect(again.body).toMatchObject({ incident_id: res.body.incident_id, incident_new: false, agency_code: 'damkar', emergency: true })
+    expect((await eventsOf('ticket.routed')).filter((e) => e.ticket.id === res.body.incident_id)).toHaveLength(1)
   })
 
   it('uses a region-specific rule, and leaves a ticket unrouted when its agency does not cover the region', async () => {
