@@ -74,7 +74,7 @@ export async function startServer(
   hotspots.start()
   const sla = new SlaChecker(deps, { now: opts.slaClock, intervalMs: opts.slaIntervalMs })
   sla.start()
-  if ((await countUsers(db.db)) === 0)
+  if (!config.SIGAP_DEMO && (await countUsers(db.db)) === 0)
     log.info('no user accounts yet: create the first admin with `npm run sigap -- users add --username admin --role admin`')
   const disputesOverdue = startDisputeOverdueCheck(deps) // pushes dispute.overdue (issue 4)
 

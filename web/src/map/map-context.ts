@@ -41,3 +41,10 @@ export function rgba(hex: string, alpha = 255): [number, number, number, number]
   const n = parseInt(hex.replace('#', ''), 16)
   return [(n >> 16) & 255, (n >> 8) & 255, n & 255, alpha]
 }
+
+/**
+ * deck.gl text as signed distance fields, for the halo that keeps labels readable over
+ * pins. The buffer must be as wide as the SDF radius: with deck.gl's default buffer (4)
+ * against its radius (12), thin glyphs (i, l, J) were dropped from labels.
+ */
+export const SDF_FONT = { sdf: true, buffer: 10, radius: 10 }
