@@ -27,13 +27,16 @@ export function throttle(fn: () => void, ms: number): () => void {
   }
 }
 
+/** A refetch while the server is away fails; the live indicator already says so, and the resync reloads. */
+const ignoreWhileDown = () => {}
+
 const touchesTickets = (e: string) => e.startsWith('ticket.') || e.startsWith('incident.') || e === 'report.created'
 
 /** The header figures: refetched when tickets change (at most every 3 s) and every minute (time moves SLAs). */
 export class SummaryData {
   value = $state<WallSummary | null>(null)
   updatedAt = $state<number | null>(null)
-  refresh = throttle(() => void this.load(), 3000)
+  refresh = throttle(() => void this.load().catch(ignoreWhileDown), 3000)
 
   async load(): Promise<number> {
     const s = await getJson<WallSummary>('/api/wall/summary')
@@ -51,7 +54,7 @@ export class HotspotsData {
   features = $state.raw<HotspotFeature[]>([])
   loaded = $state(false)
   computedAt = $state<string | null>(null)
-  refresh = throttle(() => void this.load(), 5000)
+  refresh = throttle(() => void this.load().catch(ignoreWhileDown), 5000)
   constructor(readonly window: string) {}
 
   async load() {
@@ -82,7 +85,7 @@ export class HeatData {
   agencies = $state.raw<AgencyRow[]>([])
   totals = $state({ received: 0, breached: 0 })
   loaded = $state(false)
-  refresh = throttle(() => void this.load(), 10_000)
+  refresh = throttle(() => void this.load().catch(ignoreWhileDown), 10_000)
   private names: Map<string, string> | null = null
 
   async load() {
