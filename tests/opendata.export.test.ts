@@ -5,7 +5,7 @@ import { createTestApp, type TestApp } from './helpers/app.js'
 import { reportInput, seedTwoKelurahan } from './helpers/factories.js'
 
 let t: TestApp
-const roles: Record<string, Principal> = { op: { role: 'operator' }, lead: { role: 'leadership' }, agency: { role: 'agency_staff', agencyCode: 'pu' } }
+const roles: Record<string, Principal> = { op: { role: 'operator' }, lead: { role: 'leadership' }, agency: { role: 'agency_staff', agencyCode: 'pu' }, dlh: { role: 'agency_staff', agencyCode: 'dlh' } }
 
 async function get(path: string, role?: string) {
   const res = await t.app.request(path, { headers: role ? { 'x-test-role': role } : {} })
@@ -77,5 +77,14 @@ describe('GET /api/export/incidents', () => {
     expect(csv).toHaveLength(total)
     expect(Object.keys(csv[0]!)).toEqual(expect.arrayContaining(['id', 'category', 'status', 'lat', 'lon', 'report_count']))
     expect(JSON.stringify(csv)).not.toMatch(/Rahasia|Terbuka/)
+  })
+
+  it('keeps an agency to its own incidents, as GET /api/incidents does', async () => {
+    const mine = await t.db.db.selectFrom('incidents').select('id').where('agency_code', '=', 'dlh').execute() // sampah → DLH
+    expect(mine.length).toBeGreaterThan(0)
+    const geo = JSON.parse((await get('/api/export/incidents.geojson', 'dlh')).text)
+    expect(geo.features.map((f: { properties: { id: string } }) => f.properties.id).sort()).toEqual(mine.map((m) => m.id).sort())
+    const api = JSON.parse((await get('/api/incidents', 'dlh')).text)
+    expect(api.features.length).toBe(geo.features.length)
   })
 })

@@ -96,6 +96,27 @@ export interface IncidentFilter {
 }
 
 /** Incidents for the map and lists, newest activity first. */
+/**
+ * The list filter a GET /api/incidents query asks for, kept to the viewer's scope. The API and
+ * the open-data export share it, so that neither can show more than the other.
+ */
+export function incidentFilterOf(
+  q: { bbox?: [number, number, number, number] | undefined; category?: string[] | undefined; status?: 'open' | string[] | undefined; region?: string | undefined; from?: string | undefined; to?: string | undefined; limit: number },
+  scope: TicketScope,
+): IncidentFilter {
+  return {
+    bbox: q.bbox,
+    categories: q.category,
+    statuses: q.status === 'open' ? undefined : q.status,
+    open: q.status === 'open',
+    region: q.region,
+    from: q.from ? new Date(q.from) : undefined,
+    to: q.to ? new Date(q.to) : undefined,
+    limit: q.limit,
+    scope,
+  }
+}
+
 export async function listIncidents(db: Executor, f: IncidentFilter): Promise<IncidentRow[]> {
   const where = [sql`true`]
   if (f.bbox) where.push(sql`i.location && ST_MakeEnvelope(${f.bbox[0]}::float8, ${f.bbox[1]}::float8, ${f.bbox[2]}::float8, ${f.bbox[3]}::float8, 4326)`)

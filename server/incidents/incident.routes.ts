@@ -5,7 +5,7 @@ import { notFound, parseOr422, readJson } from '../http/errors.js'
 import { latestSeq } from '../events/event.repository.js'
 import { selectReports } from '../reports/report.repository.js'
 import { reportView } from '../reports/report.view.js'
-import { findIncident, listIncidents } from './incident.repository.js'
+import { findIncident, incidentFilterOf, listIncidents } from './incident.repository.js'
 import { IncidentIdParam, IncidentListQuery, MergeBody, SplitBody } from './incident.schema.js'
 import { mergeIncidents, splitIncident } from './incident.service.js'
 import { incidentFeature, incidentView } from './incident.view.js'
@@ -17,18 +17,8 @@ export function incidentRoutes() {
       const db = c.var.deps.db.db
       // Read before the rows, as for reports: later events may repeat rows, none can be missed.
       const seq = await latestSeq(db)
-      const rows = await listIncidents(db, {
-        bbox: q.bbox,
-        categories: q.category,
-        statuses: q.status === 'open' ? undefined : q.status,
-        open: q.status === 'open',
-        region: q.region,
-        from: q.from ? new Date(q.from) : undefined,
-        to: q.to ? new Date(q.to) : undefined,
-        limit: q.limit,
-        // A region head sees their regions' incidents, agency staff their agency's (as for tickets).
-        scope: ticketScope(c.var.principal),
-      })
+      // A region head sees their regions' incidents, agency staff their agency's (as for tickets).
+      const rows = await listIncidents(db, incidentFilterOf(q, ticketScope(c.var.principal)))
       c.header('Content-Type', 'application/geo+json; charset=utf-8')
       return c.body(JSON.stringify({ type: 'FeatureCollection', seq, features: rows.map(incidentFeature) }))
     })

@@ -1,10 +1,10 @@
 import { stringify } from 'csv-stringify/sync'
 import { Hono, type Context } from 'hono'
 import { sql } from 'kysely'
-import { canSeeReporterContact } from '../auth/principal.js'
+import { canSeeReporterContact, ticketScope } from '../auth/principal.js'
 import type { AppEnv } from '../http/context.js'
 import { parseOr422 } from '../http/errors.js'
-import { listIncidents } from '../incidents/incident.repository.js'
+import { incidentFilterOf, listIncidents } from '../incidents/incident.repository.js'
 import { IncidentListQuery } from '../incidents/incident.schema.js'
 import { incidentView } from '../incidents/incident.view.js'
 import { errorResponses, openapi } from '../openapi/openapi.registry.js'
@@ -24,16 +24,7 @@ export function exportRoutes() {
   for (const f of ['geojson', 'csv'] as const) {
     app.get(`/incidents.${f}`, async (c) => {
       const q = parseOr422(IncidentListQuery, c.req.query(), 'query')
-      const rows = await listIncidents(c.var.deps.db.db, {
-        bbox: q.bbox,
-        categories: q.category,
-        statuses: q.status === 'open' ? undefined : q.status,
-        open: q.status === 'open',
-        region: q.region,
-        from: q.from ? new Date(q.from) : undefined,
-        to: q.to ? new Date(q.to) : undefined,
-        limit: q.limit,
-      })
+      const rows = await listIncidents(c.var.deps.db.db, incidentFilterOf(q, ticketScope(c.var.principal)))
       const views = rows.map(incidentView)
       if (f === 'geojson') {
         return geojson(c, views.map(({ location, ...props }) => feature(props.id, location, props)))
