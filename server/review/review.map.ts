@@ -1,3 +1,5 @@
+import { bbox } from '@turf/bbox'
+import type { Geometry } from 'geojson'
 import type PDFDocument from 'pdfkit'
 import type { HotspotFeature } from '../hotspots/hotspot.service.js'
 import type { RegionShape } from './review.repository.js'
@@ -68,16 +70,9 @@ function tracePolygon(doc: Doc, rings: Ring[], p: (c: [number, number]) => [numb
 }
 
 function extentOf(shapes: RegionShape[], hotspots: HotspotFeature[]): [number, number, number, number] | null {
-  let w = 180, s = 90, e = -180, n = -90
-  const visit = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === 'number') {
-      const [x, y] = c as [number, number]
-      w = Math.min(w, x); e = Math.max(e, x); s = Math.min(s, y); n = Math.max(n, y)
-    } else if (Array.isArray(c)) c.forEach(visit)
-  }
-  for (const r of shapes) visit(r.geometry.coordinates)
-  for (const h of hotspots) visit((h.geometry as { coordinates: unknown }).coordinates)
-  return w <= e && s <= n ? [w, s, e, n] : null
+  const geometries = [...shapes.map((r) => r.geometry), ...hotspots.map((h) => h.geometry)] as Geometry[]
+  if (geometries.length === 0) return null
+  return bbox({ type: 'GeometryCollection', geometries }) as [number, number, number, number]
 }
 
 /**

@@ -1,3 +1,5 @@
+import { bbox } from '@turf/bbox'
+import type { MultiPolygon, Polygon } from 'geojson'
 import { getJson } from '../lib/api'
 import type { HotspotFeature, IncidentPin, TicketDetail } from './types'
 
@@ -17,18 +19,6 @@ function inRing([x, y]: [number, number], ring: Ring): boolean {
 export function inOutline(p: [number, number], g: { type: string; coordinates: unknown }): boolean {
   const polys = g.type === 'Polygon' ? [g.coordinates as Ring[]] : g.type === 'MultiPolygon' ? (g.coordinates as Ring[][]) : []
   return polys.some(([outer, ...holes]) => !!outer && inRing(p, outer) && !holes.some((h) => inRing(p, h)))
-}
-
-function bboxOf(g: { coordinates: unknown }): [number, number, number, number] {
-  let w = 180, s = 90, e = -180, n = -90
-  const visit = (c: unknown): void => {
-    if (Array.isArray(c) && typeof c[0] === 'number') {
-      const [x, y] = c as [number, number]
-      w = Math.min(w, x); e = Math.max(e, x); s = Math.min(s, y); n = Math.max(n, y)
-    } else if (Array.isArray(c)) c.forEach(visit)
-  }
-  visit(g.coordinates)
-  return [w, s, e, n]
 }
 
 /**
@@ -59,8 +49,8 @@ export class Drill {
     this.ticketId = null
     this.ticket = null
     this.error = null
-    const geometry = h.geometry as { type: string; coordinates: unknown }
-    const q = new URLSearchParams({ bbox: bboxOf(geometry).join(','), from: window.from, to: window.to, limit: '500' })
+    const geometry = h.geometry as Polygon | MultiPolygon // a hotspot's outline
+    const q = new URLSearchParams({ bbox: bbox(geometry).join(','), from: window.from, to: window.to, limit: '500' })
     if (h.properties.category) q.set('category', h.properties.category)
     try {
       const fc = await getJson<{ features: IncidentPin[] }>(`/api/incidents?${q}`)
