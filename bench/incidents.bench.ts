@@ -5,7 +5,6 @@ import type { Database } from '../server/db/database.js'
 import { seedDemoArea } from '../server/demo/demo.area.js'
 import { EventFeed } from '../server/events/event.feed.js'
 import type { Deps } from '../server/http/context.js'
-import { matchIncidentStep } from '../server/incidents/incident.intake.js'
 import { createLogger } from '../server/logger.js'
 import { INTAKE_STEPS } from '../server/reports/intake.steps.js'
 import { routeTicketStep } from '../server/tickets/ticket.intake.js'
@@ -79,6 +78,7 @@ async function run(ctx: BenchContext): Promise<BenchFigure[]> {
       authenticate: async () => null,
     }
     let n = 0
+    let matching = true
     const intake = async () => {
       const i = n++
       // Points all over the area: some land near an open incident of their category and join it.
@@ -91,17 +91,24 @@ async function run(ctx: BenchContext): Promise<BenchFigure[]> {
           location: { lat: area.y0 + Math.random() * area.dy, lon: area.x0 + Math.random() * area.dx },
         },
         null,
+        { matching },
       )
     }
     // Three intakes: without matching (the baseline), with matching, and as shipped (matching and
     // then the ticket routing of a new incident, which without an incident has nothing to do).
     const steps = [...INTAKE_STEPS]
-    const without = steps.filter((s) => s !== matchIncidentStep && s !== routeTicketStep)
-    const matchOnly = steps.filter((s) => s !== routeTicketStep)
-    const setSteps = (list: typeof steps) => INTAKE_STEPS.splice(0, INTAKE_STEPS.length, ...list)
+    const variants = {
+      without: { matching: false, steps },
+      matchOnly: { matching: true, steps: steps.filter((s) => s !== routeTicketStep) },
+      shipped: { matching: true, steps },
+    }
+    const use = (v: (typeof variants)[keyof typeof variants]) => {
+      matching = v.matching
+      INTAKE_STEPS.splice(0, INTAKE_STEPS.length, ...v.steps)
+    }
     // Warm every path, then alternate rounds so drift (autovacuum, cache) hits all alike.
-    for (const list of [without, matchOnly, steps]) {
-      setSteps(list)
+    for (const v of Object.values(variants)) {
+      use(v)
       await throughput(100, CONCURRENCY, intake)
     }
     const perRound = Math.ceil(INTAKES / ROUNDS)
@@ -109,14 +116,14 @@ async function run(ctx: BenchContext): Promise<BenchFigure[]> {
     const matched: number[] = []
     const shipped: number[] = []
     for (let r = 0; r < ROUNDS; r++) {
-      setSteps(without)
+      use(variants.without)
       base.push(await throughput(perRound, CONCURRENCY, intake))
-      setSteps(matchOnly)
+      use(variants.matchOnly)
       matched.push(await throughput(perRound, CONCURRENCY, intake))
-      setSteps(steps)
+      use(variants.shipped)
       shipped.push(await throughput(perRound, CONCURRENCY, intake))
     }
-    setSteps(steps)
+    use(variants.shipped)
     const msPer = (xs: number[]) => (1000 * xs.length) / xs.reduce((s, x) => s + x, 0)
     const joined = (await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM reports r JOIN incidents i ON i.id = r.incident_id

@@ -5,18 +5,29 @@ import { join } from 'node:path'
 import pg from 'pg'
 import WebSocket from 'ws'
 import { seedDemoArea } from '../server/demo/demo.area.js'
-import { freshDb, percentile, throughput, type Bench, type BenchFigure } from './lib.js'
+import { cpuSeconds, freshDb, jsonPoster, percentile, throughput, type Bench, type BenchFigure } from './lib.js'
 
 const SCALE = Number(process.env.SIGAP_BENCH_SCALE ?? 1)
 const N = Math.max(200, Math.round(4000 * SCALE))
 const CONCURRENCY = 16
 const WS_CLIENTS = 200
 
+/**
+ * Report i's point: spread evenly over a 10 x 10 km box (the R2 low-discrepancy sequence), so that the 16 reports in
+ * flight at any moment are far apart, as a city's are (consecutive points of a grid walk were
+ * 150 m apart and queued on each other's incident-matching locks).
+ */
+const scattered = (i: number) => {
+  const u = (0.5 + i * 0.754_877_666_2) % 1
+  const v = (0.5 + i * 0.569_840_291) % 1
+  return { lat: -6.56 + (u - 0.5) * 0.097, lon: 107.44 + (v - 0.5) * 0.089 }
+}
+
 const body = (i: number) => ({
   channel: 'app',
   category: 'jalan_rusak',
   description: `Jalan berlubang ${i}`,
-  location: { lat: -6.56 + ((i % 97) - 48) * 0.001, lon: 107.44 + ((i % 89) - 44) * 0.001 },
+  location: scattered(i),
   claimed_region: 'Sukamaju',
 })
 
@@ -34,23 +45,36 @@ async function intake(ctx: Parameters<Bench['run']>[0]): Promise<BenchFigure[]> 
       // Baseline: the same pg pool size, one autocommitted INSERT of a point into a GiST-indexed table.
       const pool = new pg.Pool({ connectionString: fresh.url, max: CONCURRENCY })
       await pool.query('CREATE TABLE bench_plain (id bigserial PRIMARY KEY, body text, g geometry(Point, 4326)); CREATE INDEX ON bench_plain USING gist (g)')
+      const plainCpu0 = cpuSeconds('server/main.ts')
+      const plainMe0 = process.cpuUsage()
       const plain = await throughput(N, CONCURRENCY, async (i) => {
         const b = body(i)
         await pool.query('INSERT INTO bench_plain (body, g) VALUES ($1, ST_SetSRID(ST_MakePoint($2, $3), 4326))', [b.description, b.location.lon, b.location.lat])
       })
+      const plainCpu = cpuSeconds('server/main.ts').postgres - plainCpu0.postgres
+      const plainMe = process.cpuUsage(plainMe0)
       await pool.end()
+      const client = jsonPoster(server.url, CONCURRENCY)
+      const cpu0 = cpuSeconds('server/main.ts')
+      const me0 = process.cpuUsage()
       const viaHttp = await throughput(N, CONCURRENCY, async (i) => {
-        const res = await fetch(`${server.url}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body(i)) })
-        if (res.status !== 201) throw new Error(`intake answered ${res.status}`)
-        await res.arrayBuffer()
+        const status = await client.post('/api/reports', body(i))
+        if (status !== 201) throw new Error(`intake answered ${status}`)
       })
+      const cpu1 = cpuSeconds('server/main.ts')
+      const me = process.cpuUsage(me0)
+      client.close()
+      const perReport = (s: number) => ((s * 1000) / N).toFixed(2)
       figures.push({
         name: `intake over HTTP, ${CONCURRENCY} concurrent clients, ${N} reports`,
         value: viaHttp,
         unit: 'reports/s',
         baseline: { name: 'plain INSERT into a GiST-indexed table', value: plain, unit: 'rows/s' },
         ratio: viaHttp / plain,
-        note: 'aim >= 0.5; load generator, server process and PostgreSQL share the 2 cores',
+        note:
+          `aim >= 0.5; CPU per report: server ${perReport(cpu1.server - cpu0.server)} ms, PostgreSQL ${perReport(cpu1.postgres - cpu0.postgres)} ms, ` +
+          `load generator (node:http) ${perReport((me.user + me.system) / 1e6)} ms; per plain INSERT: PostgreSQL ${perReport(plainCpu)} ms, ` +
+          `load generator (pg) ${perReport((plainMe.user + plainMe.system) / 1e6)} ms; all on the same 2 cores`,
       })
       figures.push(await fanOutLatency(server.url))
     } finally {

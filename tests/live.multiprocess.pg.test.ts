@@ -57,7 +57,7 @@ describe('event feed ordering under concurrent transactions', () => {
     let slowSeq = 0
     const slow = db.db.transaction().execute(async (trx) => {
       await sql`SELECT 1`.execute(trx)
-      slowSeq = await appendEvent(trx, 'test.slow', { n: 1 })
+      slowSeq = (await appendEvent(trx, 'test.slow', { n: 1 }))!
       await slowMayCommit
     })
     await until(() => slowSeq > 0)

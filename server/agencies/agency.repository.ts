@@ -16,12 +16,21 @@ export async function listRoutingRules(db: Executor) {
 }
 
 /** Holidays (WIB dates) between two dates, inclusive. */
-export async function holidaysBetween(db: Executor, from: Date, days: number): Promise<Set<string>> {
-  const res = await sql<{ day: string }>`
-    SELECT day::text AS day FROM holidays
-    WHERE day BETWEEN (${from.toISOString()}::timestamptz AT TIME ZONE 'Asia/Jakarta')::date
-                  AND (${from.toISOString()}::timestamptz AT TIME ZONE 'Asia/Jakarta')::date + ${days}::int`.execute(db)
-  return new Set(res.rows.map((r) => r.day))
+/**
+ * What routing a new ticket reads, in one round trip: its agency (resolveAgency) and, when its
+ * clocks count working days, the holidays in the span they may run over.
+ */
+export async function routingFacts(
+  db: Executor,
+  category: string,
+  region: string | null,
+  holidaySpan: { from: Date; days: number } | null,
+): Promise<{ agency: string | null; holidays: Set<string> }> {
+  const res = await sql<{ agency: string | null; holidays: string[] }>`
+    SELECT sigap_agency_for(${category}, ${region}::text) AS agency,
+           ${holidaySpan ? sql`sigap_holidays(${holidaySpan.from.toISOString()}::timestamptz, ${holidaySpan.days}::int)` : sql`'{}'::text[]`} AS holidays`.execute(db)
+  const row = res.rows[0]!
+  return { agency: row.agency, holidays: new Set(row.holidays) }
 }
 
 /**
@@ -30,19 +39,7 @@ export async function holidaysBetween(db: Executor, from: Date, days: number): P
  * when nobody does (the operator routes it by hand).
  */
 export async function resolveAgency(db: Executor, category: string, region: string | null): Promise<string | null> {
-  const covers = (col: ReturnType<typeof sql>) => sql`(${region}::text = ${col} OR ${region}::text LIKE ${col} || '.%')`
-  const res = await sql<{ agency_code: string }>`
-    SELECT agency_code FROM (
-      SELECT r.agency_code, length(r.region_code) AS specificity
-      FROM routing_rules r JOIN agencies a ON a.code = r.agency_code AND a.active
-      WHERE r.category_code = ${category} AND ${covers(sql`r.region_code`)}
-      UNION ALL
-      SELECT c.agency_code, -1
-      FROM categories c JOIN agencies a ON a.code = c.agency_code AND a.active
-      WHERE c.code = ${category}
-        AND (a.region_codes IS NULL OR EXISTS (SELECT 1 FROM unnest(a.region_codes) AS rc WHERE ${covers(sql`rc`)}))
-    ) x
-    ORDER BY specificity DESC
-    LIMIT 1`.execute(db)
+  // The rule itself is the SQL function sigap_agency_for (migrations/0006_intake.sql): intake runs it too.
+  const res = await sql<{ agency_code: string | null }>`SELECT sigap_agency_for(${category}, ${region}::text) AS agency_code`.execute(db)
   return res.rows[0]?.agency_code ?? null
 }

@@ -1,6 +1,5 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
 import type { Database, DisputeDecision, DisputeState } from '../db/database.js'
-import { EVENTS_CHANNEL } from '../events/event.repository.js'
 import type { DisputeScope } from './dispute.access.js'
 
 type Executor = Kysely<Database> | Transaction<Database>
@@ -64,17 +63,26 @@ export interface NewDispute {
   accuracy_m: number | null
 }
 
-/** Opens disputes; a report that already has an undecided one gets no second. Returns the new ids. */
-export async function insertDisputes(trx: Transaction<Database>, ds: NewDispute[]): Promise<string[]> {
+/**
+ * Opens disputes and records their "opened" action, in one statement that returns them; a
+ * report that already has an undecided dispute gets no second.
+ */
+export async function insertDisputes(trx: Transaction<Database>, ds: NewDispute[], opened: { cause: string; actor_role: string; at: Date }): Promise<DisputeRow[]> {
   if (ds.length === 0) return []
-  const res = await sql<{ id: string }>`
-    INSERT INTO location_disputes (report_id, claimed_region_code, detected_region_code, location, distance_m, accuracy_m)
-    SELECT x.report_id, x.claimed_region_code, x.detected_region_code, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326), x.distance_m, x.accuracy_m
-    FROM jsonb_to_recordset(${JSON.stringify(ds)}::jsonb)
-      AS x(report_id uuid, claimed_region_code text, detected_region_code text, lon float8, lat float8, distance_m float8, accuracy_m float8)
-    ON CONFLICT DO NOTHING
-    RETURNING id`.execute(trx)
-  return res.rows.map((r) => r.id)
+  const res = await sql<DisputeRow>`
+    WITH ins AS (
+      INSERT INTO location_disputes (report_id, claimed_region_code, detected_region_code, location, distance_m, accuracy_m)
+      SELECT x.report_id, x.claimed_region_code, x.detected_region_code, ST_SetSRID(ST_MakePoint(x.lon, x.lat), 4326), x.distance_m, x.accuracy_m
+      FROM jsonb_to_recordset(${JSON.stringify(ds)}::jsonb)
+        AS x(report_id uuid, claimed_region_code text, detected_region_code text, lon float8, lat float8, distance_m float8, accuracy_m float8)
+      ON CONFLICT DO NOTHING
+      RETURNING *
+    ), a AS (
+      INSERT INTO dispute_actions (dispute_id, action, actor_role, data, at)
+      SELECT ins.id, 'opened', ${opened.actor_role}, jsonb_build_object('cause', ${opened.cause}::text), ${opened.at.toISOString()}::timestamptz FROM ins
+    )
+    SELECT ${COLUMNS} FROM ins d JOIN reports rp ON rp.id = d.report_id ORDER BY d.opened_at, d.id`.execute(trx)
+  return res.rows
 }
 
 export interface ActionInput {
@@ -96,14 +104,6 @@ export async function insertActions(trx: Executor, actions: ActionInput[]): Prom
     SELECT x.dispute_id, x.action, x.decision, x.actor_user, x.actor_role, x.reason, coalesce(x.data, '{}'::jsonb), x.at
     FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
       AS x(dispute_id uuid, action text, decision text, actor_user uuid, actor_role text, reason text, data jsonb, at timestamptz)`.execute(trx)
-}
-
-/** Many events of one type in one statement (the bulk re-check); one NOTIFY wakes the feeds. */
-export async function appendEvents(trx: Executor, type: string, datas: unknown[]): Promise<void> {
-  if (datas.length === 0) return
-  await sql`
-    WITH e AS (INSERT INTO events (type, data) SELECT ${type}, x FROM jsonb_array_elements(${JSON.stringify(datas)}::jsonb) AS x RETURNING seq)
-    SELECT pg_notify(${EVENTS_CHANNEL}, max(seq)::text) FROM e`.execute(trx)
 }
 
 export async function findDispute(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<DisputeRow | undefined> {

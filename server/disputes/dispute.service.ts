@@ -2,14 +2,13 @@ import type { Transaction } from 'kysely'
 import { regionWithin, storedUserId, type Principal } from '../auth/principal.js'
 import type { Config } from '../config.js'
 import type { Database, DisputeState } from '../db/database.js'
-import { appendEvent } from '../events/event.repository.js'
+import { appendEvent, appendEvents } from '../events/event.repository.js'
 import type { Deps } from '../http/context.js'
 import { AppError, notFound } from '../http/errors.js'
 import { checkPoint, moveReportPoint } from '../locations/location.repository.js'
 import { canDecideDispute, canProposeDispute, canSeeDispute } from './dispute.access.js'
 import {
   ACTIVE_STATES,
-  appendEvents,
   findDispute,
   findDisputes,
   flagOverdue,
@@ -45,10 +44,9 @@ const isActive = (s: DisputeState) => (ACTIVE_STATES as readonly string[]).inclu
  * dispute gets no second one. Returns the disputes opened.
  */
 export async function openDisputes(trx: Transaction<Database>, deps: ConfigOnly, items: NewDispute[], cause: 'intake' | 'recheck', now = new Date()): Promise<DisputeView[]> {
-  const ids = await insertDisputes(trx, items)
-  if (ids.length === 0) return []
-  await insertActions(trx, ids.map((id) => ({ dispute_id: id, action: 'opened' as const, actor_role: SYSTEM.role, data: { cause }, at: now })))
-  const views = (await findDisputes(trx, ids)).map((d) => disputeView(d, now, deps.config.SIGAP_DISPUTE_OVERDUE_HOURS))
+  const rows = await insertDisputes(trx, items, { cause, actor_role: SYSTEM.role, at: now })
+  if (rows.length === 0) return []
+  const views = rows.map((d) => disputeView(d, now, deps.config.SIGAP_DISPUTE_OVERDUE_HOURS))
   await appendEvents(trx, 'dispute.opened', views.map((dispute) => ({ dispute, cause })))
   return views
 }

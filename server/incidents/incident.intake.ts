@@ -2,10 +2,10 @@ import type { Transaction } from 'kysely'
 import type { Database } from '../db/database.js'
 import { appendEvent } from '../events/event.repository.js'
 import { AppError } from '../http/errors.js'
-import type { IntakeContext, IntakeFields } from '../reports/intake.steps.js'
-import type { ReportRow } from '../reports/report.repository.js'
+import type { IntakeBatch, IntakeFields } from '../reports/intake.steps.js'
+import type { MatchPlan, ReportRow } from '../reports/report.repository.js'
 import { matchLockKeys } from './incident.locks.js'
-import { CLOSED_STATUSES, findIncident, joinOrOpenIncident, lockKeys, moveReports, refreshIncident, type IncidentRow } from './incident.repository.js'
+import { CLOSED_STATUSES, findIncident, lockKeys, moveReports, refreshIncident, type IncidentRow } from './incident.repository.js'
 import { matchRules } from './incident.rules.js'
 import { incidentView } from './incident.view.js'
 
@@ -13,30 +13,50 @@ import { incidentView } from './incident.view.js'
 matchRules()
 
 /**
- * Intake step: the new report joins the open incident it duplicates or opens one. Runs inside
- * the intake transaction, after the location check (the incident takes the report's region as
- * that step left it), under advisory locks on the cells around the report so that
- * simultaneous reports of one place make one incident.
+ * How a new report of this category at this point is matched (the radius, the time window, the
+ * categories it may join, the search box and the advisory-lock keys of the cells around it):
+ * the intake statement waits for those locks, so simultaneous reports of one place make one
+ * incident. See sigap_match_point in migrations/0006_intake.sql.
  */
-export async function matchIncidentStep({ trx, report, input }: IntakeContext): Promise<IntakeFields> {
-  if (input.incident_id !== undefined) return attachToIncident(trx, report, input.incident_id)
+export function matchPlanFor(category: string, at: { lon: number; lat: number }, holidayDays: number | null): MatchPlan {
   const rules = matchRules()
-  const category = report.category_code
   const rule = rules.rule(category)
-  const incident = await joinOrOpenIncident(trx, {
-    reportId: report.id,
+  return {
     categories: rules.groupMembers(category),
     radiusM: rule.radius_m,
     windowH: rule.window_h,
-    lat: report.lat,
-    lockKeys: matchLockKeys(rules.group(category), rules.groupRadius(category), report.lon, report.lat),
-  })
-  await appendEvent(trx, incident.is_new ? 'incident.created' : 'incident.updated', {
-    incident: incidentView(incident),
-    report_id: report.id,
-    cause: 'intake',
-  })
-  return { incident_id: incident.id, incident_new: incident.is_new }
+    // Degrees that surely contain the radius (a degree of longitude shrinks with latitude).
+    dy: (rule.radius_m / 110_574) * 1.01,
+    dx: (rule.radius_m / (111_320 * Math.max(0.01, Math.cos((at.lat * Math.PI) / 180)))) * 1.01,
+    lockKeys: matchLockKeys(rules.group(category), rules.groupRadius(category), at.lon, at.lat),
+    holidayDays,
+  }
+}
+
+/**
+ * Intake step: each new report joined the open incident it duplicates or opened one as it was
+ * stored (after its location check, so the incident took the report's region); this announces
+ * it. A report sent with `incident_id` joins that incident here instead.
+ */
+export async function matchIncidentStep({ trx, items }: IntakeBatch): Promise<IntakeFields[]> {
+  const out: IntakeFields[] = []
+  for (const { input, report, incident } of items) {
+    if (input.incident_id !== undefined) {
+      out.push(await attachToIncident(trx, report, input.incident_id))
+      continue
+    }
+    if (!incident) {
+      out.push({})
+      continue
+    }
+    await appendEvent(trx, incident.is_new ? 'incident.created' : 'incident.updated', {
+      incident: incidentView(incident),
+      report_id: report.id,
+      cause: 'intake',
+    })
+    out.push({ incident_id: incident.id, incident_new: incident.is_new })
+  }
+  return out
 }
 
 const cannotAttach = (message: string) =>
@@ -64,6 +84,7 @@ async function attachToIncident(trx: Transaction<Database>, report: ReportRow, i
     throw cannotAttach(`incident ${incidentId} is a "${target.category_code}" incident; a "${report.category_code}" report cannot join it`)
   }
   await moveReports(trx, [report.id], target.id)
+  report.incident_id = target.id
   await refreshIncident(trx, target.id)
   const incident = (await findIncident(trx, target.id))!
   await appendEvent(trx, 'incident.updated', { incident: incidentView(incident), report_id: report.id, cause: 'intake' })

@@ -41,35 +41,6 @@ export async function lockKeys(trx: Transaction<Database>, keys: string[]): Prom
   await sql`SELECT pg_advisory_xact_lock(k) FROM unnest(string_to_array(${keys.join(',')}, ',')::bigint[]) AS k`.execute(trx)
 }
 
-export interface MatchInput {
-  reportId: string
-  /** Categories whose open incidents this report may join. */
-  categories: string[]
-  radiusM: number
-  windowH: number
-  lat: number
-  /** Advisory-lock keys of the cells around the report (incident.locks.ts). */
-  lockKeys: string[]
-}
-
-/**
- * Joins the report to the nearest open incident of its group within the radius and time
- * window, or opens a new incident, and links the report: one round trip to
- * sigap_match_incident (migrations/0002_incidents.sql), which first waits for the match
- * locks, so no other transaction can be deciding the same place meanwhile.
- */
-export async function joinOrOpenIncident(trx: Transaction<Database>, m: MatchInput): Promise<IncidentRow & { is_new: boolean }> {
-  // Degrees that surely contain the radius (a bounding box the GiST index can use).
-  const dy = (m.radiusM / 110_574) * 1.01
-  const dx = (m.radiusM / (111_320 * Math.max(0.01, Math.cos((m.lat * Math.PI) / 180)))) * 1.01
-  const res = await sql<IncidentRow & { is_new: boolean }>`
-    SELECT * FROM sigap_match_incident(${m.reportId}::uuid, string_to_array(${m.categories.join(',')}, ','), ${m.radiusM}::float8,
-      ${m.windowH}::float8, ${dx}::float8, ${dy}::float8, string_to_array(${m.lockKeys.join(',')}, ',')::bigint[])`.execute(trx)
-  const row = res.rows[0]
-  if (!row) throw new Error('incident matching returned no incident')
-  return row
-}
-
 export async function findIncident(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<IncidentRow | undefined> {
   // FOR UPDATE OF i: lock the incident, not the region row it is joined to.
   const lock = opts.forUpdate ? sql`FOR UPDATE OF i` : sql``

@@ -1,28 +1,29 @@
 import { openDisputes } from '../disputes/dispute.service.js'
-import type { IntakeContext, IntakeFields } from '../reports/intake.steps.js'
-import { checkAndStore } from './location.repository.js'
+import type { IntakeBatch, IntakeFields } from '../reports/intake.steps.js'
 import { locationCheckView } from './location.view.js'
 
 /**
- * Intake step, first of all: checks the claimed region against the point, stores the outcome
- * and the region the report belongs to on the report, and opens a dispute on a mismatch, all
- * inside the intake transaction. Runs before incident matching so the incident takes the
- * report's region as decided here.
+ * Intake step, first of all: each claimed region was checked against the point as the report
+ * was stored (the outcome and the region the report belongs to are on its row, and its incident
+ * took that region); the mismatches open disputes here, all in one statement, inside the
+ * intake transaction.
  */
-export async function locationCheckStep({ trx, deps, report }: IntakeContext): Promise<IntakeFields> {
-  const check = await checkAndStore(trx, report, deps.config.SIGAP_BOUNDARY_TOLERANCE_M)
-  // The later steps, the 201 answer and the report.created event read the region from here.
-  report.region_code = check.region_code
-  report.region_name = check.region_name
-  let disputeId: string | null = null
-  if (check.status === 'mismatch' && check.claimed_code && check.detected_code) {
-    const [opened] = await openDisputes(
-      trx,
-      deps,
-      [{ report_id: report.id, claimed_region_code: check.claimed_code, detected_region_code: check.detected_code, lon: report.lon, lat: report.lat, distance_m: check.distance_m, accuracy_m: report.accuracy_m }],
-      'intake',
-    )
-    disputeId = opened?.id ?? null
-  }
-  return { location_check: { ...locationCheckView(check), dispute_id: disputeId } }
+export async function locationCheckStep({ trx, deps, items }: IntakeBatch): Promise<IntakeFields[]> {
+  const mismatched = items.filter(({ check }) => check.status === 'mismatch' && check.claimed_code && check.detected_code)
+  const opened = mismatched.length === 0 ? [] : await openDisputes(
+    trx,
+    deps,
+    mismatched.map(({ report, check }) => ({
+      report_id: report.id,
+      claimed_region_code: check.claimed_code!,
+      detected_region_code: check.detected_code!,
+      lon: report.lon,
+      lat: report.lat,
+      distance_m: check.distance_m,
+      accuracy_m: report.accuracy_m,
+    })),
+    'intake',
+  )
+  const disputeOf = new Map(opened.map((d) => [d.report_id, d.id]))
+  return items.map(({ report, check }) => ({ location_check: { ...locationCheckView(check), dispute_id: disputeOf.get(report.id) ?? null } }))
 }

@@ -18,29 +18,6 @@ export interface LocationCheckRow {
 
 const pointOf = (lon: number, lat: number) => sql`ST_SetSRID(ST_MakePoint(${lon}::float8, ${lat}::float8), 4326)`
 
-/**
- * Checks a stored report's point against its claim and stores the outcome (and the region the
- * report now belongs to) on the report, in one statement. The rules are the SQL function
- * sigap_location_check, shared with the bulk re-check.
- */
-export async function checkAndStore(
-  trx: Executor,
-  r: { id: string; lon: number; lat: number; claimed_region: string | null; accuracy_m: number | null },
-  defaultToleranceM: number,
-): Promise<LocationCheckRow> {
-  const res = await sql<LocationCheckRow>`
-    WITH c AS (SELECT * FROM sigap_location_check(${pointOf(r.lon, r.lat)}, ${r.claimed_region}::text,
-                                                  ${r.accuracy_m}::float8, ${defaultToleranceM}::float8))
-    UPDATE reports SET location_status = c.status, claimed_region_code = c.claimed_code, detected_region_code = c.detected_code,
-      claim_distance_m = c.distance_m, region_code = c.region_code, location_checked_at = now()
-    FROM c WHERE reports.id = ${r.id}::uuid
-    RETURNING c.status, c.claimed_code, sigap_region_name(c.claimed_code) AS claimed_name, c.detected_code,
-      sigap_region_name(c.detected_code) AS detected_name, c.distance_m, c.region_code, sigap_region_name(c.region_code) AS region_name`.execute(trx)
-  const row = res.rows[0]
-  if (!row) throw new Error(`location check: report ${r.id} not found`)
-  return row
-}
-
 /** The check of a point against a claim, without storing anything (a corrected pin is validated with it). */
 export async function checkPoint(db: Executor, lon: number, lat: number, claim: string | null, accuracyM: number | null, defaultToleranceM: number) {
   const res = await sql<{ status: LocationStatus; claimed_code: string | null; detected_code: string | null; distance_m: number | null; region_code: string | null }>`

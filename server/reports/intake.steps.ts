@@ -2,16 +2,27 @@ import type { Transaction } from 'kysely'
 import type { Database } from '../db/database.js'
 import { matchIncidentStep } from '../incidents/incident.intake.js'
 import { locationCheckStep } from '../locations/location.intake.js'
+import type { LocationCheckRow } from '../locations/location.repository.js'
 import { routeTicketStep } from '../tickets/ticket.intake.js'
 import type { Deps } from '../http/context.js'
-import type { ReportRow } from './report.repository.js'
+import type { IntakeIncident, ReportRow } from './report.repository.js'
 import type { ReportInput } from './report.schema.js'
 
-export interface IntakeContext {
-  trx: Transaction<Database>
-  deps: Deps
+/** One report of a batch, as stored. */
+export interface IntakeItem {
   input: ReportInput
   report: ReportRow
+  /** The location check, made as the report was stored. */
+  check: LocationCheckRow
+  /** The incident matching joined or opened as the report was stored; null when the sender named one or matching is off. */
+  incident: IntakeIncident | null
+}
+
+/** The reports stored together in one intake transaction (intake.queue.ts). */
+export interface IntakeBatch {
+  trx: Transaction<Database>
+  deps: Deps
+  items: IntakeItem[]
 }
 
 /**
@@ -20,16 +31,21 @@ export interface IntakeContext {
  */
 export type IntakeFields = Record<string, unknown>
 
-/** Work done inside the intake transaction after the report row is stored, in this order. */
-export type IntakeStep = (ctx: IntakeContext) => Promise<IntakeFields>
+/**
+ * Work done inside the intake transaction after the batch's reports are stored, in this order,
+ * for the whole batch at once (one statement for all its disputes, one for all its new
+ * tickets). Returns each item's fields, in the batch's order. The location check and the
+ * incident match are made by the statement that stores the reports
+ * (report.repository.ts insertCheckedReports); their steps act on the outcome.
+ */
+export type IntakeStep = (batch: IntakeBatch) => Promise<IntakeFields[]>
 
 /**
  * The steps every new report goes through, each inside the one intake transaction.
- * Feature modules register theirs here (location check before incident matching, so the
- * incident sees the checked region).
+ * Feature modules register theirs here.
  */
 export const INTAKE_STEPS: IntakeStep[] = [
-  // claimed vs detected region, first: the incident takes the region it leaves (issue 4)
+  // claimed vs detected region: a mismatch opens a dispute (issue 4)
   locationCheckStep,
   matchIncidentStep,
   // the new ticket's agency, priority and SLA clocks (after matching: it routes the incident)

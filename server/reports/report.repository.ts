@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database, LocationStatus } from '../db/database.js'
 import type { ReportInput } from './report.schema.js'
+import type { IncidentRow } from '../incidents/incident.repository.js'
+import type { LocationCheckRow } from '../locations/location.repository.js'
 import type { TicketScope } from '../auth/principal.js'
 import { reportScopeCondition } from '../tickets/ticket.repository.js'
 
@@ -34,37 +36,173 @@ export interface ReportRow {
   detected_region_name?: string | null
 }
 
-const REGION_RANK = sql`CASE p.level WHEN 'kelurahan' THEN 0 WHEN 'kecamatan' THEN 1 WHEN 'kabupaten' THEN 2 ELSE 3 END`
+/** The incident a new report joined or opened, as the intake function returns it. */
+export interface IntakeIncident extends IncidentRow {
+  is_new: boolean
+  routed_at: Date | null
+  is_emergency: boolean
+  /** For an incident this intake opened: what routing its ticket reads (agency, holidays). */
+  route: { agency: string | null; holidays: Set<string> } | null
+}
+
+/** What matching needs besides the report (incident.intake.ts matchPlanFor); null: no matching. */
+export interface MatchPlan {
+  categories: string[]
+  radiusM: number
+  windowH: number
+  /** Degrees that surely contain the radius (a box the index can use). */
+  dx: number
+  dy: number
+  lockKeys: string[]
+  /** Days of holidays the new ticket's SLA clocks need (they count working days), else null. */
+  holidayDays: number | null
+}
+
+export interface StoredReport {
+  report: ReportRow
+  check: LocationCheckRow
+  incident: IntakeIncident | null
+}
+
+type IntakeRow = {
+  id: string
+  reported_at: Date
+  received_at: Date
+  location_status: LocationStatus
+  claimed_code: string | null
+  claimed_name: string | null
+  detected_code: string | null
+  detected_name: string | null
+  claim_distance_m: number | null
+  region_code: string | null
+  region_name: string | null
+  incident_new: boolean | null
+  i_id: string | null
+  i_category_code: string | null
+  i_status: string | null
+  i_lat: number | null
+  i_lon: number | null
+  i_region_code: string | null
+  i_region_name: string | null
+  i_report_count: number | null
+  i_channels: string[] | null
+  i_first_reported_at: Date | null
+  i_last_reported_at: Date | null
+  i_merged_into: string | null
+  i_split_from: string | null
+  i_created_at: Date | null
+  i_updated_at: Date | null
+  i_agency_code: string | null
+  i_routed_at: Date | null
+  i_is_emergency: boolean | null
+  route_agency: string | null
+  route_holidays: string[] | null
+}
+
+/** One report to store: what was sent, its idempotency key, and how to match it (null: not here). */
+export interface NewReport {
+  input: ReportInput
+  idempotencyKey: string | null
+  plan: MatchPlan | null
+}
 
 /**
- * Stores a report with the region that contains its point, in one statement. Returns null
- * when (channel, external_id) or the idempotency key is already taken: the caller then
- * answers with the report stored first.
+ * Stores new reports in one round trip (sigap_intake_reports, migrations/0006_intake.sql): for
+ * each, its location check, the incident it joins or opens when it has a plan, and its row.
+ * Answers in the order given; null where the report's external id or idempotency key was taken
+ * already (nothing of it is stored: the caller answers with the earlier report).
  */
-export async function insertReport(trx: Executor, input: ReportInput, idempotencyKey: string | null): Promise<ReportRow | null> {
-  const { lon, lat } = input.location
-  const res = await sql<ReportRow>`
-    WITH pt AS (SELECT ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326) AS g),
-    reg AS (
-      SELECT r.code, r.name FROM region_parts p JOIN regions r ON r.code = p.region_code, pt
-      WHERE ST_Intersects(p.geom, pt.g) ORDER BY ${REGION_RANK}, r.code LIMIT 1
-    ), ins AS (
-      INSERT INTO reports (channel, external_id, idempotency_key, category_code, description, location, accuracy_m,
-                           claimed_region, region_code, reporter_name, reporter_phone, reporter_private, reported_at)
-      SELECT ${input.channel}, ${input.external_id ?? null}, ${idempotencyKey}, ${input.category}, ${input.description}, pt.g,
-             ${input.location.accuracy_m ?? null}, ${input.claimed_region ?? null}, (SELECT code FROM reg),
-             ${input.reporter?.name ?? null}, ${input.reporter?.phone ?? null}, ${input.reporter?.private ?? false},
-             coalesce(${input.reported_at ?? null}::timestamptz, now())
-      FROM pt
-      ON CONFLICT DO NOTHING
-      RETURNING *
-    )
-    SELECT ins.id, ins.channel, ins.external_id, ins.category_code, ins.description, ${lat}::float8 AS lat, ${lon}::float8 AS lon,
-           ins.accuracy_m, ins.claimed_region, ins.region_code, (SELECT name FROM reg) AS region_name, ins.reporter_name,
-           ins.reporter_phone, ins.reporter_private, ins.reported_at, ins.received_at, ins.incident_id
-    FROM ins`.execute(trx)
-  return res.rows[0] ?? null
+export async function insertCheckedReports(trx: Transaction<Database>, reports: NewReport[], toleranceM: number): Promise<(StoredReport | null)[]> {
+  const items = reports.map(({ input, idempotencyKey, plan }) => ({
+    channel: input.channel,
+    external_id: input.external_id ?? null,
+    idempotency_key: idempotencyKey,
+    category: input.category,
+    description: input.description,
+    lon: input.location.lon,
+    lat: input.location.lat,
+    accuracy_m: input.location.accuracy_m ?? null,
+    claim: input.claimed_region ?? null,
+    reporter_name: input.reporter?.name ?? null,
+    reporter_phone: input.reporter?.phone ?? null,
+    reporter_private: input.reporter?.private ?? false,
+    reported_at: input.reported_at ?? null,
+    match: plan && {
+      categories: plan.categories,
+      radius_m: plan.radiusM,
+      window_h: plan.windowH,
+      dx: plan.dx,
+      dy: plan.dy,
+      lock_keys: plan.lockKeys,
+      holiday_days: plan.holidayDays,
+    },
+  }))
+  const res = await sql<IntakeRow & { ord: number; outcome: 'stored' | 'duplicate' }>`
+    SELECT * FROM sigap_intake_reports(${JSON.stringify(items)}::jsonb, ${toleranceM}::float8)`.execute(trx)
+  const out: (StoredReport | null)[] = reports.map(() => null)
+  for (const r of res.rows) if (r.outcome === 'stored') out[r.ord - 1] = storedOf(reports[r.ord - 1]!.input, r)
+  return out
 }
+
+function storedOf(input: ReportInput, r: IntakeRow): StoredReport {
+  const { lon, lat } = input.location
+  const report: ReportRow = {
+    id: r.id,
+    channel: input.channel,
+    external_id: input.external_id ?? null,
+    category_code: input.category,
+    description: input.description,
+    lat,
+    lon,
+    accuracy_m: input.location.accuracy_m ?? null,
+    claimed_region: input.claimed_region ?? null,
+    region_code: r.region_code,
+    region_name: r.region_name,
+    reporter_name: input.reporter?.name ?? null,
+    reporter_phone: input.reporter?.phone ?? null,
+    reporter_private: input.reporter?.private ?? false,
+    reported_at: r.reported_at,
+    received_at: r.received_at,
+    incident_id: r.i_id,
+  }
+  const check: LocationCheckRow = {
+    status: r.location_status,
+    claimed_code: r.claimed_code,
+    claimed_name: r.claimed_name,
+    detected_code: r.detected_code,
+    detected_name: r.detected_name,
+    distance_m: r.claim_distance_m,
+    region_code: r.region_code,
+    region_name: r.region_name,
+  }
+  const incident: IntakeIncident | null =
+    r.i_id === null
+      ? null
+      : {
+          id: r.i_id,
+          category_code: r.i_category_code!,
+          status: r.i_status!,
+          lat: r.i_lat!,
+          lon: r.i_lon!,
+          region_code: r.i_region_code,
+          region_name: r.i_region_name,
+          report_count: r.i_report_count!,
+          channels: r.i_channels!,
+          first_reported_at: r.i_first_reported_at!,
+          last_reported_at: r.i_last_reported_at!,
+          merged_into: r.i_merged_into,
+          split_from: r.i_split_from,
+          created_at: r.i_created_at!,
+          updated_at: r.i_updated_at!,
+          agency_code: r.i_agency_code ?? null,
+          routed_at: r.i_routed_at ?? null,
+          is_emergency: r.i_is_emergency ?? false,
+          is_new: r.incident_new ?? false,
+          route: r.incident_new ? { agency: r.route_agency, holidays: new Set(r.route_holidays ?? []) } : null,
+        }
+  return { report, check, incident }
+}
+
 
 export function selectReports(db: Executor) {
   return db

@@ -1,10 +1,14 @@
+import { availableParallelism } from 'node:os'
 import type { Deps } from '../http/context.js'
 import { AppError } from '../http/errors.js'
-import { appendEvent } from '../events/event.repository.js'
-import { findReportByDedupKey, insertReport, type ReportRow } from './report.repository.js'
+import { appendEvent, withEventBatch } from '../events/event.repository.js'
+import { matchPlanFor } from '../incidents/incident.intake.js'
+import { holidaySpanDays } from '../tickets/ticket.service.js'
+import { findReportByDedupKey, insertCheckedReports, type NewReport, type ReportRow } from './report.repository.js'
+import { IntakeQueue } from './intake.queue.js'
 import type { ReportInput } from './report.schema.js'
 import { reportEventData } from './report.view.js'
-import { INTAKE_STEPS, type IntakeFields } from './intake.steps.js'
+import { INTAKE_STEPS, type IntakeFields, type IntakeItem } from './intake.steps.js'
 
 export interface IntakeResult {
   report: ReportRow
@@ -14,34 +18,71 @@ export interface IntakeResult {
   fields: IntakeFields
 }
 
+export interface IntakeOptions {
+  /** false: the report opens no incident (benchmarks measure matching's cost with it). */
+  matching?: boolean
+}
+
+type Outcome = { stored: { report: ReportRow; fields: IntakeFields } } | { duplicate: true }
+
+/**
+ * Stores a batch of new reports in one transaction: the reports with their location checks
+ * and incidents (one statement), the steps for all of them, and every event (one statement).
+ */
+async function storeBatch(deps: Deps, batch: NewReport[]): Promise<Outcome[]> {
+  const outcomes = await deps.db.db.transaction().execute((trx) =>
+    withEventBatch(trx, async () => {
+      const stored = await insertCheckedReports(trx, batch, deps.config.SIGAP_BOUNDARY_TOLERANCE_M)
+      const items: IntakeItem[] = stored.flatMap((s, i) => (s ? [{ input: batch[i]!.input, ...s }] : []))
+      const fields: IntakeFields[] = items.map(() => ({}))
+      for (const step of INTAKE_STEPS) (await step({ trx, deps, items })).forEach((f, i) => Object.assign(fields[i]!, f))
+      for (const [i, { report }] of items.entries()) await appendEvent(trx, 'report.created', { ...reportEventData(report), ...fields[i] })
+      const byReport = new Map(items.map((item, i) => [item.report.id, fields[i]!]))
+      return stored.map((s): Outcome => (s ? { stored: { report: s.report, fields: byReport.get(s.report.id)! } } : { duplicate: true }))
+    }),
+  )
+  deps.feed.poke()
+  return outcomes
+}
+
+// One queue per running server (deps). PGlite has one connection: one batch at a time there;
+// on PostgreSQL one per core (more only made the batches smaller on the 2 cores measured).
+const WORKERS = Math.max(1, Math.min(8, availableParallelism()))
+const queues = new WeakMap<Deps, IntakeQueue<NewReport, Outcome>>()
+const queueOf = (deps: Deps) => {
+  let q = queues.get(deps)
+  if (!q) {
+    q = new IntakeQueue((batch) => storeBatch(deps, batch), deps.db.kind === 'pglite' ? 1 : WORKERS, 32)
+    queues.set(deps, q)
+  }
+  return q
+}
+
 /**
  * The one intake path every channel uses (HTTP API, the demo simulator, imports): stores the
- * report and its `report.created` event in one transaction, or finds the report a retry
+ * report, its location check, its incident and ticket, and their events in one transaction
+ * (shared with the reports that arrived with it: intake.queue.ts), or finds the report a retry
  * already stored.
  */
-export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKey: string | null): Promise<IntakeResult> {
+export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKey: string | null, opts: IntakeOptions = {}): Promise<IntakeResult> {
   const category = await deps.categories.get(input.category)
   if (!category || !category.active) {
     throw new AppError(422, 'validation_failed', `Unknown category "${input.category}"; GET /api/categories lists the codes`, [
       { field: 'category', message: `unknown category "${input.category}"` },
     ])
   }
-  if (input.external_id !== undefined || idempotencyKey !== null) {
+  const deduplicated = input.external_id !== undefined || idempotencyKey !== null
+  if (deduplicated) {
     const earlier = await findReportByDedupKey(deps.db.db, input.channel, input.external_id, idempotencyKey)
     if (earlier) return { report: earlier, created: false, fields: {} }
   }
-  const stored = await deps.db.db.transaction().execute(async (trx) => {
-    const report = await insertReport(trx, input, idempotencyKey)
-    if (!report) return null
-    const fields: IntakeFields = {}
-    for (const step of INTAKE_STEPS) Object.assign(fields, await step({ trx, deps, input, report }))
-    await appendEvent(trx, 'report.created', { ...reportEventData(report), ...fields })
-    return { report, fields }
-  })
-  if (stored) {
-    deps.feed.poke()
-    return { ...stored, created: true }
-  }
+  // A named incident is attached to by its step (alone: its 422 must not fail other reports);
+  // otherwise the report is matched as it is stored.
+  const attach = input.incident_id !== undefined
+  const plan = !attach && opts.matching !== false ? matchPlanFor(input.category, input.location, holidaySpanDays(category)) : null
+  const submission: NewReport = { input, idempotencyKey, plan }
+  const [outcome] = attach ? await storeBatch(deps, [submission]) : [await queueOf(deps).submit(submission)]
+  if (outcome && 'stored' in outcome) return { ...outcome.stored, created: true }
   // Lost a race with a concurrent retry of the same submission: answer with the winner's report.
   const winner = await findReportByDedupKey(deps.db.db, input.channel, input.external_id, idempotencyKey)
   if (!winner) throw new AppError(409, 'conflict', 'A conflicting report exists but could not be read; retry')

@@ -1,23 +1,32 @@
-import type { IntakeContext, IntakeFields } from '../reports/intake.steps.js'
+import type { IntakeBatch, IntakeFields } from '../reports/intake.steps.js'
 import { findTicket } from './ticket.repository.js'
-import { routeNewTicket } from './ticket.service.js'
+import { routeNewTicket, routeTickets } from './ticket.service.js'
 
 /**
- * Intake step, after incident matching: a new incident (ticket) gets its agency, priority and
- * SLA clocks. Adds `agency_code` and `emergency` to the intake answer and `report.created`
- * (the WebSocket filter uses the agency to decide which agency's staff see the report).
+ * Intake step, after incident matching: the batch's new incidents (tickets) get their agency,
+ * priority and SLA clocks, all in one statement. Adds `agency_code` and `emergency` to the
+ * intake answer and `report.created` (the WebSocket filter uses the agency to decide which
+ * agency's staff see the report).
  */
-export async function routeTicketStep({ trx, deps, report }: IntakeContext): Promise<IntakeFields> {
-  // The matching step linked the report to its incident in the database, not in `report`.
-  const row = await trx
-    .selectFrom('reports as r')
-    .leftJoin('incidents as i', 'i.id', 'r.incident_id')
-    .select(['r.incident_id', 'i.routed_at', 'i.agency_code', 'i.is_emergency'])
-    .where('r.id', '=', report.id)
-    .executeTakeFirst()
+export async function routeTicketStep({ trx, deps, items }: IntakeBatch): Promise<IntakeFields[]> {
+  // Opened by this very transaction: no one else can see them yet, so no lock to take.
+  const fresh = items.flatMap(({ incident }) => (incident?.is_new && incident.routed_at === null ? [incident] : []))
+  const routed = new Map((await routeTickets(trx, deps, fresh.map((t) => ({ ticket: t, known: t.route })))).map((t) => [t.id, t]))
+  const out: IntakeFields[] = []
+  for (const { report, incident } of items) {
+    const t = incident ? routed.get(incident.id) : undefined
+    if (t) out.push({ agency_code: t.agency_code, emergency: t.is_emergency })
+    // A report that joined a routed ticket: nothing to do (most duplicates land here).
+    else if (incident?.routed_at) out.push({ agency_code: incident.agency_code ?? null, emergency: incident.is_emergency })
+    else out.push(await routeAttached(trx, deps, report.id))
+  }
+  return out
+}
+
+/** A report attached to a named incident (or an incident not routed yet): read it under its lock. */
+async function routeAttached(trx: IntakeBatch['trx'], deps: IntakeBatch['deps'], reportId: string): Promise<IntakeFields> {
+  const row = await trx.selectFrom('reports').select('incident_id').where('id', '=', reportId).executeTakeFirst()
   if (!row?.incident_id) return {}
-  // A report that joined a routed ticket: one read, no lock (most duplicates land here).
-  if (row.routed_at !== null) return { agency_code: row.agency_code, emergency: row.is_emergency }
   const t = (await routeNewTicket(trx, deps, row.incident_id)) ?? (await findTicket(trx, row.incident_id))
   return t ? { agency_code: t.agency_code, emergency: t.is_emergency } : {}
 }

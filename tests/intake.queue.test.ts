@@ -1,0 +1,76 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { IntakeQueue } from '../server/reports/intake.queue.js'
+import { createTestApp, type TestApp } from './helpers/app.js'
+import { reportInput, seedTwoKelurahan } from './helpers/factories.js'
+
+describe('IntakeQueue', () => {
+  it('stores a lone report at once, and gathers the ones that arrive meanwhile into the next batch, answering each in order', async () => {
+    const batches: number[][] = []
+    let release!: () => void
+    const firstHeld = new Promise<void>((r) => (release = r))
+    const q = new IntakeQueue<number, string>(async (batch) => {
+      batches.push(batch)
+      if (batches.length === 1) await firstHeld
+      return batch.map((n) => `stored ${n}`)
+    }, 1, 3)
+    const first = q.submit(0)
+    const rest = [1, 2, 3, 4].map((n) => q.submit(n))
+    expect(batches).toEqual([[0]])
+    release()
+    expect(await first).toBe('stored 0')
+    expect(await Promise.all(rest)).toEqual(['stored 1', 'stored 2', 'stored 3', 'stored 4'])
+    // At most 3 a batch; the fourth waited for the next.
+    expect(batches).toEqual([[0], [1, 2, 3], [4]])
+  })
+
+  it('when a batch fails, stores each of its reports alone, so that only the bad one fails', async () => {
+    const batches: number[][] = []
+    let release!: () => void
+    const firstHeld = new Promise<void>((r) => (release = r))
+    const q = new IntakeQueue<number, number>(async (batch) => {
+      batches.push(batch)
+      if (batches.length === 1) await firstHeld
+      if (batch.includes(13)) throw new Error('unlucky')
+      return batch.map((n) => n * 2)
+    }, 1, 10)
+    const first = q.submit(1)
+    const outcomes = Promise.allSettled([12, 13, 14].map((n) => q.submit(n)))
+    release()
+    await first
+    const settled = await outcomes
+    expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual([24, 'unlucky', 28])
+    expect(batches.slice(1)).toEqual([[12, 13, 14], [12], [13], [14]])
+  })
+})
+
+describe('intake in batches (database)', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await createTestApp()
+    await seedTwoKelurahan(t.db.db)
+    // A report the database refuses: stands for any report whose storing fails in the database.
+    await sql`CREATE FUNCTION test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.description = 'refuse me' THEN RAISE EXCEPTION 'refused by the test'; END IF; RETURN NEW; END $$`.execute(t.db.db)
+    await sql`CREATE TRIGGER test_refuse BEFORE INSERT ON reports FOR EACH ROW EXECUTE FUNCTION test_refuse()`.execute(t.db.db)
+  })
+  afterAll(() => t.close())
+
+  it('stores simultaneous reports each with its own answer, incident and event; one the database refuses fails alone', async () => {
+    const bodies = Array.from({ length: 12 }, (_, i) =>
+      reportInput({ description: i === 5 ? 'refuse me' : `batch ${i}`, location: { lat: -6.2, lon: 106.8405 + i * 0.0008 } }),
+    )
+    const answers = await Promise.all(bodies.map((b) => t.json('POST', '/api/reports', b)))
+    expect(answers.map((a) => a.status)).toEqual(bodies.map((_, i) => (i === 5 ? 500 : 201)))
+    const ok = answers.filter((a) => a.status === 201)
+    // 80+ m apart: every report opened an incident of its own, and said so.
+    expect(new Set(ok.map((a) => a.body.incident_id)).size).toBe(11)
+    expect(ok.every((a) => a.body.incident_new === true)).toBe(true)
+    const stored = await t.db.db.selectFrom('reports').select(['id', 'description', 'incident_id']).where('description', 'in', bodies.map((b) => b.description)).execute()
+    expect(stored.map((r) => r.description).sort()).toEqual(bodies.filter((_, i) => i !== 5).map((b) => b.description).sort())
+    for (const a of ok) expect(stored.find((r) => r.id === a.body.id)?.incident_id).toBe(a.body.incident_id)
+    const events = await t.db.db.selectFrom('events').select(['data']).where('type', '=', 'report.created').execute()
+    const evIds = new Set(events.map((e) => (e.data as { id: string }).id))
+    for (const a of ok) expect(evIds.has(a.body.id)).toBe(true)
+  })
+})
