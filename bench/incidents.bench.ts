@@ -9,7 +9,7 @@ import { createLogger } from '../server/logger.js'
 import { INTAKE_STEPS } from '../server/reports/intake.steps.js'
 import { routeTicketStep } from '../server/tickets/ticket.intake.js'
 import { intakeReport } from '../server/reports/report.service.js'
-import { freshDb, throughput, type Bench, type BenchContext, type BenchFigure } from './lib.js'
+import { cpuSeconds, freshDb, throughput, type Bench, type BenchContext, type BenchFigure } from './lib.js'
 
 // Intake cost with incident matching, on a table of 1,000,000 reports (SIGAP_BENCH_SCALE=0.05
 // for a quick run), against the same intake without the matching step, in the same run.
@@ -52,7 +52,8 @@ async function bulkLoad(db: Kysely<Database>, a: Area, reports: number): Promise
   await sql`
     UPDATE incidents i SET report_count = s.n FROM (SELECT incident_id, count(*)::int AS n FROM reports GROUP BY 1) s
     WHERE s.incident_id = i.id`.execute(db)
-  await sql`ANALYZE`.execute(db)
+  // Vacuumed now so that autovacuum of the bulk load does not run during the measured rounds.
+  await sql`VACUUM (ANALYZE)`.execute(db)
 }
 
 async function run(ctx: BenchContext): Promise<BenchFigure[]> {
@@ -115,14 +116,24 @@ async function run(ctx: BenchContext): Promise<BenchFigure[]> {
     const base: number[] = []
     const matched: number[] = []
     const shipped: number[] = []
-    for (let r = 0; r < ROUNDS; r++) {
-      use(variants.without)
-      base.push(await throughput(perRound, CONCURRENCY, intake))
-      use(variants.matchOnly)
-      matched.push(await throughput(perRound, CONCURRENCY, intake))
-      use(variants.shipped)
-      shipped.push(await throughput(perRound, CONCURRENCY, intake))
+    // Where the time goes: CPU of PostgreSQL and of this process (intake code and load) per variant.
+    const cpu = { without: { pg: 0, node: 0 }, matchOnly: { pg: 0, node: 0 }, shipped: { pg: 0, node: 0 } }
+    const measured = async (name: keyof typeof variants, into: number[]) => {
+      use(variants[name])
+      const pg0 = cpuSeconds('-').postgres
+      const me0 = process.cpuUsage()
+      into.push(await throughput(perRound, CONCURRENCY, intake))
+      const me = process.cpuUsage(me0)
+      cpu[name].pg += cpuSeconds('-').postgres - pg0
+      cpu[name].node += (me.user + me.system) / 1e6
     }
+    for (let r = 0; r < ROUNDS; r++) {
+      await measured('without', base)
+      await measured('matchOnly', matched)
+      await measured('shipped', shipped)
+    }
+    const cpuNote = (name: keyof typeof cpu) =>
+      `CPU per report: PostgreSQL ${((cpu[name].pg * 1000) / (perRound * ROUNDS)).toFixed(2)} ms, intake code and load ${((cpu[name].node * 1000) / (perRound * ROUNDS)).toFixed(2)} ms`
     use(variants.shipped)
     const msPer = (xs: number[]) => (1000 * xs.length) / xs.reduce((s, x) => s + x, 0)
     const joined = (await sql<{ n: number }>`
@@ -137,7 +148,7 @@ async function run(ctx: BenchContext): Promise<BenchFigure[]> {
         unit: 'ms/report',
         baseline,
         ratio: msPer(matched) / msPer(base),
-        note: `aim < 1.3; ${joined} bench reports joined an existing incident; in-process service calls, PostgreSQL on the same 2 cores`,
+        note: `aim < 1.3; ${joined} bench reports joined an existing incident; in-process service calls, PostgreSQL on the same 2 cores; ${cpuNote('matchOnly')} (without matching: ${cpuNote('without')})`,
       },
       {
         name: 'intake as shipped: matching, then routing the new tickets (agency, SLA clocks, history)',
@@ -145,7 +156,7 @@ async function run(ctx: BenchContext): Promise<BenchFigure[]> {
         unit: 'ms/report',
         baseline,
         ratio: msPer(shipped) / msPer(base),
-        note: 'the ticket step has work only when matching opened an incident',
+        note: `the ticket step has work only when matching opened an incident; ${cpuNote('shipped')}`,
       },
     ]
   } finally {

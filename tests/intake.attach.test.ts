@@ -36,8 +36,11 @@ describe('attaching a report to a named incident', () => {
     const control = await post(reportInput({ channel: 'web', category: 'jalan_rusak', location: north(spot, -300) }))
     expect(control.body.incident_new).toBe(true)
 
+    const incidentsBefore = await count('incidents')
     const call = await post(reportInput({ channel: 'call_center', category: 'jalan_rusak', location: away, incident_id: incidentId }), { 'idempotency-key': 'call-attach-1' })
     expect(call.status).toBe(201)
+    // It joined; it opened nothing of its own.
+    expect(await count('incidents')).toBe(incidentsBefore)
     expect(call.body).toMatchObject({ channel: 'call_center', incident_id: incidentId, incident_new: false, duplicate: false })
 
     const inc = await t.json('GET', `/api/incidents/${incidentId}`, undefined, as('operator'))

@@ -71,6 +71,8 @@ const PGLITE_PARSERS = { [INT8]: (v: string) => Number(v), [NUMERIC]: (v: string
 async function connectPGlite(dataDir: string, loadDataDir?: Blob): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite')
   const { postgis } = await import('@electric-sql/pglite-postgis')
+  // Incident matching's index (migrations/0006_intake.sql) puts a category and a point in one GiST.
+  const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist')
   let dir: string | undefined
   if (dataDir !== 'memory://') {
     dir = resolve(dataDir, 'pglite')
@@ -79,7 +81,7 @@ async function connectPGlite(dataDir: string, loadDataDir?: Blob): Promise<Db> {
   const pglite = await PGlite.create({
     ...(dir ? { dataDir: dir } : {}),
     ...(loadDataDir ? { loadDataDir } : {}),
-    extensions: { postgis },
+    extensions: { postgis, btree_gist },
     parsers: PGLITE_PARSERS,
   })
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) })

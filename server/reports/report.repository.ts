@@ -127,15 +127,17 @@ export async function insertCheckedReports(trx: Transaction<Database>, reports: 
     reporter_phone: input.reporter?.phone ?? null,
     reporter_private: input.reporter?.private ?? false,
     reported_at: input.reported_at ?? null,
-    match: plan && {
-      categories: plan.categories,
-      radius_m: plan.radiusM,
-      window_h: plan.windowH,
-      dx: plan.dx,
-      dy: plan.dy,
-      lock_keys: plan.lockKeys,
-      holiday_days: plan.holidayDays,
-    },
+    ...(plan && {
+      match: {
+        categories: plan.categories,
+        radius_m: plan.radiusM,
+        window_h: plan.windowH,
+        dx: plan.dx,
+        dy: plan.dy,
+        lock_keys: plan.lockKeys,
+        holiday_days: plan.holidayDays,
+      },
+    }),
   }))
   const res = await sql<IntakeRow & { ord: number; outcome: 'stored' | 'duplicate' }>`
     SELECT * FROM sigap_intake_reports(${JSON.stringify(items)}::jsonb, ${toleranceM}::float8)`.execute(trx)

@@ -13,12 +13,14 @@ export async function routeTicketStep({ trx, deps, items }: IntakeBatch): Promis
   const fresh = items.flatMap(({ incident }) => (incident?.is_new && incident.routed_at === null ? [incident] : []))
   const routed = new Map((await routeTickets(trx, deps, fresh.map((t) => ({ ticket: t, known: t.route })))).map((t) => [t.id, t]))
   const out: IntakeFields[] = []
-  for (const { report, incident } of items) {
+  for (const { input, report, incident } of items) {
     const t = incident ? routed.get(incident.id) : undefined
     if (t) out.push({ agency_code: t.agency_code, emergency: t.is_emergency })
     // A report that joined a routed ticket: nothing to do (most duplicates land here).
     else if (incident?.routed_at) out.push({ agency_code: incident.agency_code ?? null, emergency: incident.is_emergency })
-    else out.push(await routeAttached(trx, deps, report.id))
+    else if (input.incident_id !== undefined) out.push(await routeAttached(trx, deps, report.id))
+    // Not matched (matching off): no ticket.
+    else out.push({})
   }
   return out
 }
