@@ -15,15 +15,14 @@ CREATE INDEX incidents_open_match_idx ON incidents USING gist (category_code, lo
   WHERE status NOT IN ('resolved', 'closed', 'rejected') AND merged_into IS NULL;
 
 -- Incident matching for a point about to be stored as a report: joins the nearest open
--- incident of the group within the radius and time window, or opens one. Joining needs no
--- more than the incident's row lock, so a first try goes without the match locks. Only when
--- there is nothing to join does it wait for them (server/incidents/incident.locks.ts) and
--- decide again (each statement with a fresh snapshot, so it sees whatever the previous lock
--- holder committed): no two reports of one place can both open an incident. Generic plans:
--- planning the search costs more than running it.
+-- incident of the group within the radius and time window, or opens one. The caller holds the
+-- match locks of the point (server/incidents/incident.locks.ts; sigap_intake_reports takes
+-- them for its whole batch first), so no other transaction is deciding the same place, and
+-- each statement here has a fresh snapshot: it sees whatever the previous holder committed.
+-- Generic plans: planning the search costs more than running it.
 CREATE FUNCTION sigap_match_point(
   p_category text, p_channel text, p_pt geometry, p_region text, p_at timestamptz,
-  p_categories text[], p_radius_m float8, p_window_h float8, p_dx float8, p_dy float8, p_lock_keys bigint[]
+  p_categories text[], p_radius_m float8, p_window_h float8, p_dx float8, p_dy float8
 ) RETURNS TABLE (incident_id uuid, is_new boolean)
 LANGUAGE plpgsql VOLATILE SET jit = off SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
@@ -36,11 +35,7 @@ DECLARE
   cand_d float8;
   cat text;
 BEGIN
-  -- Attempt 1 without the locks (join only); 2 and 3 under them.
   FOR attempt IN 1..3 LOOP
-    IF attempt = 2 THEN
-      PERFORM pg_advisory_xact_lock(k) FROM unnest(p_lock_keys) AS k ORDER BY k;
-    END IF;
     -- One indexed search per category of the group (mostly one): `= cat` and the box lead the
     -- index, so the generic plan scans incidents_open_match_idx with both.
     found_id := NULL;
@@ -57,31 +52,28 @@ BEGIN
         best_d := cand_d;
       END IF;
     END LOOP;
-    IF found_id IS NULL AND attempt > 1 THEN
+    IF found_id IS NULL THEN
       INSERT INTO incidents (category_code, location, region_code, report_count, channels, first_reported_at, last_reported_at)
       VALUES (p_category, p_pt, p_region, 1, ARRAY[p_channel], p_at, p_at)
       RETURNING incidents.id INTO found_id;
       RETURN QUERY SELECT found_id, true;
       RETURN;
     END IF;
-    IF found_id IS NOT NULL THEN
-      -- Re-checked on the newest row version if another transaction changed it meanwhile:
-      -- an incident resolved or merged in between is not joined; then decide again.
-      UPDATE incidents i SET
-        location = ST_SetSRID(ST_MakePoint((ST_X(i.location) * i.report_count + ST_X(p_pt)) / (i.report_count + 1),
-                                           (ST_Y(i.location) * i.report_count + ST_Y(p_pt)) / (i.report_count + 1)), 4326),
-        report_count = i.report_count + 1,
-        channels = ARRAY(SELECT DISTINCT c FROM unnest(i.channels || p_channel) AS c ORDER BY c),
-        first_reported_at = least(i.first_reported_at, p_at),
-        last_reported_at = greatest(i.last_reported_at, p_at),
-        region_code = coalesce(i.region_code, p_region),
-        updated_at = now()
-      WHERE i.id = found_id AND i.status NOT IN ('resolved', 'closed', 'rejected') AND i.merged_into IS NULL;
-      IF FOUND THEN
-        RETURN QUERY SELECT found_id, false;
-        RETURN;
-      END IF;
-      found_id := NULL;
+    -- Re-checked on the newest row version if another transaction changed it meanwhile: an
+    -- incident resolved or merged in between is not joined; then decide again.
+    UPDATE incidents i SET
+      location = ST_SetSRID(ST_MakePoint((ST_X(i.location) * i.report_count + ST_X(p_pt)) / (i.report_count + 1),
+                                         (ST_Y(i.location) * i.report_count + ST_Y(p_pt)) / (i.report_count + 1)), 4326),
+      report_count = i.report_count + 1,
+      channels = ARRAY(SELECT DISTINCT c FROM unnest(i.channels || p_channel) AS c ORDER BY c),
+      first_reported_at = least(i.first_reported_at, p_at),
+      last_reported_at = greatest(i.last_reported_at, p_at),
+      region_code = coalesce(i.region_code, p_region),
+      updated_at = now()
+    WHERE i.id = found_id AND i.status NOT IN ('resolved', 'closed', 'rejected') AND i.merged_into IS NULL;
+    IF FOUND THEN
+      RETURN QUERY SELECT found_id, false;
+      RETURN;
     END IF;
   END LOOP;
   RAISE EXCEPTION 'incident matching found no stable candidate for a report at %', ST_AsText(p_pt);
@@ -159,8 +151,7 @@ BEGIN
   IF m IS NOT NULL THEN
     SELECT x.incident_id, x.is_new INTO STRICT inc, opened
     FROM sigap_match_point(v_category, v_channel, pt, chk.region_code, at, ARRAY(SELECT jsonb_array_elements_text(m->'categories')),
-      (m->>'radius_m')::float8, (m->>'window_h')::float8, (m->>'dx')::float8, (m->>'dy')::float8,
-      ARRAY(SELECT jsonb_array_elements_text(m->'lock_keys')::bigint)) x;
+      (m->>'radius_m')::float8, (m->>'window_h')::float8, (m->>'dx')::float8, (m->>'dy')::float8) x;
   END IF;
   INSERT INTO reports (channel, external_id, idempotency_key, category_code, description, location, accuracy_m, claimed_region,
                        region_code, reporter_name, reporter_phone, reporter_private, reported_at, incident_id,
