@@ -114,14 +114,11 @@ BEGIN
                ORDER BY day);
 END $$;
 
--- The whole intake of one report (an item of sigap_intake_reports, below): location check
--- (sigap_location_check, 0003), incident matching when the item has `match` (none: the caller
--- attaches it, or matching is off), then the report row, written once. When matching opened an
--- incident it also reads what routing that ticket needs (its agency; the holidays over
--- `match.holiday_days` when its clocks count working days, else none), which saves the caller
--- a round trip. A second submission with a taken (channel, external_id) or idempotency key
--- fails with unique_violation.
-CREATE FUNCTION sigap_intake_report(p_item jsonb, p_default_tol_m float8) RETURNS TABLE (
+-- One row of the intake's answer: the item's place in its batch (ord, from 1), its outcome
+-- ('stored', or 'duplicate' with the rest NULL), the report, its location check, its incident,
+-- and what routing a ticket it opened needs.
+CREATE TYPE sigap_intake_row AS (
+  ord int, outcome text,
   id uuid, reported_at timestamptz, received_at timestamptz,
   location_status text, claimed_code text, claimed_name text, detected_code text, detected_name text,
   claim_distance_m float8, region_code text, region_name text,
@@ -130,7 +127,16 @@ CREATE FUNCTION sigap_intake_report(p_item jsonb, p_default_tol_m float8) RETURN
   i_first_reported_at timestamptz, i_last_reported_at timestamptz, i_merged_into uuid, i_split_from uuid,
   i_created_at timestamptz, i_updated_at timestamptz, i_agency_code text, i_routed_at timestamptz, i_is_emergency boolean,
   route_agency text, route_holidays text[]
-)
+);
+
+-- The whole intake of one report (an item of sigap_intake_reports, below): location check
+-- (sigap_location_check, 0003), incident matching when the item has `match` (none: the caller
+-- attaches it, or matching is off), then the report row, written once. When matching opened an
+-- incident it also reads what routing that ticket needs (its agency; the holidays over
+-- `match.holiday_days` when its clocks count working days, else none), which saves the caller
+-- a round trip. A second submission with a taken (channel, external_id) or idempotency key
+-- fails with unique_violation.
+CREATE FUNCTION sigap_intake_report(p_item jsonb, p_default_tol_m float8, p_ord int) RETURNS SETOF sigap_intake_row
 LANGUAGE plpgsql VOLATILE SET jit = off AS $$
 #variable_conflict use_column
 DECLARE
@@ -161,7 +167,7 @@ BEGIN
           chk.status, chk.claimed_code, chk.detected_code, chk.distance_m, now())
   RETURNING reports.id, reports.received_at INTO rid, rcv;
   RETURN QUERY
-    SELECT rid, at, rcv, chk.status, chk.claimed_code, sigap_region_name(chk.claimed_code), chk.detected_code,
+    SELECT p_ord, 'stored'::text, rid, at, rcv, chk.status, chk.claimed_code, sigap_region_name(chk.claimed_code), chk.detected_code,
            sigap_region_name(chk.detected_code), chk.distance_m, chk.region_code, sigap_region_name(chk.region_code),
            opened, i.id, i.category_code, i.status, ST_Y(i.location), ST_X(i.location), i.region_code, g.name, i.report_count,
            i.channels, i.first_reported_at, i.last_reported_at, i.merged_into, i.split_from, i.created_at, i.updated_at,
@@ -177,27 +183,16 @@ $$;
 -- p_items: a JSON array of {channel, external_id?, idempotency_key?, category, description, lon,
 -- lat, accuracy_m?, claim?, reporter_name?, reporter_phone?, reporter_private?, reported_at?,
 -- match?: {categories, radius_m, window_h, dx, dy, lock_keys, holiday_days}}. One row per item,
--- in order (ord from 1): outcome 'stored' with the columns of sigap_intake_report, or
--- 'duplicate' (its external id or idempotency key is taken; nothing of it stored) with the rest
--- NULL. The match locks of every item are taken first, together and in one order, so two
+-- in order (sigap_intake_row): 'stored', or 'duplicate' when its external id or idempotency
+-- key is taken (nothing of it stored). The match locks of every item are taken first, together and in one order, so two
 -- batches never hold some each and wait for the other's; only then are incident rows locked.
-CREATE FUNCTION sigap_intake_reports(p_items jsonb, p_default_tol_m float8)
-RETURNS TABLE (
-  ord int, outcome text,
-  id uuid, reported_at timestamptz, received_at timestamptz,
-  location_status text, claimed_code text, claimed_name text, detected_code text, detected_name text,
-  claim_distance_m float8, region_code text, region_name text,
-  incident_new boolean, i_id uuid, i_category_code text, i_status text, i_lat float8, i_lon float8,
-  i_region_code text, i_region_name text, i_report_count integer, i_channels text[],
-  i_first_reported_at timestamptz, i_last_reported_at timestamptz, i_merged_into uuid, i_split_from uuid,
-  i_created_at timestamptz, i_updated_at timestamptz, i_agency_code text, i_routed_at timestamptz, i_is_emergency boolean,
-  route_agency text, route_holidays text[]
-)
+CREATE FUNCTION sigap_intake_reports(p_items jsonb, p_default_tol_m float8) RETURNS SETOF sigap_intake_row
 LANGUAGE plpgsql VOLATILE SET jit = off AS $$
 #variable_conflict use_column
 DECLARE
   it jsonb;
   n int := 0;
+  dup sigap_intake_row;
 BEGIN
   PERFORM pg_advisory_xact_lock(k)
   FROM (SELECT DISTINCT k::bigint AS k FROM jsonb_array_elements(p_items) AS e, jsonb_array_elements_text(e->'match'->'lock_keys') AS k) s
@@ -205,16 +200,16 @@ BEGIN
   FOR it IN SELECT e FROM jsonb_array_elements(p_items) AS e LOOP
     n := n + 1;
     IF it->>'external_id' IS NULL AND it->>'idempotency_key' IS NULL THEN
-      RETURN QUERY SELECT n, 'stored'::text, x.* FROM sigap_intake_report(it, p_default_tol_m) x;
+      RETURN QUERY SELECT * FROM sigap_intake_report(it, p_default_tol_m, n);
     ELSE
       -- A subtransaction only for reports that can collide with an earlier submission (at most
       -- one per item; the batch is kept within the 64 subtransactions a session caches).
       BEGIN
-        RETURN QUERY SELECT n, 'stored'::text, x.* FROM sigap_intake_report(it, p_default_tol_m) x;
+        RETURN QUERY SELECT * FROM sigap_intake_report(it, p_default_tol_m, n);
       EXCEPTION WHEN unique_violation THEN
-        ord := n;
-        outcome := 'duplicate';
-        RETURN NEXT;
+        dup.ord := n;
+        dup.outcome := 'duplicate';
+        RETURN NEXT dup;
       END;
     END IF;
   END LOOP;
