@@ -125,17 +125,27 @@ describe('simultaneous reports of one place', () => {
     const corner = { lat: (Math.round(-6.198 / cell) + 0.5) * cell, lon: (Math.round(106.852 / cell) + 0.5) * cell }
     const before = await incidentCount()
     const n = 24
+    // Two reports elsewhere keep intake busy, so that these arrive together and are stored in one
+    // batch: the first opens the incident, the others join it in the same transaction.
+    const elsewhere = [0, 1].map((i) => post(reportInput({ category: 'sampah', location: offset(corner.lat, corner.lon, 3000 + i * 500, 0) })))
     const answers = await Promise.all(
       Array.from({ length: n }, (_, i) =>
         post(reportInput({ category: 'jalan_rusak', location: offset(corner.lat, corner.lon, ((i % 5) - 2) * 6, ((i % 7) - 3) * 6) })),
       ),
     )
+    await Promise.all(elsewhere)
     expect(answers.every((a) => a.status === 201)).toBe(true)
     expect(new Set(answers.map((a) => a.body.incident_id)).size).toBe(1)
     expect(answers.filter((a) => a.body.incident_new)).toHaveLength(1)
-    expect(await incidentCount()).toBe(before + 1)
+    // One here, and one for each report elsewhere.
+    expect(await incidentCount()).toBe(before + 1 + 2)
     const inc = await t.json('GET', `/api/incidents/${answers[0]!.body.incident_id}`)
     expect(inc.body.report_count).toBe(n)
+    // Every answer names the agency the ticket went to, also for reports that joined it in the
+    // transaction that opened it (the live feed shows a report to that agency's staff by it).
+    const routed = await t.db.db.selectFrom('incidents').select('agency_code').where('id', '=', answers[0]!.body.incident_id).executeTakeFirstOrThrow()
+    expect(routed.agency_code).toEqual(expect.any(String))
+    expect(answers.map((a) => a.body.agency_code)).toEqual(answers.map(() => routed.agency_code))
   })
 })
 
