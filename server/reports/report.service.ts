@@ -71,11 +71,8 @@ export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKe
       { field: 'category', message: `unknown category "${input.category}"` },
     ])
   }
-  const deduplicated = input.external_id !== undefined || idempotencyKey !== null
-  if (deduplicated) {
-    const earlier = await findReportByDedupKey(deps.db.db, input.channel, input.external_id, idempotencyKey)
-    if (earlier) return { report: earlier, created: false, fields: {} }
-  }
+  // A retry (its external id or idempotency key taken) is recognised by the statement that
+  // stores reports, which answers "duplicate" for it: no lookup before, on the hot path.
   // A named incident is attached to by its step (alone: its 422 must not fail other reports);
   // otherwise the report is matched as it is stored.
   const attach = input.incident_id !== undefined
@@ -83,7 +80,7 @@ export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKe
   const submission: NewReport = { input, idempotencyKey, plan }
   const [outcome] = attach ? await storeBatch(deps, [submission]) : [await queueOf(deps).submit(submission)]
   if (outcome && 'stored' in outcome) return { ...outcome.stored, created: true }
-  // Lost a race with a concurrent retry of the same submission: answer with the winner's report.
+  // A retry, or a race with a concurrent one: answer with the report stored first.
   const winner = await findReportByDedupKey(deps.db.db, input.channel, input.external_id, idempotencyKey)
   if (!winner) throw new AppError(409, 'conflict', 'A conflicting report exists but could not be read; retry')
   return { report: winner, created: false, fields: {} }
