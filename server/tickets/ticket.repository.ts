@@ -1,24 +1,12 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
 import type { TicketScope } from '../auth/principal.js'
 import type { Database } from '../db/database.js'
+import type { IncidentRow } from '../incidents/incident.repository.js'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
-export interface TicketRow {
-  id: string
-  category_code: string
-  status: string
-  lat: number
-  lon: number
-  region_code: string | null
-  region_name: string | null
-  report_count: number
-  channels: string[]
-  first_reported_at: Date
-  last_reported_at: Date
-  merged_into: string | null
-  created_at: Date
-  updated_at: Date
+/** An incident as the ticket agencies act on: the incident's own columns and its lifecycle. */
+export interface TicketRow extends Omit<IncidentRow, 'agency_code' | 'split_from'> {
   agency_code: string | null
   agency_name: string | null
   field_team: string | null

@@ -3,6 +3,7 @@ import type { TicketScope } from '../auth/principal.js'
 import type { Database } from '../db/database.js'
 import { scopeCondition } from '../tickets/ticket.repository.js'
 import { OPEN_STATUSES } from '../tickets/ticket.rules.js'
+import type { TicketInput } from './wall.codec.js'
 
 const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`
 const OPEN = sql`i.status = ANY(string_to_array(${OPEN_STATUSES.join(',')}, ','))`
@@ -65,21 +66,10 @@ export async function wallSummary(db: Kysely<Database>, scope: TicketScope, r: S
   return { ...row, response_p50_today: num(row.response_p50_today), response_p50_yesterday: num(row.response_p50_yesterday) }
 }
 
-export interface OpenTicketRow {
-  id: string
-  lon: number
-  lat: number
-  report_count: number
-  category_code: string
-  priority: number
-  is_emergency: boolean
-  breached: boolean
-}
-
-/** Every open ticket in the scope, the few columns a map pin needs. */
-export async function openTickets(db: Kysely<Database>, scope: TicketScope, now: Date): Promise<OpenTicketRow[]> {
+/** Every open ticket in the scope, the few columns a map pin needs (what the wall codec encodes). */
+export async function openTickets(db: Kysely<Database>, scope: TicketScope, now: Date): Promise<TicketInput[]> {
   const t = ts(now)
-  const res = await sql<OpenTicketRow>`
+  const res = await sql<TicketInput>`
     SELECT i.id, ST_X(i.location) AS lon, ST_Y(i.location) AS lat, i.report_count, i.category_code, i.priority, i.is_emergency,
       (i.response_breached_at IS NOT NULL OR i.resolve_breached_at IS NOT NULL
         OR (i.first_response_at IS NULL AND i.response_due_at < ${t}) OR i.resolve_due_at < ${t}) AS breached
