@@ -1,19 +1,15 @@
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importRegionsFile } from '../server/regions/region.import.js'
-import { startServer, WEB_DIST, type Running } from '../server/server.js'
-import { testConfig } from './helpers/app.js'
 import { across, inside, KEMAYORAN, PASEBAN, RAWASARI, type Pt } from './helpers/boundaries.js'
-import { HAVE_CHROMIUM, launchBrowser, SCREENSHOTS, signedInPage } from './helpers/browser.js'
-import { createTestDb } from './helpers/db.js'
+import { HAVE_CHROMIUM, openLiveScreen, startBrowserRig, stopBrowserRig, type BrowserRig, SCREENSHOTS, signedInPage } from './helpers/browser.js'
 import { reportInput, seedTwoKelurahan } from './helpers/factories.js'
 import { HAVE_SHARED, sharedFile } from './helpers/shared-data.js'
 
-let db: Awaited<ReturnType<typeof createTestDb>>
-let server: Running
-let browser: Browser
+let db: BrowserRig['db']
+let server: BrowserRig['server']
+let browser: BrowserRig['browser']
 
 // Real Jakarta boundaries when ../shared/data is here; two square kelurahan otherwise.
 const CLAIMED = HAVE_SHARED ? { code: RAWASARI, name: 'Rawasari' } : { code: '31.71.01.1001', name: 'Alfa' }
@@ -33,10 +29,7 @@ async function postMismatch(at: Pt, description: string): Promise<{ reportId: st
 }
 
 async function openDisputes(page: Page, errors: string[]) {
-  page.on('pageerror', (e) => errors.push(e.message))
-  await page.goto(`${server.url}/disputes`)
-  await page.locator('[data-testid="live-status"][data-status="live"]').waitFor({ timeout: 20_000 })
-  await page.locator('canvas').first().waitFor()
+  await openLiveScreen(page, `${server.url}/disputes`, errors)
 }
 
 describe.skipIf(!HAVE_CHROMIUM)('disputes screen in Chromium', () => {
@@ -44,18 +37,11 @@ describe.skipIf(!HAVE_CHROMIUM)('disputes screen in Chromium', () => {
   const headErrors: string[] = []
 
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST} is missing: run \`npm run build\` (npm test does)`)
-    db = await createTestDb()
-    if (HAVE_SHARED) await importRegionsFile(db.db, sharedFile('jakarta_kelurahan.geojson'))
-    else await seedTwoKelurahan(db.db)
-    server = await startServer(testConfig(), { db })
-    browser = await launchBrowser()
+    ;({ db, server, browser } = await startBrowserRig((d) =>
+      HAVE_SHARED ? importRegionsFile(d.db, sharedFile('jakarta_kelurahan.geojson')) : seedTwoKelurahan(d.db),
+    ))
   })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    await db?.close()
-  })
+  afterAll(() => stopBrowserRig({ db, server, browser }))
 
   it('shows the detected region head a new dispute live, and settles it with a move', async () => {
     const head = await signedInPage(browser, server.url, db, 'region_head', { regionCodes: [DETECTED.code], viewport: { width: 1920, height: 1080 } })

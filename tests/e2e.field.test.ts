@@ -1,20 +1,15 @@
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import type { Browser } from 'playwright-core'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { UserRole } from '../server/auth/principal.js'
 import { seedDemoArea } from '../server/demo/demo.area.js'
-import { startServer, WEB_DIST, type Running } from '../server/server.js'
 import { createUser } from '../server/users/user.service.js'
-import { testConfig } from './helpers/app.js'
-import { HAVE_CHROMIUM, launchBrowser, SCREENSHOTS, signedInPage } from './helpers/browser.js'
-import { createTestDb } from './helpers/db.js'
+import { HAVE_CHROMIUM, startBrowserRig, stopBrowserRig, type BrowserRig, SCREENSHOTS, signedInPage } from './helpers/browser.js'
 
-let db: Awaited<ReturnType<typeof createTestDb>>
-let server: Running
-let browser: Browser
+let db: BrowserRig['db']
+let server: BrowserRig['server']
+let browser: BrowserRig['browser']
 const TABLET = { width: 1280, height: 800 }
 
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers are checked field by field
@@ -44,17 +39,9 @@ async function report(category: string, at: { lat: number; lon: number }, descri
 
 describe.skipIf(!HAVE_CHROMIUM)('field screen on a tablet in Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST} is missing: run \`npm run build\` (npm test does) or set SIGAP_WEB_DIST`)
-    db = await createTestDb()
-    await seedDemoArea(db.db)
-    server = await startServer(testConfig(), { db })
-    browser = await launchBrowser()
+    ;({ db, server, browser } = await startBrowserRig((d) => seedDemoArea(d.db)))
   })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    await db?.close()
-  })
+  afterAll(() => stopBrowserRig({ db, server, browser }))
 
   it('resolves a ticket with a note and a photo taken offline, sent once when the network returns', async () => {
     // Two kelurahan of the demo regency, far apart: the officer stands in the first.

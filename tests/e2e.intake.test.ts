@@ -1,21 +1,16 @@
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, WEB_DIST, type Running } from '../server/server.js'
 import { seedDemoArea } from '../server/demo/demo.area.js'
 import { createUser } from '../server/users/user.service.js'
-import { testConfig } from './helpers/app.js'
-import { HAVE_CHROMIUM, launchBrowser, SCREENSHOTS } from './helpers/browser.js'
-import { createTestDb } from './helpers/db.js'
+import { HAVE_CHROMIUM, startBrowserRig, stopBrowserRig, type BrowserRig, SCREENSHOTS } from './helpers/browser.js'
 
 // A 112 operator signs in through the form, logs a call with the keyboard, places it on the
 // map and by kelurahan name, sees the open incident nearby, attaches the call to it and saves
 // (the first answer is lost on the way back: the retry must not store the call twice).
 
-let db: Awaited<ReturnType<typeof createTestDb>>
-let server: Running
-let browser: Browser
+let db: BrowserRig['db']
+let server: BrowserRig['server']
+let browser: BrowserRig['browser']
 
 const VIEWPORT = { width: 1920, height: 1080 }
 const PASSWORD = 'operator-password-1'
@@ -27,18 +22,12 @@ interface Kelurahan {
 
 describe.skipIf(!HAVE_CHROMIUM)('call-center intake in Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST} has no built screens: run \`npm run build\` (npm test does) or set SIGAP_WEB_DIST`)
-    db = await createTestDb()
-    await seedDemoArea(db.db)
-    await createUser(db, { username: 'siti', display_name: 'Siti Rahmawati', role: 'operator', password: PASSWORD }, null)
-    server = await startServer(testConfig(), { db })
-    browser = await launchBrowser()
+    ;({ db, server, browser } = await startBrowserRig(async (d) => {
+      await seedDemoArea(d.db)
+      await createUser(d, { username: 'siti', display_name: 'Siti Rahmawati', role: 'operator', password: PASSWORD }, null)
+    }))
   })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    await db?.close()
-  })
+  afterAll(() => stopBrowserRig({ db, server, browser }))
 
   it('says so on a wrong password and stays on the sign-in form', async () => {
     const page = await browser.newPage({ viewport: VIEWPORT })

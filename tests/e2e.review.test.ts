@@ -1,17 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedDemoArea } from '../server/demo/demo.area.js'
-import { startServer, WEB_DIST, type Running } from '../server/server.js'
-import { testConfig } from './helpers/app.js'
-import { HAVE_CHROMIUM, launchBrowser, SCREENSHOTS, signedInPage } from './helpers/browser.js'
-import { createTestDb } from './helpers/db.js'
+import { HAVE_CHROMIUM, startBrowserRig, stopBrowserRig, type BrowserRig, SCREENSHOTS, signedInPage } from './helpers/browser.js'
 
-let db: Awaited<ReturnType<typeof createTestDb>>
-let server: Running
-let browser: Browser
+let db: BrowserRig['db']
+let server: BrowserRig['server']
+let browser: BrowserRig['browser']
 const savedInterval = process.env.SIGAP_HOTSPOT_INTERVAL_S
 const SECRET = 'Rahasia Sekali'
 const HOT = { lat: -6.556, lon: 107.436 }
@@ -36,13 +32,9 @@ async function lived(id: string, f: { respond?: number; resolve?: number; resolv
 
 describe.skipIf(!HAVE_CHROMIUM)('review screen in Chromium', () => {
   beforeAll(async () => {
-    if (!existsDist()) throw new Error(`${WEB_DIST} has no index.html: build the screens first (npm run build)`)
     // No scheduled hotspot passes: the review computes them from the data made here when first asked.
     process.env.SIGAP_HOTSPOT_INTERVAL_S = '0'
-    db = await createTestDb()
-    await seedDemoArea(db.db)
-    server = await startServer(testConfig(), { db })
-    browser = await launchBrowser()
+    ;({ db, server, browser } = await startBrowserRig((d) => seedDemoArea(d.db)))
     const desc = ['Jalan berlubang besar di depan pasar', 'Aspal amblas, motor jatuh', 'Lubang makin lebar setelah hujan']
     for (let i = 0; i < 12; i++) {
       const r = await post({
@@ -63,9 +55,7 @@ describe.skipIf(!HAVE_CHROMIUM)('review screen in Chromium', () => {
     await lived(t3, {})
   })
   afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    await db?.close()
+    await stopBrowserRig({ db, server, browser })
     if (savedInterval === undefined) delete process.env.SIGAP_HOTSPOT_INTERVAL_S
     else process.env.SIGAP_HOTSPOT_INTERVAL_S = savedInterval
   })
@@ -128,12 +118,3 @@ describe.skipIf(!HAVE_CHROMIUM)('review screen in Chromium', () => {
     await context.close()
   })
 })
-
-function existsDist(): boolean {
-  try {
-    readFileSync(join(WEB_DIST, 'index.html'))
-    return true
-  } catch {
-    return false
-  }
-}

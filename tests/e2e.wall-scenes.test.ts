@@ -1,18 +1,14 @@
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { seedDemoArea } from '../server/demo/demo.area.js'
 import { refreshWindow } from '../server/hotspots/hotspot.service.js'
-import { startServer, WEB_DIST, type Running } from '../server/server.js'
-import { testConfig } from './helpers/app.js'
-import { HAVE_CHROMIUM, launchBrowser, SCREENSHOTS } from './helpers/browser.js'
-import { createTestDb } from './helpers/db.js'
+import { HAVE_CHROMIUM, startBrowserRig, stopBrowserRig, type BrowserRig, SCREENSHOTS } from './helpers/browser.js'
 
-let db: Awaited<ReturnType<typeof createTestDb>>
-let server: Running
-let browser: Browser
+let db: BrowserRig['db']
+let server: BrowserRig['server']
+let browser: BrowserRig['browser']
 const pageErrors: string[] = []
 
 const PRIVATE_NAME = 'Rahasia Dinding Sekali'
@@ -45,11 +41,7 @@ const text = (page: Page, id: string) => page.locator(`[data-testid="${id}"]`).f
 
 describe.skipIf(!HAVE_CHROMIUM)('wall scenes in Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('dist/web is missing: run `npm run build` (npm test does)')
-    db = await createTestDb()
-    await seedDemoArea(db.db)
-    server = await startServer(testConfig(), { db })
-    browser = await launchBrowser()
+    ;({ db, server, browser } = await startBrowserRig((d) => seedDemoArea(d.db)))
 
     const { a, b, mid } = await twoKelurahan()
     // A hotspot: twelve road-damage reports within ~40 m, through every channel.
@@ -91,11 +83,7 @@ describe.skipIf(!HAVE_CHROMIUM)('wall scenes in Chromium', () => {
     expect(pageErrors.splice(0)).toEqual([])
   })
 
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    await db?.close()
-  })
+  afterAll(() => stopBrowserRig({ db, server, browser }))
 
   it('header: open tickets, new today, SLA breaches and median response, each against yesterday', async () => {
     const page = await openWall('?scene=tickets')

@@ -1,38 +1,24 @@
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServer, WEB_DIST, type Running } from '../server/server.js'
+import { startServer } from '../server/server.js'
 import { seedDemoArea } from '../server/demo/demo.area.js'
 import { testConfig } from './helpers/app.js'
-import { HAVE_CHROMIUM, launchBrowser, SCREENSHOTS } from './helpers/browser.js'
-import { createTestDb } from './helpers/db.js'
+import { HAVE_CHROMIUM, openLiveScreen, startBrowserRig, stopBrowserRig, type BrowserRig, SCREENSHOTS } from './helpers/browser.js'
 
-let db: Awaited<ReturnType<typeof createTestDb>>
-let server: Running
-let browser: Browser
+let db: BrowserRig['db']
+let server: BrowserRig['server']
+let browser: BrowserRig['browser']
 
 describe.skipIf(!HAVE_CHROMIUM)('wall screen in Chromium', () => {
   beforeAll(async () => {
-    if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error('dist/web is missing: run `npm run build` (npm test does)')
-    db = await createTestDb()
-    await seedDemoArea(db.db)
-    server = await startServer(testConfig(), { db })
-    browser = await launchBrowser()
+    ;({ db, server, browser } = await startBrowserRig((d) => seedDemoArea(d.db)))
   })
-  afterAll(async () => {
-    await browser?.close()
-    await server?.close()
-    await db?.close()
-  })
+  afterAll(() => stopBrowserRig({ db, server, browser }))
 
   it('shows a posted report live, warns when the server goes away, and recovers by itself', async () => {
     const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
     const errors: string[] = []
-    page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(`${server.url}/wall`)
-    await page.locator('[data-testid="live-status"][data-status="live"]').waitFor({ timeout: 20_000 })
-    await page.locator('canvas').first().waitFor()
+    await openLiveScreen(page, `${server.url}/wall`, errors)
 
     const body = {
       channel: 'call_center',

@@ -2,6 +2,9 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import type { Db } from '../../server/db/connect.js'
+import { startServer, WEB_DIST, type Running } from '../../server/server.js'
+import { testConfig } from './app.js'
+import { createTestDb } from './db.js'
 import { createUser } from '../../server/users/user.service.js'
 import type { UserRole } from '../../server/auth/principal.js'
 
@@ -39,4 +42,37 @@ export async function signedInPage(
   if (res.status() !== 200) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`)
   const page = await context.newPage()
   return { page, context, userId: user.id, username }
+}
+
+/** What an end-to-end test runs against: its database, a real server on it, and Chromium. */
+export interface BrowserRig {
+  db: Db & { url?: string }
+  server: Running
+  browser: Browser
+}
+
+/**
+ * A fresh test database prepared by `seed`, a real server on it serving the built screens
+ * (fails at once, saying how, when they are not built), and headless Chromium.
+ */
+export async function startBrowserRig(seed: (db: Db) => Promise<unknown>): Promise<BrowserRig> {
+  if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST} has no built screens: run \`npm run build\` (npm test does) or set SIGAP_WEB_DIST`)
+  const db = await createTestDb()
+  await seed(db)
+  const server = await startServer(testConfig(), { db })
+  return { db, server, browser: await launchBrowser() }
+}
+
+export async function stopBrowserRig(rig: Partial<BrowserRig> | undefined): Promise<void> {
+  await rig?.browser?.close()
+  await rig?.server?.close()
+  await rig?.db?.close()
+}
+
+/** Opens a live screen and waits until its socket is live and its map has drawn a canvas. */
+export async function openLiveScreen(page: Page, url: string, errors: string[], timeout = 20_000): Promise<void> {
+  page.on('pageerror', (e) => errors.push(e.message))
+  await page.goto(url)
+  await page.locator('[data-testid="live-status"][data-status="live"]').waitFor({ timeout })
+  await page.locator('canvas').first().waitFor()
 }
