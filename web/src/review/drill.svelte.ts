@@ -1,25 +1,8 @@
 import { bbox } from '@turf/bbox'
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon'
 import type { MultiPolygon, Polygon } from 'geojson'
 import { getJson } from '../lib/api'
 import type { HotspotFeature, IncidentPin, TicketDetail } from './types'
-
-type Ring = [number, number][]
-
-function inRing([x, y]: [number, number], ring: Ring): boolean {
-  let inside = false
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!
-    const [xj, yj] = ring[j]!
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside
-  }
-  return inside
-}
-
-/** Whether a point lies in a hotspot's outline (Polygon or MultiPolygon, holes respected). */
-export function inOutline(p: [number, number], g: { type: string; coordinates: unknown }): boolean {
-  const polys = g.type === 'Polygon' ? [g.coordinates as Ring[]] : g.type === 'MultiPolygon' ? (g.coordinates as Ring[][]) : []
-  return polys.some(([outer, ...holes]) => !!outer && inRing(p, outer) && !holes.some((h) => inRing(p, h)))
-}
 
 /**
  * The drill-down: a hotspot, then the tickets inside its outline in the period, then one
@@ -56,7 +39,7 @@ export class Drill {
       const fc = await getJson<{ features: IncidentPin[] }>(`/api/incidents?${q}`)
       if (my !== this.token) return
       this.incidents = fc.features
-        .filter((f) => inOutline(f.geometry.coordinates, geometry))
+        .filter((f) => booleanPointInPolygon(f.geometry.coordinates, geometry))
         .sort((a, b) => b.properties.report_count - a.properties.report_count || b.properties.last_reported_at.localeCompare(a.properties.last_reported_at))
     } catch (e) {
       if (my === this.token) this.error = (e as Error).message
