@@ -79,20 +79,34 @@ export function createEventFilter(maxRemembered = 200_000) {
     if (known.size > maxRemembered) known.delete(known.keys().next().value!)
   }
 
-  return (p: Principal, ev: StoredEvent): unknown | null => {
+  /**
+   * What does not depend on the viewer, worked out once per event (a broadcast asks for every
+   * client): where it is and whose it is, and its data without reporter keys. Every viewer of
+   * a kind then gets the same object, which the hub serialises once.
+   */
+  const perEvent = new WeakMap<StoredEvent, { scope: EventScope & { placed: boolean }; stripped: unknown }>()
+  const factsOf = (ev: StoredEvent) => {
+    let f = perEvent.get(ev)
+    if (f) return f
     remember(ev)
     const s = scopeOfData(ev.data)
-    if (ADMIN_ONLY.test(ev.type) && !isAdmin(p)) return null
-    const data = canSeePrivateIdentity(p) ? ev.data : stripIdentity(ev.data)
-    const scope = ticketScope(p)
-    if (scope.all) return data
     for (const id of s.incidents) {
       const k = known.get(id)
       if (k?.region && !s.regions.includes(k.region)) s.regions.push(k.region)
       if (k?.agency && !s.agencies.includes(k.agency)) s.agencies.push(k.agency)
     }
-    const placed = s.regions.length > 0 || s.agencies.length > 0
-    if (!placed) return s.incidents.length > 0 ? null : data
+    f = { scope: { ...s, placed: s.regions.length > 0 || s.agencies.length > 0 }, stripped: stripIdentity(ev.data) }
+    perEvent.set(ev, f)
+    return f
+  }
+
+  return (p: Principal, ev: StoredEvent): unknown | null => {
+    const { scope: s, stripped } = factsOf(ev)
+    if (ADMIN_ONLY.test(ev.type) && !isAdmin(p)) return null
+    const data = canSeePrivateIdentity(p) ? ev.data : stripped
+    const scope = ticketScope(p)
+    if (scope.all) return data
+    if (!s.placed) return s.incidents.length > 0 ? null : data
     if ('regionCodes' in scope) return s.regions.some((r) => regionWithin(r, scope.regionCodes)) ? data : null
     return s.agencies.includes(scope.agencyCode) ? data : null
   }

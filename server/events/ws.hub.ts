@@ -142,11 +142,31 @@ export class WsHub<P> {
       client.cursor = Math.max(client.cursor, ev.seq)
       const data = this.opts.filter(client.principal, ev)
       if (data === null) continue
-      this.send(client, { type: 'event', seq: ev.seq, event: ev.type, data, at: ev.created_at.toISOString() })
+      this.sendText(client, this.eventText(ev, data))
     }
   }
 
+  /**
+   * An event as sent, serialised once for every client the filter gave the same data (on a
+   * wall of 200 screens, once instead of 200 times).
+   */
+  private wire = new WeakMap<StoredEvent, Map<unknown, string>>()
+  private eventText(ev: StoredEvent, data: unknown): string {
+    let byData = this.wire.get(ev)
+    if (!byData) this.wire.set(ev, (byData = new Map()))
+    let text = byData.get(data)
+    if (text === undefined) {
+      const msg: ServerMessage = { type: 'event', seq: ev.seq, event: ev.type, data, at: ev.created_at.toISOString() }
+      byData.set(data, (text = JSON.stringify(msg)))
+    }
+    return text
+  }
+
   private send(client: Client<P>, msg: ServerMessage) {
+    this.sendText(client, JSON.stringify(msg))
+  }
+
+  private sendText(client: Client<P>, text: string) {
     const { ws } = client
     if (ws.readyState !== WebSocket.OPEN) return
     if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
@@ -155,7 +175,7 @@ export class WsHub<P> {
       this.clients.delete(client)
       return
     }
-    ws.send(JSON.stringify(msg))
+    ws.send(text)
   }
 
   private heartbeat() {
