@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import WebSocket from 'ws'
 import { seedDemoArea } from '../server/demo/demo.area.js'
-import { cpuSeconds, freshDb, jsonPoster, percentile, throughput, type Bench, type BenchFigure } from './lib.js'
+import { cpuSeconds, freshDb, jsonPoster, killGroup, percentile, spawnServer, throughput, type Bench, type BenchFigure } from './lib.js'
 
 const SCALE = Number(process.env.SIGAP_BENCH_SCALE ?? 1)
 const N = Math.max(200, Math.round(4000 * SCALE))
@@ -40,7 +40,7 @@ async function intake(ctx: Parameters<Bench['run']>[0]): Promise<BenchFigure[]> 
     // The server runs in its own process, as deployed, so the load generator here does not
     // share its event loop.
     const port = 18_000 + (process.pid % 1000)
-    const server = await spawnServer(fresh.url, port)
+    const server = await spawnServer(['server/main.ts'], { DATABASE_URL: fresh.url, PORT: String(port), SIGAP_DEMO: '0', SIGAP_LOG: 'error' })
     try {
       // Baseline: the same pg pool size, one autocommitted INSERT of a point into a GiST-indexed table.
       const pool = new pg.Pool({ connectionString: fresh.url, max: CONCURRENCY })
@@ -84,36 +84,6 @@ async function intake(ctx: Parameters<Bench['run']>[0]): Promise<BenchFigure[]> 
     await fresh.close()
   }
   return figures
-}
-
-function killGroup(child: ChildProcess) {
-  try {
-    if (child.pid) process.kill(-child.pid, 'SIGTERM')
-  } catch {
-    child.kill('SIGTERM') // the group is gone already
-  }
-}
-
-async function spawnServer(databaseUrl: string, port: number): Promise<{ url: string; close(): Promise<void> }> {
-  const env = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), SIGAP_DEMO: '0', SIGAP_LOG: 'error' }
-  // Its own process group: npx starts node under a shell, and the signal must reach all of them.
-  const child = spawn('npx', ['tsx', 'server/main.ts'], { env, cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'], detached: true })
-  await new Promise<void>((resolve, reject) => {
-    let out = ''
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString()
-      if (/sigap is serving/.test(out)) resolve()
-    })
-    child.once('exit', (code) => reject(new Error(`server exited ${code}`)))
-  })
-  return {
-    url: `http://localhost:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve())
-        killGroup(child)
-      }),
-  }
 }
 
 async function fanOutLatency(base: string): Promise<BenchFigure> {

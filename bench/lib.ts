@@ -1,5 +1,7 @@
+import { spawn, type ChildProcess } from 'node:child_process'
 import { readdirSync, readFileSync } from 'node:fs'
 import http from 'node:http'
+import { join } from 'node:path'
 import pg from 'pg'
 import { connect, type Db } from '../server/db/connect.js'
 import { migrate } from '../server/db/migrate.js'
@@ -42,6 +44,8 @@ export async function freshDb(ctx: BenchContext, name: string): Promise<{ db: Db
     url,
     async close() {
       await db.close()
+      // SIGAP_BENCH_KEEP=1 keeps the database for a look at its plans afterwards (psql -d NAME).
+      if (process.env.SIGAP_BENCH_KEEP === '1') return ctx.log(`kept database ${dbName}`)
       const a = new pg.Client({ connectionString: ctx.databaseUrl })
       await a.connect()
       await a.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
@@ -103,9 +107,11 @@ export function cpuSeconds(serverMark: string): { postgres: number; server: numb
       return '' // the process ended meanwhile
     }
   }
+  // Own CPU plus that of exited children (a backend that ended took its own count with it; the
+  // postmaster's children count keeps it).
   const ticks = (pid: string) => {
     const f = read(pid, 'stat').split(') ')[1]?.split(' ') ?? []
-    return (Number(f[11]) || 0) + (Number(f[12]) || 0)
+    return (Number(f[11]) || 0) + (Number(f[12]) || 0) + (Number(f[13]) || 0) + (Number(f[14]) || 0)
   }
   let pids: string[] = []
   try {
@@ -121,4 +127,38 @@ export function cpuSeconds(serverMark: string): { postgres: number; server: numb
   }
   // Clock ticks are 1/100 s on Linux.
   return { postgres: postgres / 100, server: server / 100 }
+}
+
+export function killGroup(child: ChildProcess) {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGTERM')
+  } catch {
+    child.kill('SIGTERM') // the group is gone already
+  }
+}
+
+/**
+ * Runs `tsx SCRIPT` (server/main.ts, or bench/intake-server.ts) in a process of its own, as
+ * deployed, so that the load generator does not share its event loop; resolves when it says
+ * it is serving on env.PORT.
+ */
+export async function spawnServer(script: string[], env: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
+  // Its own process group: npx starts node under a shell, and the signal must reach all of them.
+  const child = spawn('npx', ['tsx', ...script], { env: { ...process.env, ...env }, cwd: join(import.meta.dirname, '..'), stdio: ['ignore', 'pipe', 'inherit'], detached: true })
+  await new Promise<void>((resolve, reject) => {
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+      if (/sigap is serving/.test(out)) resolve()
+    })
+    child.once('exit', (code) => reject(new Error(`server exited ${code}`)))
+  })
+  return {
+    url: `http://localhost:${env.PORT}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve())
+        killGroup(child)
+      }),
+  }
 }

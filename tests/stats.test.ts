@@ -1,6 +1,5 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addSlaMinutes } from '../server/agencies/sla.js'
 import { periodRange } from '../server/stats/period.js'
 import { createTestApp, signIn, type TestApp } from './helpers/app.js'
 import { seedTwoKelurahan } from './helpers/factories.js'
@@ -144,14 +143,22 @@ describe('periods and working days', () => {
     expect(periodRange('2024')).toEqual({ from: wib('2024-01-01T00:00'), to: wib('2025-01-01T00:00') })
   })
 
-  it('counts working-day SLAs without weekends and holidays, in WIB', () => {
+  it('counts working-day SLAs without weekends and holidays, in WIB', async () => {
+    // The rule is the SQL function every routing uses (migrations/0008_route_at_intake.sql).
+    const due = async (start: Date, minutes: number, working: boolean) =>
+      (await sql<{ d: Date }>`SELECT sigap_sla_due(${start.toISOString()}::timestamptz, ${minutes}::int, ${working}) AS d`.execute(t.db.db)).rows[0]!.d
     const friday = wib('2025-03-07T16:00')
     // 3 working days from Friday 16:00: Fri 8 h + Mon + Tue + Wed 16 h.
-    expect(addSlaMinutes(friday, 3 * 1440, true)).toEqual(wib('2025-03-12T16:00'))
-    expect(addSlaMinutes(friday, 3 * 1440, false)).toEqual(wib('2025-03-10T16:00'))
-    // A holiday on the Monday pushes it a day further.
-    expect(addSlaMinutes(friday, 3 * 1440, true, new Set(['2025-03-10']))).toEqual(wib('2025-03-13T16:00'))
+    expect(await due(friday, 3 * 1440, true)).toEqual(wib('2025-03-12T16:00'))
+    expect(await due(friday, 3 * 1440, false)).toEqual(wib('2025-03-10T16:00'))
     // Received on a Saturday: the clock starts Monday 00:00 WIB.
-    expect(addSlaMinutes(wib('2025-03-08T10:00'), 60, true)).toEqual(wib('2025-03-10T01:00'))
+    expect(await due(wib('2025-03-08T10:00'), 60, true)).toEqual(wib('2025-03-10T01:00'))
+    // A holiday on the Monday pushes it a day further.
+    await sql`INSERT INTO holidays (day, name) VALUES ('2025-03-10', 'test holiday')`.execute(t.db.db)
+    try {
+      expect(await due(friday, 3 * 1440, true)).toEqual(wib('2025-03-13T16:00'))
+    } finally {
+      await sql`DELETE FROM holidays WHERE day = '2025-03-10'`.execute(t.db.db)
+    }
   })
 })

@@ -48,6 +48,23 @@ describe('routing on intake', () => {
     expect((await eventsOf('ticket.routed')).filter((e) => e.ticket.id === res.body.incident_id)).toHaveLength(1)
   })
 
+  it('runs the clocks of a working-day category on working days, and announces the ticket as stored', async () => {
+    const res = await t.json('POST', '/api/reports', { channel: 'app', category: 'jalan_rusak', description: 'Jalan berlubang', location: { lat: -6.2, lon: 106.8456 } })
+    expect(res.status).toBe(201)
+    const tk = await t.json('GET', `/api/tickets/${res.body.incident_id}`, undefined, operator)
+    // 3 and 10 working days (jalan_rusak's clocks), by the one rule (tested in stats.test.ts).
+    const { rows } = await sql<{ resp: Date; res: Date }>`
+      SELECT sigap_sla_due(created_at, 4320, true) AS resp, sigap_sla_due(created_at, 14400, true) AS res
+      FROM incidents WHERE id = ${res.body.incident_id}::uuid`.execute(t.db.db)
+    expect(Date.parse(tk.body.sla.response_due_at)).toBe(rows[0]!.resp.getTime())
+    expect(Date.parse(tk.body.sla.resolve_due_at)).toBe(rows[0]!.res.getTime())
+    expect(Date.parse(tk.body.sla.response_due_at) - Date.parse(tk.body.created_at)).toBeGreaterThanOrEqual(3 * 86_400_000)
+    // The live event shows the ticket as stored (intake builds it from the row it inserted).
+    const routed = (await eventsOf('ticket.routed')).find((e) => e.ticket.id === res.body.incident_id)!
+    const { history: _h, reports: _r, ...stored } = tk.body
+    expect(routed.ticket).toMatchObject({ agency: stored.agency, priority: 3, is_emergency: false, sla: stored.sla, status: 'new', region: stored.region })
+  })
+
   it('uses a region-specific rule, and leaves a ticket unrouted when its agency does not cover the region', async () => {
     await t.db.db.insertInto('agencies').values({ code: 'puskesmas_beta', short_name: 'Puskesmas Beta', name_id: 'Puskesmas Beta', name_en: 'Beta health centre' }).execute()
     const rule = await t.json('PUT', '/api/catalogue/routing-rules', { category_code: 'kesehatan', region_code: BETA, agency_code: 'puskesmas_beta' }, admin)

@@ -15,24 +15,6 @@ export async function listRoutingRules(db: Executor) {
   return db.selectFrom('routing_rules').selectAll().orderBy('category_code').orderBy('region_code').execute()
 }
 
-/** Holidays (WIB dates) between two dates, inclusive. */
-/**
- * What routing a new ticket reads, in one round trip: its agency (resolveAgency) and, when its
- * clocks count working days, the holidays in the span they may run over.
- */
-export async function routingFacts(
-  db: Executor,
-  category: string,
-  region: string | null,
-  holidaySpan: { from: Date; days: number } | null,
-): Promise<{ agency: string | null; holidays: Set<string> }> {
-  const res = await sql<{ agency: string | null; holidays: string[] }>`
-    SELECT sigap_agency_for(${category}, ${region}::text) AS agency,
-           ${holidaySpan ? sql`sigap_holidays(${holidaySpan.from.toISOString()}::timestamptz, ${holidaySpan.days}::int)` : sql`'{}'::text[]`} AS holidays`.execute(db)
-  const row = res.rows[0]!
-  return { agency: row.agency, holidays: new Set(row.holidays) }
-}
-
 /**
  * The agency that handles a category in a region: the region-specific rule with the longest
  * matching region prefix, else the category's default agency if it covers the region; null

@@ -16,9 +16,9 @@ matchRules()
  * How a new report of this category at this point is matched (the radius, the time window, the
  * categories it may join, the search box and the advisory-lock keys of the cells around it):
  * the intake statement waits for those locks, so simultaneous reports of one place make one
- * incident. See sigap_match_point in migrations/0006_intake.sql.
+ * incident. See sigap_match_point in migrations/0008_route_at_intake.sql.
  */
-export function matchPlanFor(category: string, at: { lon: number; lat: number }, holidayDays: number | null): MatchPlan {
+export function matchPlanFor(category: string, at: { lon: number; lat: number }): MatchPlan {
   const rules = matchRules()
   const rule = rules.rule(category)
   return {
@@ -29,7 +29,6 @@ export function matchPlanFor(category: string, at: { lon: number; lat: number },
     dy: (rule.radius_m / 110_574) * 1.01,
     dx: (rule.radius_m / (111_320 * Math.max(0.01, Math.cos((at.lat * Math.PI) / 180)))) * 1.01,
     lockKeys: matchLockKeys(rules.group(category), rules.groupRadius(category), at.lon, at.lat),
-    holidayDays,
   }
 }
 

@@ -4,7 +4,7 @@ import type { ReportInput } from './report.schema.js'
 import type { IncidentRow } from '../incidents/incident.repository.js'
 import type { LocationCheckRow } from '../locations/location.repository.js'
 import type { TicketScope } from '../auth/principal.js'
-import { reportScopeCondition } from '../tickets/ticket.repository.js'
+import { reportScopeCondition, type TicketRow } from '../tickets/ticket.repository.js'
 
 type Executor = Kysely<Database> | Transaction<Database>
 
@@ -41,8 +41,8 @@ export interface IntakeIncident extends IncidentRow {
   is_new: boolean
   routed_at: Date | null
   is_emergency: boolean
-  /** For an incident this intake opened: what routing its ticket reads (agency, holidays). */
-  route: { agency: string | null; holidays: Set<string> } | null
+  /** For an incident this intake opened: its ticket, inserted routed. */
+  ticket: TicketRow | null
 }
 
 /** What matching needs besides the report (incident.intake.ts matchPlanFor); null: no matching. */
@@ -54,8 +54,6 @@ export interface MatchPlan {
   dx: number
   dy: number
   lockKeys: string[]
-  /** Days of holidays the new ticket's SLA clocks need (they count working days), else null. */
-  holidayDays: number | null
 }
 
 export interface StoredReport {
@@ -93,10 +91,13 @@ type IntakeRow = {
   i_created_at: Date | null
   i_updated_at: Date | null
   i_agency_code: string | null
+  i_agency_name: string | null
   i_routed_at: Date | null
   i_is_emergency: boolean | null
-  route_agency: string | null
-  route_holidays: string[] | null
+  i_priority: number | null
+  i_response_due_at: Date | null
+  i_resolve_due_at: Date | null
+  i_status_changed_at: Date | null
 }
 
 /** One report to store: what was sent, its idempotency key, and how to match it (null: not here). */
@@ -135,7 +136,6 @@ export async function insertCheckedReports(trx: Transaction<Database>, reports: 
         dx: plan.dx,
         dy: plan.dy,
         lock_keys: plan.lockKeys,
-        holiday_days: plan.holidayDays,
       },
     }),
   }))
@@ -177,32 +177,57 @@ function storedOf(input: ReportInput, r: IntakeRow): StoredReport {
     region_code: r.region_code,
     region_name: r.region_name,
   }
-  const incident: IntakeIncident | null =
-    r.i_id === null
-      ? null
-      : {
-          id: r.i_id,
-          category_code: r.i_category_code!,
-          status: r.i_status!,
-          lat: r.i_lat!,
-          lon: r.i_lon!,
-          region_code: r.i_region_code,
-          region_name: r.i_region_name,
-          report_count: r.i_report_count!,
-          channels: r.i_channels!,
-          first_reported_at: r.i_first_reported_at!,
-          last_reported_at: r.i_last_reported_at!,
-          merged_into: r.i_merged_into,
-          split_from: r.i_split_from,
-          created_at: r.i_created_at!,
-          updated_at: r.i_updated_at!,
-          agency_code: r.i_agency_code ?? null,
-          routed_at: r.i_routed_at ?? null,
-          is_emergency: r.i_is_emergency ?? false,
-          is_new: r.incident_new ?? false,
-          route: r.incident_new ? { agency: r.route_agency, holidays: new Set(r.route_holidays ?? []) } : null,
-        }
+  if (r.i_id === null) return { report, check, incident: null }
+  const row: IncidentRow = {
+    id: r.i_id,
+    category_code: r.i_category_code!,
+    status: r.i_status!,
+    lat: r.i_lat!,
+    lon: r.i_lon!,
+    region_code: r.i_region_code,
+    region_name: r.i_region_name,
+    report_count: r.i_report_count!,
+    channels: r.i_channels!,
+    first_reported_at: r.i_first_reported_at!,
+    last_reported_at: r.i_last_reported_at!,
+    merged_into: r.i_merged_into,
+    split_from: r.i_split_from,
+    created_at: r.i_created_at!,
+    updated_at: r.i_updated_at!,
+    agency_code: r.i_agency_code,
+  }
+  const incident: IntakeIncident = {
+    ...row,
+    routed_at: r.i_routed_at,
+    is_emergency: r.i_is_emergency ?? false,
+    is_new: r.incident_new ?? false,
+    ticket: r.incident_new ? newTicketOf(row, r) : null,
+  }
   return { report, check, incident }
+}
+
+/** The ticket an intake just opened: its routing from the intake row, its lifecycle not begun. */
+function newTicketOf({ split_from: _, ...row }: IncidentRow, r: IntakeRow): TicketRow {
+  return {
+    ...row,
+    agency_code: r.i_agency_code,
+    agency_name: r.i_agency_name,
+    field_team: null,
+    priority: r.i_priority!,
+    is_emergency: r.i_is_emergency!,
+    routed_at: r.i_routed_at,
+    response_due_at: r.i_response_due_at,
+    resolve_due_at: r.i_resolve_due_at,
+    first_response_at: null,
+    resolved_at: null,
+    ended_at: null,
+    response_breached_at: null,
+    resolve_breached_at: null,
+    status_changed_at: r.i_status_changed_at,
+    resolution_note: null,
+    resolution_photo_ids: [],
+    reject_reason: null,
+  }
 }
 
 

@@ -3,7 +3,6 @@ import type { Deps } from '../http/context.js'
 import { AppError } from '../http/errors.js'
 import { appendEvent, withEventBatch } from '../events/event.repository.js'
 import { matchPlanFor } from '../incidents/incident.intake.js'
-import { holidaySpanDays } from '../tickets/ticket.service.js'
 import { findReportByDedupKey, insertCheckedReports, type NewReport, type ReportRow } from './report.repository.js'
 import { IntakeQueue } from './intake.queue.js'
 import type { ReportInput } from './report.schema.js'
@@ -64,7 +63,7 @@ const queueOf = (deps: Deps) => {
  * (shared with the reports that arrived with it: intake.queue.ts), or finds the report a retry
  * already stored.
  */
-export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKey: string | null, opts: IntakeOptions = {}): Promise<IntakeResult> {
+export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKey: string | null, opts: IntakeOptions = deps.intake ?? {}): Promise<IntakeResult> {
   const category = await deps.categories.get(input.category)
   if (!category || !category.active) {
     throw new AppError(422, 'validation_failed', `Unknown category "${input.category}"; GET /api/categories lists the codes`, [
@@ -76,7 +75,7 @@ export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKe
   // A named incident is attached to by its step (alone: its 422 must not fail other reports);
   // otherwise the report is matched as it is stored.
   const attach = input.incident_id !== undefined
-  const plan = !attach && opts.matching !== false ? matchPlanFor(input.category, input.location, holidaySpanDays(category)) : null
+  const plan = !attach && opts.matching !== false ? matchPlanFor(input.category, input.location) : null
   const submission: NewReport = { input, idempotencyKey, plan }
   const [outcome] = attach ? await storeBatch(deps, [submission]) : [await queueOf(deps).submit(submission)]
   if (outcome && 'stored' in outcome) return { ...outcome.stored, created: true }

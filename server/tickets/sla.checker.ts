@@ -25,7 +25,7 @@ export async function checkSla(deps: Deps, now: Date = new Date()): Promise<SlaC
   const result: SlaCheckResult = { routed: 0, response_breaches: 0, resolve_breaches: 0 }
   const unrouted = await db.selectFrom('incidents').select('id').where('routed_at', 'is', null).where('merged_into', 'is', null).orderBy('created_at').limit(BATCH).execute()
   for (const { id } of unrouted) {
-    const r = await db.transaction().execute((trx) => routeNewTicket(trx, deps, id, now))
+    const r = await db.transaction().execute((trx) => routeNewTicket(trx, id, now))
     if (r) result.routed++
   }
   const t = sql`${now.toISOString()}::timestamptz`

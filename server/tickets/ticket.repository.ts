@@ -40,41 +40,17 @@ export async function findTicket(db: Executor, id: string, opts: { forUpdate?: b
   return res.rows[0]
 }
 
-/** What routing sets on a new ticket (ticket.service.ts routeTicket). */
-export interface Routing {
-  agency_code: string | null
-  priority: number
-  is_emergency: boolean
-  response_due_at: Date
-  resolve_due_at: Date
-  routed_at: Date
-  /** Kept on the "routed" history row (why no agency, for one). */
-  note: string | null
-}
-
 /**
- * Routes tickets in one statement: sets each one's agency, priority and SLA due times, records
- * its "opened" (at its creation) and "routed" history rows, and returns them.
+ * Routes tickets in one statement (sigap_route_tickets, migrations/0008_route_at_intake.sql):
+ * sets each one's agency, priority and SLA due times, records its "opened" (at its creation)
+ * and "routed" history rows, and returns them.
  */
-export async function applyRoutings(trx: Transaction<Database>, routings: (Routing & { id: string })[]): Promise<TicketRow[]> {
-  if (routings.length === 0) return []
+export async function routeTicketRows(trx: Transaction<Database>, ids: string[], routedAt: Date): Promise<TicketRow[]> {
+  if (ids.length === 0) return []
   const res = await sql<TicketRow>`
-    WITH v AS (
-      SELECT * FROM jsonb_to_recordset(${JSON.stringify(routings)}::jsonb) AS v(id uuid, agency_code text, priority smallint,
-        is_emergency boolean, response_due_at timestamptz, resolve_due_at timestamptz, routed_at timestamptz, note text)
-    ), i AS (
-      UPDATE incidents x SET agency_code = v.agency_code, priority = v.priority, is_emergency = v.is_emergency,
-        response_due_at = v.response_due_at, resolve_due_at = v.resolve_due_at, routed_at = v.routed_at, status_changed_at = x.created_at
-      FROM v WHERE x.id = v.id
-      RETURNING x.*, v.note AS routing_note
-    ), h AS (
-      -- UNION ALL yields its branches in order: each ticket's "opened" gets a lower history id than its "routed".
-      INSERT INTO ticket_events (incident_id, kind, to_status, agency_code, actor_role, note, data, at)
-      SELECT i.id, 'opened', i.status, NULL, 'system', NULL, '{}'::jsonb, i.created_at FROM i
-      UNION ALL
-      SELECT i.id, 'routed', NULL, i.agency_code, 'system', i.routing_note, '{"rule":"category_region"}'::jsonb, i.routed_at FROM i
-    )
-    SELECT ${TICKET_COLUMNS} FROM i LEFT JOIN regions g ON g.code = i.region_code LEFT JOIN agencies a ON a.code = i.agency_code`.execute(trx)
+    SELECT ${TICKET_COLUMNS}
+    FROM sigap_route_tickets(${`{${ids.join(',')}}`}::uuid[], ${routedAt.toISOString()}::timestamptz) i
+    LEFT JOIN regions g ON g.code = i.region_code LEFT JOIN agencies a ON a.code = i.agency_code`.execute(trx)
   return res.rows
 }
 

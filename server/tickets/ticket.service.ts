@@ -1,13 +1,12 @@
 import { sql, type Transaction } from 'kysely'
 import { canSeeTicket, isCommandRoom, storedUserId, type Principal } from '../auth/principal.js'
-import { findAgency, routingFacts } from '../agencies/agency.repository.js'
-import { addSlaMinutes, holidayHorizonDays } from '../agencies/sla.js'
+import { findAgency } from '../agencies/agency.repository.js'
 import type { Database } from '../db/database.js'
 import { appendEvent } from '../events/event.repository.js'
 import type { Deps } from '../http/context.js'
 import { AppError, notFound } from '../http/errors.js'
 import { createRatingLinks } from '../ratings/rating.repository.js'
-import { applyRoutings, findTicket, insertTicketEvent, type Routing, type TicketRow } from './ticket.repository.js'
+import { findTicket, insertTicketEvent, routeTicketRows, type TicketRow } from './ticket.repository.js'
 import { canMove, mayMove, type TicketStatus } from './ticket.rules.js'
 import type { TransitionBody } from './ticket.schema.js'
 import { ticketView, type TicketView } from './ticket.view.js'
@@ -18,60 +17,21 @@ export const actorOf = (p: Principal) => ({ user_id: storedUserId(p), role: p.ro
 /**
  * Gives a new ticket its agency (category + region), priority, emergency flag and SLA due
  * times, once. Called by the SLA checker for incidents made some other way (splits, imports)
- * and by intake for a report attached to a named incident. Returns null if it was already routed.
+ * and by intake for a report attached to a named incident (intake routes the incidents it
+ * opens as it inserts them). Returns null if it was already routed.
  */
-export async function routeNewTicket(trx: Transaction<Database>, deps: Deps, incidentId: string, now = new Date()): Promise<TicketRow | null> {
+export async function routeNewTicket(trx: Transaction<Database>, incidentId: string, now = new Date()): Promise<TicketRow | null> {
   const t = await findTicket(trx, incidentId, { forUpdate: true })
   if (!t || t.routed_at !== null) return null
-  const [after] = await routeTickets(trx, deps, [{ ticket: t, known: null }], now)
-  return after ?? null
+  const [after] = await routeTicketRows(trx, [t.id], now)
+  if (!after) return null
+  await announceRouted(trx, [after], now)
+  return after
 }
 
-type SlaCategory = { sla_response_minutes?: number | null; sla_resolve_minutes?: number | null; sla_working_days?: boolean | null }
-
-/** Over how many days a new ticket of this category needs the holidays (null: its clocks ignore them). */
-export function holidaySpanDays(category: SlaCategory | undefined): number | null {
-  return category?.sla_working_days ? holidayHorizonDays(category.sla_resolve_minutes ?? 7200) : null
-}
-
-type RoutingFacts = { agency: string | null; holidays: Set<string> }
-
-/**
- * Routes tickets this transaction holds (locked, or opened by it) and not routed yet: the facts
- * each needs (the agency; the holidays when its clocks count working days) unless the caller
- * read them already, then one write for all (the tickets, their "opened" and "routed" history)
- * and a `ticket.routed` event each. Returns them routed, in the order given.
- */
-export async function routeTickets(
-  trx: Transaction<Database>,
-  deps: Deps,
-  list: { ticket: Pick<TicketRow, 'id' | 'category_code' | 'region_code' | 'created_at'>; known: RoutingFacts | null }[],
-  now = new Date(),
-): Promise<TicketRow[]> {
-  if (list.length === 0) return []
-  const routings: (Routing & { id: string })[] = []
-  for (const { ticket: t, known } of list) {
-    const category = await deps.categories.get(t.category_code)
-    const responseMin = category?.sla_response_minutes ?? 4320
-    const resolveMin = category?.sla_resolve_minutes ?? 7200
-    const workingDays = category?.sla_working_days ?? false
-    const span = holidaySpanDays(category)
-    const { agency, holidays } = known ?? (await routingFacts(trx, t.category_code, t.region_code, span === null ? null : { from: t.created_at, days: span }))
-    routings.push({
-      id: t.id,
-      agency_code: agency,
-      priority: category?.priority ?? 3,
-      is_emergency: category?.is_emergency ?? false,
-      response_due_at: addSlaMinutes(t.created_at, responseMin, workingDays, holidays),
-      resolve_due_at: addSlaMinutes(t.created_at, resolveMin, workingDays, holidays),
-      routed_at: now,
-      note: agency ? null : 'no agency covers this category in this region: route by hand',
-    })
-  }
-  const rows = new Map((await applyRoutings(trx, routings)).map((r) => [r.id, r]))
-  const routed = list.map(({ ticket }) => rows.get(ticket.id)!)
+/** A `ticket.routed` event for each ticket just routed (by routeNewTicket, or by intake). */
+export async function announceRouted(trx: Transaction<Database>, routed: TicketRow[], now = new Date()): Promise<void> {
   for (const after of routed) await appendEvent(trx, 'ticket.routed', { ticket: ticketView(after, now), from_agency: null, cause: 'new' })
-  return routed
 }
 
 async function loadForChange(trx: Transaction<Database>, p: Principal, id: string): Promise<TicketRow> {
