@@ -130,7 +130,7 @@ export async function insertCheckedReports(trx: Transaction<Database>, reports: 
     reported_at: input.reported_at ?? null,
     ...(plan && {
       match: {
-        categories: plan.categories,
+        categories: plan.categories.join(','), // codes are [a-z0-9_] (CategoryCode in agency.schema.ts)
         radius_m: plan.radiusM,
         window_h: plan.windowH,
         dx: plan.dx,
