@@ -157,22 +157,14 @@ $$;
 
 -- The intake's answer row, now with the whole new ticket (what its ticket.routed event shows)
 -- instead of what routing it used to need.
-DROP TYPE sigap_intake_row CASCADE;
-CREATE TYPE sigap_intake_row AS (
-  ord int, outcome text,
-  id uuid, reported_at timestamptz, received_at timestamptz,
-  location_status text, claimed_code text, claimed_name text, detected_code text, detected_name text,
-  claim_distance_m float8, region_code text, region_name text,
-  incident_new boolean, i_id uuid, i_category_code text, i_status text, i_lat float8, i_lon float8,
-  i_region_code text, i_region_name text, i_report_count integer, i_channels text[],
-  i_first_reported_at timestamptz, i_last_reported_at timestamptz, i_merged_into uuid, i_split_from uuid,
-  i_created_at timestamptz, i_updated_at timestamptz, i_agency_code text, i_agency_name text, i_routed_at timestamptz,
-  i_is_emergency boolean, i_priority smallint, i_response_due_at timestamptz, i_resolve_due_at timestamptz,
-  i_status_changed_at timestamptz
-);
+ALTER TYPE sigap_intake_row
+  DROP ATTRIBUTE route_agency, DROP ATTRIBUTE route_holidays,
+  ADD ATTRIBUTE i_agency_name text, ADD ATTRIBUTE i_priority smallint, ADD ATTRIBUTE i_response_due_at timestamptz,
+  ADD ATTRIBUTE i_resolve_due_at timestamptz, ADD ATTRIBUTE i_status_changed_at timestamptz;
 
--- As in 0006, returning the new row type (the match plan no longer carries holiday_days).
-CREATE FUNCTION sigap_intake_report(p_item jsonb, p_default_tol_m float8, p_ord int) RETURNS SETOF sigap_intake_row
+-- As in 0006, returning the new row (the match plan no longer carries holiday_days, and its
+-- categories are a comma-separated list). sigap_intake_reports (0006) calls it as before.
+CREATE OR REPLACE FUNCTION sigap_intake_report(p_item jsonb, p_default_tol_m float8, p_ord int) RETURNS SETOF sigap_intake_row
 LANGUAGE plpgsql VOLATILE SET jit = off AS $$
 #variable_conflict use_column
 DECLARE
@@ -210,40 +202,10 @@ BEGIN
            sigap_region_name(chk.detected_code), chk.distance_m, chk.region_code, sigap_region_name(chk.region_code),
            opened, i.id, i.category_code, i.status, ST_Y(i.location), ST_X(i.location), i.region_code, g.name, i.report_count,
            i.channels, i.first_reported_at, i.last_reported_at, i.merged_into, i.split_from, i.created_at, i.updated_at,
-           i.agency_code, a.short_name, i.routed_at, i.is_emergency, i.priority, i.response_due_at, i.resolve_due_at,
+           i.agency_code, i.routed_at, i.is_emergency, a.short_name, i.priority, i.response_due_at, i.resolve_due_at,
            i.status_changed_at
     FROM (SELECT 1) one LEFT JOIN incidents i ON i.id = inc LEFT JOIN regions g ON g.code = i.region_code
     LEFT JOIN agencies a ON a.code = i.agency_code;
-END
-$$;
-
--- Unchanged from 0006 (dropped with the row type it returns).
-CREATE FUNCTION sigap_intake_reports(p_items jsonb, p_default_tol_m float8) RETURNS SETOF sigap_intake_row
-LANGUAGE plpgsql VOLATILE SET jit = off AS $$
-#variable_conflict use_column
-DECLARE
-  it jsonb;
-  n int := 0;
-  dup sigap_intake_row;
-BEGIN
-  PERFORM pg_advisory_xact_lock(k)
-  FROM (SELECT DISTINCT k::bigint AS k FROM jsonb_array_elements(p_items) AS e, jsonb_array_elements_text(e->'match'->'lock_keys') AS k) s
-  ORDER BY k;
-  FOR it IN SELECT e FROM jsonb_array_elements(p_items) AS e LOOP
-    n := n + 1;
-    IF it->>'external_id' IS NULL AND it->>'idempotency_key' IS NULL THEN
-      RETURN QUERY SELECT * FROM sigap_intake_report(it, p_default_tol_m, n);
-    ELSE
-      -- A subtransaction only for reports that can collide with an earlier submission.
-      BEGIN
-        RETURN QUERY SELECT * FROM sigap_intake_report(it, p_default_tol_m, n);
-      EXCEPTION WHEN unique_violation THEN
-        dup.ord := n;
-        dup.outcome := 'duplicate';
-        RETURN NEXT dup;
-      END;
-    END IF;
-  END LOOP;
 END
 $$;
 
