@@ -71,7 +71,8 @@ const PGLITE_PARSERS = { [INT8]: (v: string) => Number(v), [NUMERIC]: (v: string
 async function connectPGlite(dataDir: string, loadDataDir?: Blob): Promise<Db> {
   const { PGlite } = await import('@electric-sql/pglite')
   const { postgis } = await import('@electric-sql/pglite-postgis')
-  // Incident matching's index (migrations/0006_intake.sql) puts a category and a point in one GiST.
+  // migrations/0006_intake.sql creates btree_gist (for an index 0007 replaced; migrations that
+  // ran are not edited, so a new database still needs it).
   const { btree_gist } = await import('@electric-sql/pglite/contrib/btree_gist')
   let dir: string | undefined
   if (dataDir !== 'memory://') {
