@@ -5,7 +5,8 @@ import { locationCheckStep } from '../locations/location.intake.js'
 import type { LocationCheckRow } from '../locations/location.repository.js'
 import { routeTicketStep } from '../tickets/ticket.intake.js'
 import type { Deps } from '../http/context.js'
-import type { IntakeIncident, ReportRow } from './report.repository.js'
+import type { IntakeIncident } from './intake.repository.js'
+import type { ReportRow } from './report.repository.js'
 import type { ReportInput } from './report.schema.js'
 
 /** One report of a batch, as stored. */
