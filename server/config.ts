@@ -18,6 +18,9 @@ const EnvSchema = z.object({
   SIGAP_REGIONS: z.string().optional(),
   SIGAP_BASEMAP_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   SIGAP_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+  // Reports waiting to be stored, beyond which intake answers 503 (retry): a flood must not
+  // grow the waiting line without end (about 10 s of work at the default).
+  SIGAP_INTAKE_MAX_WAITING: z.coerce.number().int().min(1).max(1_000_000).default(5000),
   SIGAP_LOG: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
   // Sign-in (issue 5): hours a session lasts after sign-in (default a 12-hour shift; at most 30 days).
   SIGAP_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),

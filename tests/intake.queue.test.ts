@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { IntakeQueue } from '../server/reports/intake.queue.js'
-import { createTestApp, type TestApp } from './helpers/app.js'
+import { IntakeQueue, IntakeQueueFull } from '../server/reports/intake.queue.js'
+import { createTestApp, testConfig, type TestApp } from './helpers/app.js'
 import { reportInput, seedTwoKelurahan } from './helpers/factories.js'
 
 describe('IntakeQueue', () => {
@@ -41,6 +41,49 @@ describe('IntakeQueue', () => {
     const settled = await outcomes
     expect(settled.map((s) => (s.status === 'fulfilled' ? s.value : (s.reason as Error).message))).toEqual([24, 'unlucky', 28])
     expect(batches.slice(1)).toEqual([[12, 13, 14], [12], [13], [14]])
+  })
+
+  it('refuses a report at once when its waiting line is full, and still stores the ones it took', async () => {
+    let release!: () => void
+    const firstHeld = new Promise<void>((r) => (release = r))
+    const stored: number[] = []
+    const q = new IntakeQueue<number, number>(async (batch) => {
+      if (stored.length === 0) await firstHeld
+      stored.push(...batch)
+      return batch
+    }, 1, 10, 2)
+    const taken = [q.submit(0), q.submit(1), q.submit(2)] // 0 is being stored, 1 and 2 wait
+    await expect(q.submit(3)).rejects.toBeInstanceOf(IntakeQueueFull)
+    release()
+    expect(await Promise.all(taken)).toEqual([0, 1, 2])
+    // Room again once the line moved.
+    expect(await q.submit(4)).toBe(4)
+    expect(stored).toEqual([0, 1, 2, 4])
+  })
+})
+
+describe('a full intake line (database)', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await createTestApp({ config: testConfig({ SIGAP_INTAKE_MAX_WAITING: '1' }) })
+    await seedTwoKelurahan(t.db.db)
+  })
+  afterAll(() => t.close())
+
+  it('answers 503 with Retry-After to the reports beyond it, stores none of them, and every 201 is stored', async () => {
+    const bodies = Array.from({ length: 30 }, (_, i) => reportInput({ description: `flood ${i}`, location: { lat: -6.2, lon: 106.8405 + i * 0.0003 } }))
+    const answers = await Promise.all(
+      bodies.map((b) => t.app.request('/api/reports', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(b) })),
+    )
+    const busy = answers.filter((a) => a.status === 503)
+    const created = answers.filter((a) => a.status === 201)
+    expect(busy.length).toBeGreaterThan(0)
+    expect(busy.length + created.length).toBe(30)
+    expect(busy[0]!.headers.get('retry-after')).toBe('2')
+    expect(((await busy[0]!.json()) as { error: { code: string } }).error.code).toBe('busy')
+    const ids = await Promise.all(created.map(async (a) => ((await a.json()) as { id: string }).id))
+    const stored = await t.db.db.selectFrom('reports').select('id').where('description', 'like', 'flood %').execute()
+    expect(stored.map((r) => r.id).sort()).toEqual(ids.sort())
   })
 })
 

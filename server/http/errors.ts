@@ -14,6 +14,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly issues?: FieldIssue[],
+    /** Sent with the error (Retry-After on a 503). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message)
   }
@@ -48,7 +50,7 @@ export async function readJson(c: Context): Promise<unknown> {
 
 export function errorResponse(err: Error, c: Context, log: (msg: string) => void) {
   if (err instanceof AppError) {
-    return c.json({ error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } }, err.status)
+    return c.json({ error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } }, err.status, err.headers)
   }
   // Only the message and route: request bodies may hold reporter names and phone numbers.
   log(`unhandled error on ${c.req.method} ${c.req.path}: ${err.message}`)

@@ -89,6 +89,7 @@ openapi.add('post', '/api/reports', {
   responses: {
     '201': jsonResponse('Stored; intake steps add location_check, incident_id...', ReportView.extend({ duplicate: z.boolean() })),
     '200': jsonResponse('A retry of a report already stored', ReportView.extend({ duplicate: z.boolean() })),
+    '503': { description: 'Too many reports waiting to be stored (SIGAP_INTAKE_MAX_WAITING): nothing stored; retry after `Retry-After` seconds' },
     ...errorResponses,
   },
 })

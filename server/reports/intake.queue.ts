@@ -6,6 +6,13 @@
  * arrived with it — those, not the rows, are what an intake costs. A report is answered only
  * after its batch has committed.
  */
+/** Thrown by submit when the waiting line is full: nothing of the submission was stored. */
+export class IntakeQueueFull extends Error {
+  constructor(readonly waiting: number) {
+    super(`${waiting} reports are waiting to be stored`)
+  }
+}
+
 export class IntakeQueue<S, O> {
   private waiting: { submission: S; resolve: (o: O) => void; reject: (e: unknown) => void }[] = []
   private running = 0
@@ -14,15 +21,18 @@ export class IntakeQueue<S, O> {
    * @param store stores a batch in one transaction; answers each submission in order
    * @param workers batches stored at the same time (database connections used)
    * @param maxBatch reports in one batch
+   * @param maxWaiting reports that may wait; one more is refused (IntakeQueueFull) at once
    */
   constructor(
     private readonly store: (batch: S[]) => Promise<O[]>,
     private readonly workers: number,
     private readonly maxBatch: number,
+    private readonly maxWaiting = Infinity,
   ) {}
 
   submit(submission: S): Promise<O> {
     return new Promise<O>((resolve, reject) => {
+      if (this.waiting.length >= this.maxWaiting) return reject(new IntakeQueueFull(this.waiting.length))
       this.waiting.push({ submission, resolve, reject })
       this.pump()
     })

@@ -5,7 +5,7 @@ import { appendEvent, withEventBatch } from '../events/event.repository.js'
 import { matchPlanFor } from '../incidents/incident.intake.js'
 import { insertCheckedReports, type NewReport } from './intake.repository.js'
 import { findReportByDedupKey, type ReportRow } from './report.repository.js'
-import { IntakeQueue } from './intake.queue.js'
+import { IntakeQueue, IntakeQueueFull } from './intake.queue.js'
 import type { ReportInput } from './report.schema.js'
 import { reportEventData } from './report.view.js'
 import { INTAKE_STEPS, type IntakeFields, type IntakeItem } from './intake.steps.js'
@@ -52,10 +52,16 @@ const queues = new WeakMap<Deps, IntakeQueue<NewReport, Outcome>>()
 const queueOf = (deps: Deps) => {
   let q = queues.get(deps)
   if (!q) {
-    q = new IntakeQueue((batch) => storeBatch(deps, batch), deps.db.kind === 'pglite' ? 1 : WORKERS, 32)
+    q = new IntakeQueue((batch) => storeBatch(deps, batch), deps.db.kind === 'pglite' ? 1 : WORKERS, 32, deps.config.SIGAP_INTAKE_MAX_WAITING)
     queues.set(deps, q)
   }
   return q
+}
+
+/** A full waiting line answers 503 with Retry-After: channels retry (WhatsApp, Open311 clients, the app). */
+function busy(err: unknown): never {
+  if (!(err instanceof IntakeQueueFull)) throw err
+  throw new AppError(503, 'busy', 'Too many reports are waiting to be stored; nothing was stored, retry in a few seconds', undefined, { 'Retry-After': '2' })
 }
 
 /**
@@ -78,7 +84,7 @@ export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKe
   const attach = input.incident_id !== undefined
   const plan = !attach && opts.matching !== false ? matchPlanFor(input.category, input.location) : null
   const submission: NewReport = { input, idempotencyKey, plan }
-  const [outcome] = attach ? await storeBatch(deps, [submission]) : [await queueOf(deps).submit(submission)]
+  const [outcome] = attach ? await storeBatch(deps, [submission]) : [await queueOf(deps).submit(submission).catch(busy)]
   if (outcome && 'stored' in outcome) return { ...outcome.stored, created: true }
   // A retry, or a race with a concurrent one: answer with the report stored first.
   const winner = await findReportByDedupKey(deps.db.db, input.channel, input.external_id, idempotencyKey)
