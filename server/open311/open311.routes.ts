@@ -84,7 +84,9 @@ export function open311Routes() {
     if (err instanceof AppError) {
       // Intake's own checks (category, fields): same meaning, Open311's shape.
       const status = err.status === 422 ? 400 : err.status
-      return respond(c, f, status, [{ code: status, description: err.message }], 'errors')
+      const res = respond(c, f, status, [{ code: status, description: err.message }], 'errors')
+      for (const [k, v] of Object.entries(err.headers ?? {})) res.headers.set(k, v) // Retry-After on a busy intake
+      return res
     }
     c.var.deps.log.error(`unhandled error on ${c.req.method} ${c.req.path}: ${err.message}`)
     return respond(c, f, 500, [{ code: 500, description: 'Internal server error' }], 'errors')
