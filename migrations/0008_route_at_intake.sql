@@ -53,8 +53,25 @@ BEGIN
      '{"rule":"category_region"}'::jsonb, p_routed_at);
 END $$;
 
+-- What routing gives a new ticket of a category in a region, opened at p_created: its agency
+-- (sigap_agency_for, NULL when nobody covers the region), its category's priority and
+-- emergency flag, and its SLA due times. The one rule for intake's insert and later routing.
+CREATE FUNCTION sigap_ticket_routing(p_category text, p_region text, p_created timestamptz,
+  OUT agency_code text, OUT priority smallint, OUT is_emergency boolean, OUT response_due_at timestamptz, OUT resolve_due_at timestamptz)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  c categories;
+BEGIN
+  SELECT * INTO STRICT c FROM categories WHERE code = p_category;
+  agency_code := sigap_agency_for(p_category, p_region);
+  priority := c.priority;
+  is_emergency := c.is_emergency;
+  response_due_at := sigap_sla_due(p_created, c.sla_response_minutes, c.sla_working_days);
+  resolve_due_at := sigap_sla_due(p_created, c.sla_resolve_minutes, c.sla_working_days);
+END $$;
+
 -- Routes incidents made some other way (a split, an attached report's incident not routed
--- yet) that the caller holds: the same as intake's insert below does, as an update. Returns the
+-- yet) that the caller holds: what intake's insert below does, as an update. Returns the
 -- rows as routed.
 CREATE FUNCTION sigap_route_tickets(p_ids uuid[], p_routed_at timestamptz) RETURNS SETOF incidents
 LANGUAGE plpgsql VOLATILE AS $$
@@ -62,11 +79,10 @@ DECLARE
   r incidents;
 BEGIN
   FOR r IN
-    UPDATE incidents x SET agency_code = sigap_agency_for(x.category_code, x.region_code), priority = c.priority,
-      is_emergency = c.is_emergency, response_due_at = sigap_sla_due(x.created_at, c.sla_response_minutes, c.sla_working_days),
-      resolve_due_at = sigap_sla_due(x.created_at, c.sla_resolve_minutes, c.sla_working_days), routed_at = p_routed_at,
-      status_changed_at = x.created_at
-    FROM categories c WHERE x.id = ANY (p_ids) AND c.code = x.category_code
+    UPDATE incidents x SET (agency_code, priority, is_emergency, response_due_at, resolve_due_at) =
+        (SELECT t.* FROM sigap_ticket_routing(x.category_code, x.region_code, x.created_at) t),
+      routed_at = p_routed_at, status_changed_at = x.created_at
+    WHERE x.id = ANY (p_ids)
     RETURNING x.*
   LOOP
     PERFORM sigap_ticket_opened(r.id, r.status, r.created_at, r.agency_code, r.routed_at);
@@ -75,9 +91,8 @@ BEGIN
 END $$;
 
 -- As in 0006, but searching the index of 0007 (`&&&`: boxes in three dimensions), and a new
--- incident is inserted routed: its agency (sigap_agency_for), its category's priority and
--- emergency flag, its SLA due times from now, and its history. It returns one record instead
--- of a set, so the intake calls it as an expression, without a query of its own around it.
+-- incident is inserted routed (sigap_ticket_routing, from now) with its history. It returns one
+-- record instead of a set, so the intake calls it as an expression, without a query of its own.
 DROP FUNCTION sigap_match_point(text, text, geometry, text, timestamptz, text[], float8, float8, float8, float8);
 CREATE FUNCTION sigap_match_point(
   p_category text, p_channel text, p_pt geometry, p_region text, p_at timestamptz,
@@ -120,14 +135,9 @@ BEGIN
       INSERT INTO incidents (category_code, location, region_code, report_count, channels, first_reported_at, last_reported_at,
                              agency_code, priority, is_emergency, response_due_at, resolve_due_at, routed_at, status_changed_at)
       SELECT p_category, p_pt, p_region, 1, ARRAY[p_channel], p_at, p_at,
-             sigap_agency_for(p_category, p_region), c.priority, c.is_emergency,
-             sigap_sla_due(now(), c.sla_response_minutes, c.sla_working_days),
-             sigap_sla_due(now(), c.sla_resolve_minutes, c.sla_working_days), now(), now()
-      FROM categories c WHERE c.code = p_category
+             t.agency_code, t.priority, t.is_emergency, t.response_due_at, t.resolve_due_at, now(), now()
+      FROM sigap_ticket_routing(p_category, p_region, now()) t
       RETURNING incidents.id, incidents.agency_code INTO found_id, agency;
-      IF found_id IS NULL THEN
-        RAISE EXCEPTION 'unknown category %', p_category;
-      END IF;
       PERFORM sigap_ticket_opened(found_id, 'new', now(), agency, now());
       incident_id := found_id;
       is_new := true;
