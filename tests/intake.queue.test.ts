@@ -4,11 +4,17 @@ import { IntakeQueue, IntakeQueueFull } from '../server/reports/intake.queue.js'
 import { createTestApp, testConfig, type TestApp } from './helpers/app.js'
 import { reportInput, seedTwoKelurahan } from './helpers/factories.js'
 
+/** A promise the test resolves when it chooses: holds a batch in the store meanwhile. */
+function gate(): { held: Promise<void>; release: () => void } {
+  let release!: () => void
+  const held = new Promise<void>((r) => (release = r))
+  return { held, release }
+}
+
 describe('IntakeQueue', () => {
   it('stores a lone report at once, and gathers the ones that arrive meanwhile into the next batch, answering each in order', async () => {
     const batches: number[][] = []
-    let release!: () => void
-    const firstHeld = new Promise<void>((r) => (release = r))
+    const { held: firstHeld, release } = gate()
     const q = new IntakeQueue<number, string>(async (batch) => {
       batches.push(batch)
       if (batches.length === 1) await firstHeld
@@ -26,8 +32,7 @@ describe('IntakeQueue', () => {
 
   it('when a batch fails, stores each of its reports alone, so that only the bad one fails', async () => {
     const batches: number[][] = []
-    let release!: () => void
-    const firstHeld = new Promise<void>((r) => (release = r))
+    const { held: firstHeld, release } = gate()
     const q = new IntakeQueue<number, number>(async (batch) => {
       batches.push(batch)
       if (batches.length === 1) await firstHeld
@@ -44,8 +49,7 @@ describe('IntakeQueue', () => {
   })
 
   it('refuses a report at once when its waiting line is full, and still stores the ones it took', async () => {
-    let release!: () => void
-    const firstHeld = new Promise<void>((r) => (release = r))
+    const { held: firstHeld, release } = gate()
     const stored: number[] = []
     const q = new IntakeQueue<number, number>(async (batch) => {
       if (stored.length === 0) await firstHeld

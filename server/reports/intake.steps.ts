@@ -34,10 +34,10 @@ export type IntakeFields = Record<string, unknown>
 
 /**
  * Work done inside the intake transaction after the batch's reports are stored, in this order,
- * for the whole batch at once (one statement for all its disputes, one for all its new
- * tickets). Returns each item's fields, in the batch's order. The location check and the
- * incident match are made by the statement that stores the reports
- * (report.repository.ts insertCheckedReports); their steps act on the outcome.
+ * for the whole batch at once (one statement for all its disputes). Returns each item's fields,
+ * in the batch's order. The location check, the incident match and a new ticket's routing are
+ * made by the statement that stores the reports (intake.repository.ts insertCheckedReports);
+ * the steps act on the outcome.
  */
 export type IntakeStep = (batch: IntakeBatch) => Promise<IntakeFields[]>
 
@@ -49,6 +49,7 @@ export const INTAKE_STEPS: IntakeStep[] = [
   // claimed vs detected region: a mismatch opens a dispute (issue 4)
   locationCheckStep,
   matchIncidentStep,
-  // the new ticket's agency, priority and SLA clocks (after matching: it routes the incident)
+  // announces the new tickets (routed as they were inserted) and routes an attached report's
+  // incident that was not routed yet
   routeTicketStep,
 ]

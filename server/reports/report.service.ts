@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import type { Deps } from '../http/context.js'
 import { AppError } from '../http/errors.js'
-import { appendEvent, withEventBatch } from '../events/event.repository.js'
+import { appendEvents, withEventBatch } from '../events/event.repository.js'
 import { matchPlanFor } from '../incidents/incident.intake.js'
 import { insertCheckedReports, type NewReport } from './intake.repository.js'
 import { findReportByDedupKey, type ReportRow } from './report.repository.js'
@@ -36,7 +36,7 @@ async function storeBatch(deps: Deps, batch: NewReport[]): Promise<Outcome[]> {
       const items: IntakeItem[] = stored.flatMap((s, i) => (s ? [{ input: batch[i]!.input, ...s }] : []))
       const fields: IntakeFields[] = items.map(() => ({}))
       for (const step of INTAKE_STEPS) (await step({ trx, deps, items })).forEach((f, i) => Object.assign(fields[i]!, f))
-      for (const [i, { report }] of items.entries()) await appendEvent(trx, 'report.created', { ...reportEventData(report), ...fields[i] })
+      await appendEvents(trx, 'report.created', items.map(({ report }, i) => ({ ...reportEventData(report), ...fields[i] })))
       const byReport = new Map(items.map((item, i) => [item.report.id, fields[i]!]))
       return stored.map((s): Outcome => (s ? { stored: { report: s.report, fields: byReport.get(s.report.id)! } } : { duplicate: true }))
     }),
