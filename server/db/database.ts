@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely'
 
 /** Geometry columns are written and read through PostGIS functions, never as raw values. */
 export type Geometry = ColumnType<string, string, string>
@@ -17,6 +17,9 @@ export interface RegionsTable {
   is_demo: Generated<boolean>
   props: Generated<Record<string, unknown>>
   updated_at: Generated<Date>
+  /** sigap_region_key(name) and of props.nama_kec, kept by PostgreSQL (migrations/0009). */
+  name_key: GeneratedAlways<string | null>
+  kec_key: GeneratedAlways<string | null>
 }
 
 export interface RegionPartsTable {

@@ -81,7 +81,11 @@ export async function insertDisputes(trx: Transaction<Database>, ds: NewDispute[
       INSERT INTO dispute_actions (dispute_id, action, actor_role, data, at)
       SELECT ins.id, 'opened', ${opened.actor_role}, jsonb_build_object('cause', ${opened.cause}::text), ${opened.at.toISOString()}::timestamptz FROM ins
     )
-    SELECT ${COLUMNS} FROM ins d JOIN reports rp ON rp.id = d.report_id ORDER BY d.opened_at, d.id`.execute(trx)
+    -- Each report by its key: PostgreSQL cannot tell how few rows \`ins\` holds and, joining,
+    -- would read the whole reports table (OFFSET 0 keeps the lookup a per-row one).
+    SELECT ${COLUMNS}
+    FROM ins d CROSS JOIN LATERAL (SELECT r.incident_id, r.category_code, r.claimed_region FROM reports r WHERE r.id = d.report_id OFFSET 0) rp
+    ORDER BY d.opened_at, d.id`.execute(trx)
   return res.rows
 }
 
