@@ -5,7 +5,9 @@ import { countRegions } from '../regions/region.repository.js'
 import { importRegionsFile } from '../regions/region.import.js'
 import type { ReportInput } from '../reports/report.schema.js'
 import { seedDemoArea } from './demo.area.js'
+import { replayDemoWeek } from './demo.history.js'
 import { DemoSimulator } from './demo.simulator.js'
+import { rng } from './random.js'
 
 /**
  * Makes a fresh command center useful at once: boundaries (the generated demo regency, or
@@ -38,6 +40,8 @@ export async function setupDemo(deps: Deps, app: Hono<AppEnv>): Promise<DemoSimu
   if (Number(count.n) === 0) {
     log.info('demo: adding a week of history (300 reports)')
     await sim.backfill(300)
+    const week = await replayDemoWeek(deps, rng(2026))
+    log.info(`demo: ${week.tickets} tickets of that week worked by the agencies (${week.moves} status changes)`)
   }
   sim.start()
   return sim
