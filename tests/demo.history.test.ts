@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from './helpers/app.js'
 
 let t: TestApp
 const now = new Date()
-let week: { tickets: number; moves: number }
+let week: { tickets: number; moves: number; disputes: number }
 beforeAll(async () => {
   t = await createTestApp()
   await seedDemoArea(t.db.db)
@@ -55,6 +55,17 @@ describe("the demo's week of history", () => {
       expect(at).toBeLessThanOrEqual(now.getTime())
       expect(at).toBeGreaterThanOrEqual(last.get(e.incident_id) ?? 0)
       last.set(e.incident_id, at)
+    }
+  })
+
+  it('settles most of the location disputes, each after it opened and before now', async () => {
+    const rows = await t.db.db.selectFrom('location_disputes').select(['state', 'opened_at', 'decided_at']).execute()
+    const decided = rows.filter((d) => d.decided_at !== null)
+    expect(week.disputes).toBe(decided.length)
+    expect(decided.length).toBeGreaterThan(rows.length / 3)
+    for (const d of decided) {
+      expect(new Date(d.decided_at!).getTime()).toBeGreaterThan(new Date(d.opened_at).getTime())
+      expect(new Date(d.decided_at!).getTime()).toBeLessThan(now.getTime())
     }
   })
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely'
 import type { Principal } from '../auth/principal.js'
+import { decideDispute } from '../disputes/dispute.service.js'
 import type { Deps } from '../http/context.js'
 import { transitionTicket } from '../tickets/ticket.service.js'
 import type { Rng } from './random.js'
@@ -13,10 +14,11 @@ const HOUR = 3_600_000
  * review showed no resolved ticket. Here each ticket opens a few minutes after its first
  * report (its SLA clocks from then, by the same routing rule as intake), and the agencies work
  * the older ones through the ticket service at the times they would have: dispatched, started,
- * resolved, a few rejected, each agency at its own pace, so the response figures differ.
+ * resolved, a few rejected, each agency at its own pace, so the response figures differ; the
+ * command room settles most of the week's location disputes.
  * Only for a freshly seeded demo: it rewrites the times of every ticket it finds.
  */
-export async function replayDemoWeek(deps: Deps, r: Rng, now = new Date()): Promise<{ tickets: number; moves: number }> {
+export async function replayDemoWeek(deps: Deps, r: Rng, now = new Date()): Promise<{ tickets: number; moves: number; disputes: number }> {
   const db = deps.db.db
   await db.transaction().execute(async (trx) => {
     await sql`UPDATE reports SET received_at = reported_at WHERE reported_at < received_at`.execute(trx)
@@ -69,7 +71,28 @@ export async function replayDemoWeek(deps: Deps, r: Rng, now = new Date()): Prom
       moves++
     }
   }
-  return { tickets: tickets.length, moves }
+  return { tickets: tickets.length, moves, disputes: await settleDisputes(deps, r, now) }
+}
+
+const SETTLED = [
+  ['move', 'Titik GPS benar, laporan dipindah ke wilayah lokasinya (data demo)', 7],
+  ['keep', 'Pelapor menyebut wilayah yang benar, titik GPS meleset (data demo)', 2],
+  ['return', 'Lokasi belum jelas, ditanyakan kembali ke pelapor (data demo)', 1],
+] as const
+
+/** The command room settles most mismatched locations of the week within a day, a few are still waiting. */
+async function settleDisputes(deps: Deps, r: Rng, now: Date): Promise<number> {
+  const disputes = await deps.db.db.selectFrom('location_disputes').select(['id', 'opened_at']).where('state', '=', 'open').orderBy('opened_at').execute()
+  const operator: Principal = { role: 'operator' }
+  let settled = 0
+  for (const d of disputes) {
+    const at = new Date(new Date(d.opened_at).getTime() + (0.5 + r.next() * 20) * HOUR)
+    if (at >= now || r.next() < 0.15) continue
+    const [decision, reason] = r.weighted(SETTLED.map(([dec, why, w]) => [[dec, why] as const, w] as const))
+    await decideDispute(deps, operator, d.id, { decision, reason }, at)
+    settled++
+  }
+  return settled
 }
 
 /** How slowly an agency works, 0.6 (quick) to 2.4 (slow): fixed per agency, so the demo's ranking holds still. */

@@ -41,7 +41,7 @@ export async function setupDemo(deps: Deps, app: Hono<AppEnv>): Promise<DemoSimu
     log.info('demo: adding a week of history (300 reports)')
     await sim.backfill(300)
     const week = await replayDemoWeek(deps, rng(2026))
-    log.info(`demo: ${week.tickets} tickets of that week worked by the agencies (${week.moves} status changes)`)
+    log.info(`demo: ${week.tickets} tickets of that week worked by the agencies (${week.moves} status changes), ${week.disputes} location disputes settled`)
   }
   sim.start()
   return sim
