@@ -166,6 +166,25 @@ describe.skipIf(!HAVE_CHROMIUM)('wall scenes in Chromium', () => {
     await page.close()
   })
 
+  it('fits a 1280x800 desktop: the header and the side panel end inside the screen', async () => {
+    const page = await openWall('?scene=tickets', { width: 1280, height: 800 })
+    await page.locator(`[data-testid="tickets-total"]:text-is("${made.tickets.size}")`).waitFor({ timeout: 20_000 })
+    // The wall hides its overflow, so a too-wide header shows as panels cut off at the right, not as a scrollbar.
+    for (const sel of ['[data-testid="live-status"]', '[data-testid="scene-panel-tickets"]', '[data-testid="tickets-p4"]']) {
+      const box = await page.locator(sel).boundingBox()
+      expect(box, sel).not.toBeNull()
+      expect(box!.x + box!.width, sel).toBeLessThanOrEqual(1280)
+    }
+    await page.waitForTimeout(1500)
+    await page.screenshot({ path: join(SCREENSHOTS, 'wall-tickets-1280x800.png') })
+    // Busier figures (the demo's, longer changes against yesterday) make the header wider than
+    // the screen: the map and the side panel must stay on it all the same.
+    await page.addStyleTag({ content: '[data-testid="live-status"] { min-width: 420px }' })
+    const side = await page.locator('[data-testid="scene-panel-tickets"]').boundingBox()
+    expect(side!.x + side!.width).toBeLessThanOrEqual(1280)
+    await page.close()
+  })
+
   it('fills a 3840x2160 wall without scrollbars', async () => {
     const page = await openWall('?scene=tickets', { width: 3840, height: 2160 })
     await page.locator(`[data-testid="tickets-total"]:text-is("${made.tickets.size}")`).waitFor({ timeout: 20_000 })
