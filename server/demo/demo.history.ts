@@ -2,6 +2,7 @@ import { sql } from 'kysely'
 import type { Principal } from '../auth/principal.js'
 import { decideDispute } from '../disputes/dispute.service.js'
 import type { Deps } from '../http/context.js'
+import type { TransitionBody } from '../tickets/ticket.schema.js'
 import { transitionTicket } from '../tickets/ticket.service.js'
 import type { Rng } from './random.js'
 
@@ -52,12 +53,12 @@ export async function replayDemoWeek(deps: Deps, r: Rng, now = new Date()): Prom
   for (const t of tickets) {
     const pace = agencyPace(t.agency_code!)
     const field: Principal = { role: 'field_officer', agencyCode: t.agency_code! }
-    const at = (h: number) => new Date(new Date(t.created_at).getTime() + h * HOUR)
+    const at = (h: number) => new Date(t.created_at.getTime() + h * HOUR)
     // Hours after opening: the command room dispatches, the team starts, the work is done.
     const dispatch = (t.is_emergency ? 0.05 + r.next() * 0.4 : 0.2 + r.next() * 5) * pace
     const start = dispatch + (0.3 + r.next() * 8) * pace
     const done = start + (1 + r.next() * 30) * pace
-    const steps: [number, Principal, Parameters<typeof transitionTicket>[3]][] =
+    const steps: [number, Principal, TransitionBody][] =
       r.next() < 0.04
         ? [[dispatch, operator, { to: 'rejected', reason: 'Tidak ditemukan masalah di lokasi (data demo)' }]]
         : [
@@ -86,7 +87,7 @@ async function settleDisputes(deps: Deps, r: Rng, now: Date): Promise<number> {
   const operator: Principal = { role: 'operator' }
   let settled = 0
   for (const d of disputes) {
-    const at = new Date(new Date(d.opened_at).getTime() + (0.5 + r.next() * 20) * HOUR)
+    const at = new Date(d.opened_at.getTime() + (0.5 + r.next() * 20) * HOUR)
     if (at >= now || r.next() < 0.15) continue
     const [decision, reason] = r.weighted(SETTLED.map(([dec, why, w]) => [[dec, why] as const, w] as const))
     await decideDispute(deps, operator, d.id, { decision, reason }, at)
