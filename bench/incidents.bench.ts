@@ -7,7 +7,7 @@ import { EventFeed } from '../server/events/event.feed.js'
 import type { Deps } from '../server/http/context.js'
 import { createLogger } from '../server/logger.js'
 import { intakeReport } from '../server/reports/report.service.js'
-import { cpuSeconds, freshDb, jsonPoster, spawnServer, throughput, type Bench, type BenchContext, type BenchFigure } from './lib.js'
+import { cpuSeconds, freshDb, jsonPoster, spawnServer, throughput, WARM_UP, type Bench, type BenchContext, type BenchFigure } from './lib.js'
 
 // Intake cost with incident matching, on a table of 1,000,000 reports (SIGAP_BENCH_SCALE=0.05
 // for a quick run), against the same intake without the matching step, in the same run: over
@@ -91,7 +91,7 @@ async function overHttp(ctx: BenchContext, url: string, a: Area): Promise<BenchF
           const status = await poster.post('/api/reports', randomReport(a, n++))
           if (status !== 201) throw new Error(`intake answered ${status}`)
         }
-        await throughput(100, CONCURRENCY, post) // warm: connections, plans, JIT
+        await throughput(WARM_UP, CONCURRENCY, post)
         const c0 = cpuSeconds(args[name])
         rates[name].push(await throughput(perRound, CONCURRENCY, post))
         const c1 = cpuSeconds(args[name])
@@ -148,7 +148,7 @@ async function run(ctx: BenchContext): Promise<BenchFigure[]> {
     // Warm both paths, then alternate rounds so drift (autovacuum, cache) hits both alike.
     for (const m of [false, true]) {
       matching = m
-      await throughput(100, CONCURRENCY, intake)
+      await throughput(WARM_UP, CONCURRENCY, intake)
     }
     const perRound = Math.ceil(INTAKES / ROUNDS)
     const rates = { without: [] as number[], with: [] as number[] }

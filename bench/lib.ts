@@ -61,6 +61,14 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `task` from `concurrency` workers until `total` tasks are done; returns tasks per second. */
+/**
+ * Requests sent to a fresh server (or code path) before measuring: connections, cached plans
+ * and, above all, V8's optimising compiler. After 100 requests the intake server was still
+ * compiling (TurboFan on the main thread in a profile); after 2,000 it answered 20-30 % more
+ * reports a second, as a server that has run for a while does.
+ */
+export const WARM_UP = Math.max(100, Math.round(2000 * Number(process.env.SIGAP_BENCH_SCALE ?? 1)))
+
 export async function throughput(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
   let next = 0
   const t0 = performance.now()
