@@ -59,4 +59,33 @@ describe.skipIf(!HAVE_CHROMIUM)('wall screen in Chromium', () => {
     expect(errors).toEqual([])
     await page.close()
   })
+
+  it('keeps the last 24 hours on a screen left running: a report that gets older leaves the list and the count', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    const errors: string[] = []
+    await openLiveScreen(page, `${server.url}/wall`, errors)
+    const count = page.locator('[data-testid="fig-24h"]')
+    const before = Number(await count.textContent())
+    // Reported 24 hours ago less a few seconds: inside the window as it arrives, outside soon after.
+    const res = await fetch(`${server.url}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        channel: 'lapor',
+        category: 'sampah',
+        description: 'Sampah menumpuk di pinggir pasar',
+        location: { lat: -6.55, lon: 107.45 },
+        reported_at: new Date(Date.now() - 24 * 3_600_000 + 8_000).toISOString(),
+      }),
+    })
+    expect(res.status).toBe(201)
+    const { id } = (await res.json()) as { id: string }
+    const item = page.locator(`[data-report-id="${id}"]`)
+    await item.waitFor({ timeout: 5_000 })
+    await expect(count.textContent()).resolves.toBe(String(before + 1))
+    await item.waitFor({ state: 'detached', timeout: 25_000 })
+    await expect(count.textContent()).resolves.toBe(String(before))
+    expect(errors).toEqual([])
+    await page.close()
+  })
 })
