@@ -1,9 +1,9 @@
 import { Hono } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import { ANONYMOUS_DISPLAY } from './auth/principal.js'
 import { categoryRoutes } from './categories/category.routes.js'
 import type { AppEnv, Deps } from './http/context.js'
 import { AppError, errorResponse } from './http/errors.js'
+import { declaredBodyLimit } from './http/body-limit.js'
 import { regionRoutes } from './regions/region.routes.js'
 import { countRegions } from './regions/region.repository.js'
 import { reportRoutes } from './reports/report.routes.js'
@@ -44,11 +44,8 @@ export function createApiApp(deps: Deps) {
   app.route('/', photoRoutes())
   app.use(
     '/api/*',
-    bodyLimit({
-      maxSize: deps.config.SIGAP_MAX_BODY_BYTES,
-      onError: () => {
-        throw new AppError(413, 'body_too_large', `Request body is larger than ${deps.config.SIGAP_MAX_BODY_BYTES} bytes`)
-      },
+    declaredBodyLimit(deps.config.SIGAP_MAX_BODY_BYTES, () => {
+      throw new AppError(413, 'body_too_large', `Request body is larger than ${deps.config.SIGAP_MAX_BODY_BYTES} bytes`)
     }),
   )
   app.get('/api/health', (c) => c.json({ ok: true, db: deps.db.kind, seq: deps.feed.lastSeq }))
