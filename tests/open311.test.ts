@@ -126,6 +126,7 @@ describe('Open311 POST requests', () => {
     ['an unknown service_code', { api_key: KEY, service_code: 'ufo', lat: '-6.2', long: '106.85' }, 400, /service_code/],
     ['an address nobody knows', { api_key: KEY, service_code: 'banjir', address_string: 'Atlantis' }, 400, /address/],
     ['lat out of range', { api_key: KEY, service_code: 'banjir', lat: '95', long: '106.85' }, 400, /lat/],
+    ['a body over SIGAP_MAX_BODY_BYTES', { api_key: KEY, service_code: 'banjir', lat: '-6.2', long: '106.85', description: 'x'.repeat(70_000) }, 413, /larger than 65536 bytes/],
   ]
   it.each(bad)('refuses %s with the spec error list and stores nothing', async (_what, body, status, re) => {
     const before = await t.db.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()

@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
-import { bodyLimit } from 'hono/body-limit'
 import type { z } from 'zod'
 import type { AppEnv } from '../http/context.js'
+import { declaredBodyLimit } from '../http/body-limit.js'
 import { AppError, zodIssues } from '../http/errors.js'
 import { channelMessages } from '../metrics/metrics.js'
 import { apiKeyClient } from './open311.keys.js'
@@ -21,11 +21,8 @@ const baseUrl = (c: Context) => new URL(c.req.url).origin
 export function open311Routes() {
   const app = new Hono<AppEnv>()
   app.use('*', async (c, next) =>
-    bodyLimit({
-      maxSize: c.var.deps.config.SIGAP_MAX_BODY_BYTES,
-      onError: () => {
-        throw new Open311Error(413, `Request body is larger than ${c.var.deps.config.SIGAP_MAX_BODY_BYTES} bytes`)
-      },
+    declaredBodyLimit(c.var.deps.config.SIGAP_MAX_BODY_BYTES, () => {
+      throw new Open311Error(413, `Request body is larger than ${c.var.deps.config.SIGAP_MAX_BODY_BYTES} bytes`)
     })(c, next),
   )
   for (const f of ['json', 'xml'] as const) {
