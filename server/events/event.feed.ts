@@ -26,6 +26,7 @@ export class EventFeed {
   private retry: NodeJS.Timeout | null = null
   private unlisten: (() => Promise<void>) | null = null
   private stopped = false
+  private readAt = Date.now()
 
   constructor(private readonly db: Db) {}
 
@@ -33,8 +34,18 @@ export class EventFeed {
     return this.last
   }
 
+  /**
+   * When the event log was last read successfully (ms since the epoch). The feed reads at
+   * least every second, so an old time means the database cannot be read: what a screen
+   * shows may be stale, and the WebSocket hub stops saying otherwise (ws.hub.ts heartbeat).
+   */
+  get lastReadAt(): number {
+    return this.readAt
+  }
+
   async start(): Promise<void> {
     this.last = await latestSeq(this.db.db)
+    this.readAt = Date.now()
     this.unlisten = await this.db.listen(EVENTS_CHANNEL, () => this.poke())
     this.timer = setInterval(() => this.poke(), FALLBACK_POLL_MS)
     this.timer.unref()
@@ -73,6 +84,7 @@ export class EventFeed {
     try {
       for (;;) {
         const page = await readEventsAfter(this.db.db, this.last, PAGE)
+        this.readAt = Date.now()
         const ready: StoredEvent[] = []
         for (const ev of page.events) {
           if (ev.seq !== this.last + 1 && !this.gapSettled(page.xmin, page.xmax)) break

@@ -35,6 +35,14 @@ export interface WsHubOptions<P> {
   feed: EventFeed
   authenticate: (req: IncomingMessage) => Promise<P | null>
   filter: EventFilter<P>
+  /** Between heartbeats (default HEARTBEAT_MS). */
+  heartbeatMs?: number
+  /**
+   * No heartbeat while the event log has not been read for this long (default two
+   * heartbeats): a heartbeat tells a screen its data is current, which it then is not.
+   * Screens show a warning after STALE_AFTER_MS without a message (web/src/lib/live.svelte.ts).
+   */
+  feedStaleMs?: number
 }
 
 export class WsHub<P> {
@@ -45,7 +53,7 @@ export class WsHub<P> {
 
   constructor(private readonly opts: WsHubOptions<P>) {
     this.unsubscribe = opts.feed.subscribe((events) => this.broadcast(events))
-    this.timer = setInterval(() => this.heartbeat(), HEARTBEAT_MS)
+    this.timer = setInterval(() => this.heartbeat(), opts.heartbeatMs ?? HEARTBEAT_MS)
     this.timer.unref()
   }
 
@@ -180,6 +188,8 @@ export class WsHub<P> {
 
   private heartbeat() {
     const now = new Date().toISOString()
+    // The socket is still pinged (it stays open), but the screen is not told all is well.
+    const current = Date.now() - this.opts.feed.lastReadAt < (this.opts.feedStaleMs ?? 2 * HEARTBEAT_MS)
     for (const client of this.clients) {
       if (Date.now() - client.lastPong > DEAD_AFTER_MS) {
         client.ws.terminate()
@@ -187,7 +197,7 @@ export class WsHub<P> {
         continue
       }
       client.ws.ping()
-      this.send(client, { type: 'heartbeat', seq: client.live ? client.cursor : this.opts.feed.lastSeq, server_time: now })
+      if (current) this.send(client, { type: 'heartbeat', seq: client.live ? client.cursor : this.opts.feed.lastSeq, server_time: now })
     }
   }
 
