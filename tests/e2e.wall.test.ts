@@ -42,7 +42,10 @@ describe.skipIf(!HAVE_CHROMIUM)('wall screen in Chromium', () => {
     // The server goes away: the wall must say so, unmistakably.
     const port = server.port
     await server.close()
-    await page.locator('[data-testid="stale-banner"]').waitFor({ timeout: 10_000 })
+    const banner = page.locator('[data-testid="stale-banner"]')
+    await banner.waitFor({ timeout: 10_000 })
+    // What is wrong, then " · N s" since the server was last heard (a space before the dot).
+    expect((await banner.textContent())?.trim()).toMatch(/\S · \d+ s$/)
     await page.screenshot({ path: join(SCREENSHOTS, 'wall-down-1920x1080.png') })
 
     // A report accepted while the wall was disconnected arrives after the restart, without a reload.
