@@ -60,7 +60,6 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[i]!
 }
 
-/** Runs `task` from `concurrency` workers until `total` tasks are done; returns tasks per second. */
 /**
  * Requests sent to a fresh server (or code path) before measuring: connections, cached plans
  * and, above all, V8's optimising compiler. After 100 requests the intake server was still
@@ -69,6 +68,7 @@ export function percentile(sorted: number[], p: number): number {
  */
 export const WARM_UP = Math.max(100, Math.round(2000 * Number(process.env.SIGAP_BENCH_SCALE ?? 1)))
 
+/** Runs `task` from `concurrency` workers until `total` tasks are done; returns tasks per second. */
 export async function throughput(total: number, concurrency: number, task: (i: number) => Promise<void>): Promise<number> {
   let next = 0
   const t0 = performance.now()

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EventFeed } from '../server/events/event.feed.js'
@@ -16,7 +17,6 @@ let feed: EventFeed
 let hub: WsHub<string>
 let http: Server
 let url: string
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 beforeAll(async () => {
   db = await createTestDb()

@@ -12,6 +12,11 @@ const MAX_REPLAY = 50_000
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 /** No pong for this long: the peer is gone (a weak tablet network gets generous slack). */
 const DEAD_AFTER_MS = 45_000
+/**
+ * The feed reads the log at least every second; unread for two default heartbeats means the
+ * database is away. Not shorter: on PGlite one long statement holds the only connection.
+ */
+const FEED_STALE_MS = 2 * HEARTBEAT_MS
 
 /**
  * Decides what one client may see of an event: the data to send, or null to hold it back.
@@ -38,9 +43,9 @@ export interface WsHubOptions<P> {
   /** Between heartbeats (default HEARTBEAT_MS). */
   heartbeatMs?: number
   /**
-   * No heartbeat while the event log has not been read for this long (default two
-   * heartbeats): a heartbeat tells a screen its data is current, which it then is not.
-   * Screens show a warning after STALE_AFTER_MS without a message (web/src/lib/live.svelte.ts).
+   * No heartbeat while the event log has not been read for this long (default FEED_STALE_MS):
+   * a heartbeat tells a screen its data is current, which it then is not. Screens show a
+   * warning after STALE_AFTER_MS without a message (web/src/lib/live.svelte.ts).
    */
   feedStaleMs?: number
 }
@@ -189,7 +194,7 @@ export class WsHub<P> {
   private heartbeat() {
     const now = new Date().toISOString()
     // The socket is still pinged (it stays open), but the screen is not told all is well.
-    const current = Date.now() - this.opts.feed.lastReadAt < (this.opts.feedStaleMs ?? 2 * HEARTBEAT_MS)
+    const current = Date.now() - this.opts.feed.lastReadAt < (this.opts.feedStaleMs ?? FEED_STALE_MS)
     for (const client of this.clients) {
       if (Date.now() - client.lastPong > DEAD_AFTER_MS) {
         client.ws.terminate()
