@@ -1,7 +1,9 @@
 import { join } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer } from '../server/server.js'
 import { seedDemoArea } from '../server/demo/demo.area.js'
+import { formatHM } from '../web/src/lib/time.js'
 import { testConfig } from './helpers/app.js'
 import { HAVE_CHROMIUM, openLiveScreen, startBrowserRig, stopBrowserRig, type BrowserRig, SCREENSHOTS } from './helpers/browser.js'
 
@@ -88,6 +90,44 @@ describe.skipIf(!HAVE_CHROMIUM)('wall screen in Chromium', () => {
     await expect(count.textContent()).resolves.toBe(String(before + 1))
     await item.waitFor({ state: 'detached', timeout: 25_000 })
     await expect(count.textContent()).resolves.toBe(String(before))
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it("goes by the server's clock on a screen whose own clock is wrong: the time it shows, and what is 24 hours old", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    // A wall PC two days and three hours fast (no time server on the network, a flat battery).
+    await page.clock.install({ time: Date.now() + 51 * 3_600_000 })
+    const errors: string[] = []
+    await openLiveScreen(page, `${server.url}/wall`, errors)
+    // The command room's clock is the server's (WIB), not the PC's: HH:MM, read on either side of a minute.
+    const clock = page.locator('[data-testid="wall-clock"]')
+    let shown = ''
+    let expected: string[] = []
+    for (let tries = 0; tries < 10; tries++) {
+      expected = [formatHM(new Date(Date.now() - 2_000)), formatHM(new Date(Date.now() + 2_000))]
+      shown = ((await clock.textContent()) ?? '').slice(0, 5)
+      if (expected.includes(shown)) break
+      await sleep(500)
+    }
+    expect(expected).toContain(shown)
+
+    // A report made now is within the last 24 hours by the server's clock: it comes, and it stays.
+    const count = page.locator('[data-testid="fig-24h"]')
+    const before = Number(await count.textContent())
+    const res = await fetch(`${server.url}/api/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'whatsapp', category: 'banjir', description: 'Air masuk rumah warga', location: { lat: -6.55, lon: 107.45 } }),
+    })
+    expect(res.status).toBe(201)
+    const { id } = (await res.json()) as { id: string }
+    const item = page.locator(`[data-report-id="${id}"]`)
+    await item.waitFor({ timeout: 5_000 })
+    await expect(count.textContent()).resolves.toBe(String(before + 1))
+    await sleep(11_000) // one sweep of reports older than 24 hours
+    expect(await item.count()).toBe(1)
+    await expect(count.textContent()).resolves.toBe(String(before + 1))
     expect(errors).toEqual([])
     await page.close()
   })

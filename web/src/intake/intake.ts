@@ -87,16 +87,4 @@ export const ticketNo = (incidentId: string) => incidentId.slice(0, 8).toUpperCa
 const PHONE = /^\+?[0-9 ()-]{4,30}$/
 export const validPhone = (s: string) => PHONE.test(s.trim())
 
-const WIB = 'Asia/Jakarta'
-const hm = new Intl.DateTimeFormat('en-GB', { timeZone: WIB, hour: '2-digit', minute: '2-digit', hour12: false })
-const day = (lang: string) => new Intl.DateTimeFormat(lang === 'en' ? 'en-GB' : 'id-ID', { timeZone: WIB, day: 'numeric', month: 'short' })
-const dayKey = new Intl.DateTimeFormat('en-CA', { timeZone: WIB, year: 'numeric', month: '2-digit', day: '2-digit' })
-
-/** "14:05" today, "30 Nov 14:05" before (WIB). */
-export function whenWib(iso: string, lang: string, now = new Date()): string {
-  const d = new Date(iso)
-  const time = hm.format(d)
-  return dayKey.format(d) === dayKey.format(now) ? time : `${day(lang).format(d)} ${time}`
-}
-
 export const formatDistance = (m: number) => (m < 1000 ? `${Math.round(m / 10) * 10} m` : `${(m / 1000).toFixed(1)} km`)

@@ -1,4 +1,5 @@
 import { ServerMessage, STALE_AFTER_MS, type ClientMessage } from '../../../server/events/ws.protocol'
+import { serverClock } from './server-clock'
 
 export type LiveStatus = 'connecting' | 'live' | 'stale' | 'down'
 
@@ -106,6 +107,7 @@ export class LiveConnection {
         void this.doResync()
         return
       default:
+        if (msg.type === 'hello' || msg.type === 'heartbeat') serverClock.observe(msg.server_time)
         if (this.status === 'stale') this.status = 'live'
     }
   }

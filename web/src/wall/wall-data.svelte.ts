@@ -4,6 +4,7 @@ import type { ResponseStatsRow } from '../../../server/stats/stats.repository'
 import type { WallSummary } from '../../../server/wall/wall.routes'
 import { getJson } from '../lib/api'
 import type { LiveEvent } from '../lib/live.svelte'
+import { serverNow } from '../lib/server-clock'
 
 /**
  * Runs `fn` at most once per `ms`: a burst of events becomes one refetch now and one at the
@@ -89,7 +90,7 @@ export class HeatData {
   private names: Map<string, string> | null = null
 
   async load() {
-    const from = new Date(Date.now() - 7 * 86_400_000).toISOString()
+    const from = new Date(serverNow() - 7 * 86_400_000).toISOString()
     const q = `from=${encodeURIComponent(from)}`
     if (!this.names) {
       const a = await getJson<{ agencies: { code: string; short_name: string }[] }>('/api/agencies')
