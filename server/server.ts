@@ -13,6 +13,7 @@ import { EventFeed } from './events/event.feed.js'
 import { WsHub } from './events/ws.hub.js'
 import { createApiApp } from './app.js'
 import type { Deps } from './http/context.js'
+import { webBuildOf } from './http/web-build.js'
 import { createLogger, type Logger } from './logger.js'
 import { trackWsClients } from './metrics/metrics.js'
 import { startWhatsAppWorker } from './whatsapp/whatsapp.worker.js'
@@ -60,6 +61,8 @@ export async function startServer(
     /** The SLA checker's clock and period (tests drive them; default: now, every 30 s). */
     slaClock?: () => Date
     slaIntervalMs?: number
+    /** The build of the screens to tell clients (tests pretend a deploy); default: the one served. */
+    webBuild?: string | null
   } = {},
 ): Promise<Running> {
   const log = opts.log ?? createLogger(config.SIGAP_LOG)
@@ -78,8 +81,10 @@ export async function startServer(
     log.info('no user accounts yet: create the first admin with `npm run sigap -- users add --username admin --role admin`')
   const disputesOverdue = startDisputeOverdueCheck(deps) // pushes dispute.overdue (issue 4)
 
+  let webBuild: string | null = null
   if (existsSync(WEB_DIST)) {
     const index = readFileSync(join(WEB_DIST, 'index.html'), 'utf8')
+    webBuild = webBuildOf(index)
     // The root picks the screen from the signed-in role (web/src/App.svelte).
     app.get('/', (c) => c.html(index))
     for (const screen of SCREENS) app.get(`/${screen}`, (c) => c.html(index))
@@ -94,6 +99,7 @@ export async function startServer(
     authenticate: async (req) => (await deps.authenticate(withQueryToken(headersOf(req), req.url))) ?? ANONYMOUS_DISPLAY,
     // Events carry no reporter identity; the filter keeps each role to its scope (issue 5).
     filter: withDisputeFilter(createEventFilter()),
+    build: opts.webBuild === undefined ? webBuild : opts.webBuild,
   })
   trackWsClients(() => hub.size)
   const stopWhatsApp = startWhatsAppWorker(deps)

@@ -48,6 +48,8 @@ export interface WsHubOptions<P> {
    * warning after STALE_AFTER_MS without a message (web/src/lib/live.svelte.ts).
    */
   feedStaleMs?: number
+  /** The build of the screens this server serves (web-build.ts), told to each client in its hello. */
+  build?: string | null
 }
 
 export class WsHub<P> {
@@ -87,7 +89,7 @@ export class WsHub<P> {
     ws.on('close', () => this.clients.delete(client))
     ws.on('error', () => ws.terminate())
     ws.on('message', (raw) => void this.onMessage(client, raw.toString()))
-    this.send(client, { type: 'hello', seq: this.opts.feed.lastSeq, server_time: new Date().toISOString() })
+    this.send(client, { type: 'hello', seq: this.opts.feed.lastSeq, server_time: new Date().toISOString(), build: this.opts.build ?? null })
   }
 
   private async onMessage(client: Client<P>, raw: string) {

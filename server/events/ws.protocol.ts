@@ -9,8 +9,12 @@ export const ClientMessage = z.discriminatedUnion('type', [
 export type ClientMessage = z.infer<typeof ClientMessage>
 
 export const ServerMessage = z.discriminatedUnion('type', [
-  /** Sent on connect: the newest sequence number, so a fresh client knows where "now" is. */
-  z.object({ type: z.literal('hello'), seq: z.number().int(), server_time: z.string() }),
+  /**
+   * Sent on connect: the newest sequence number, so a fresh client knows where "now" is; the
+   * server's time; and the build of the screens it serves (its entry script), so a screen left
+   * running across a deploy can tell it is out of date.
+   */
+  z.object({ type: z.literal('hello'), seq: z.number().int(), server_time: z.string(), build: z.string().nullable().optional() }),
   z.object({ type: z.literal('event'), seq: z.number().int(), event: z.string(), data: z.unknown(), at: z.string() }),
   /** Backlog sent; live events follow. */
   z.object({ type: z.literal('caught_up'), seq: z.number().int() }),

@@ -13,6 +13,20 @@ export interface LiveEvent {
 type Handler = (batch: LiveEvent[]) => void
 type ResyncHandler = () => Promise<number>
 
+export interface LiveOptions {
+  /**
+   * Called when the server serves another build of the screens than the one running here (a
+   * deploy while the screen stayed open). Only screens nobody types into should reload.
+   */
+  onNewBuild?: (build: string) => void
+}
+
+/** The build this page runs (its entry script, as the server reads it: server/http/web-build.ts). */
+function pageBuild(): string | null {
+  if (!import.meta.env.PROD || typeof document === 'undefined') return null // the dev server has no build
+  return document.querySelector('script[type="module"][src]')?.getAttribute('src') ?? null
+}
+
 /**
  * The one owner of the WebSocket for a screen. Resumes from the last sequence number it saw
  * after any drop (network, server restart), so no event is missed; hands events to the
@@ -37,6 +51,7 @@ export class LiveConnection {
     private readonly url: string,
     /** Reloads the screen's state over HTTP and returns the seq that state is current to. */
     private readonly resync: ResyncHandler,
+    private readonly options: LiveOptions = {},
   ) {}
 
   /** Starts after the screen loaded its state as of `seq`. */
@@ -108,6 +123,10 @@ export class LiveConnection {
         return
       default:
         if (msg.type === 'hello' || msg.type === 'heartbeat') serverClock.observe(msg.server_time)
+        if (msg.type === 'hello' && msg.build && this.options.onNewBuild) {
+          const mine = pageBuild()
+          if (mine && mine !== msg.build) this.options.onNewBuild(msg.build)
+        }
         if (this.status === 'stale') this.status = 'live'
     }
   }
