@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { matchLockKeys } from '../server/incidents/incident.locks.js'
+import { fnv1a64, matchLockKeys } from '../server/incidents/incident.locks.js'
 import { MatchRules, parseRuleOverrides } from '../server/incidents/incident.rules.js'
 
 describe('incident match rules', () => {
@@ -49,5 +49,33 @@ describe('match lock keys', () => {
   it('do not make reports of different groups wait for each other', () => {
     const a = new Set(matchLockKeys('jalan_rusak', 50, 106.8, -6.2))
     expect(matchLockKeys('sampah', 50, 106.8, -6.2).some((k) => a.has(k))).toBe(false)
+  })
+})
+
+// Lock keys must stay the same from one version to the next: during a rolling restart two
+// versions of the server take match locks side by side, and must take the same ones.
+describe('fnv1a64 (match lock keys)', () => {
+  // FNV-1a as its authors define it, one BigInt step a byte.
+  const reference = (text: string) => {
+    let h = 0xcbf29ce484222325n
+    for (const byte of Buffer.from(text, 'utf8')) h = ((h ^ BigInt(byte)) * 0x100000001b3n) & 0xffffffffffffffffn
+    return BigInt.asIntN(64, h)
+  }
+
+  it('gives the published FNV-1a 64 values, as signed integers', () => {
+    expect(fnv1a64('')).toBe(BigInt.asIntN(64, 0xcbf29ce484222325n))
+    expect(fnv1a64('a')).toBe(BigInt.asIntN(64, 0xaf63dc4c8601ec8cn))
+    expect(fnv1a64('foobar')).toBe(BigInt.asIntN(64, 0x85944171f73967e8n))
+  })
+
+  it('agrees with the BigInt definition on any text, non-ASCII included', () => {
+    let seed = 7
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789|_-.é€漢🙂'
+    for (let i = 0; i < 2000; i++) {
+      const text = Array.from({ length: Math.floor(rnd() * 40) }, () => [...alphabet][Math.floor(rnd() * [...alphabet].length)]).join('')
+      expect(fnv1a64(text), text).toBe(reference(text))
+    }
+    expect(fnv1a64('incident|jalan_rusak|50|-8123|1234')).toBe(reference('incident|jalan_rusak|50|-8123|1234'))
   })
 })

@@ -30,16 +30,30 @@ export function sortLockKeys(keys: string[]): string[] {
   return [...new Set(keys)].map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String)
 }
 
-const FNV_OFFSET = 0xcbf29ce484222325n
-const FNV_PRIME = 0x100000001b3n
-const MASK = (1n << 64n) - 1n
-
-/** FNV-1a, as a signed 64-bit integer (what pg_advisory_xact_lock(bigint) takes). */
-function fnv1a64(text: string): bigint {
-  let h = FNV_OFFSET
+/**
+ * FNV-1a (64 bits) of the text's UTF-8 bytes, as a signed 64-bit integer (what
+ * pg_advisory_xact_lock(bigint) takes). Worked in four 16-bit limbs: a BigInt per byte took
+ * 20 µs of every intake (a CPU profile), this takes under one; the keys are the same.
+ */
+export function fnv1a64(text: string): bigint {
+  // Offset basis 0xcbf29ce484222325, low limb first.
+  let h0 = 0x2325
+  let h1 = 0x8422
+  let h2 = 0x9ce4
+  let h3 = 0xcbf2
   for (const byte of Buffer.from(text, 'utf8')) {
-    h ^= BigInt(byte)
-    h = (h * FNV_PRIME) & MASK
+    h0 ^= byte
+    // h * 0x100000001b3 mod 2^64: the prime's limbs are 0x1b3, 0, 0x100, 0.
+    const r0 = h0 * 0x1b3
+    const r1 = h1 * 0x1b3 + (r0 >>> 16)
+    const r2 = h2 * 0x1b3 + h0 * 0x100 + (r1 >>> 16)
+    const r3 = h3 * 0x1b3 + h1 * 0x100 + (r2 >>> 16)
+    h0 = r0 & 0xffff
+    h1 = r1 & 0xffff
+    h2 = r2 & 0xffff
+    h3 = r3 & 0xffff
   }
-  return BigInt.asIntN(64, h)
+  const hi = (h3 << 16) | h2 // as a signed 32-bit integer: the sign of the whole
+  const lo = ((h1 << 16) | h0) >>> 0
+  return (BigInt(hi) << 32n) + BigInt(lo)
 }

@@ -25,5 +25,5 @@ export async function locationCheckStep({ trx, deps, items }: IntakeBatch): Prom
     'intake',
   )
   const disputeOf = new Map(opened.map((d) => [d.report_id, d.id]))
-  return items.map(({ report, check }) => ({ location_check: { ...locationCheckView(check), dispute_id: disputeOf.get(report.id) ?? null } }))
+  return items.map(({ report, check }) => ({ location_check: Object.assign(locationCheckView(check), { dispute_id: disputeOf.get(report.id) ?? null }) }))
 }

@@ -19,7 +19,8 @@ export function reportRoutes() {
       const header = c.req.header('idempotency-key')
       const key = header === undefined ? null : parseOr422(IdempotencyKey, header, 'Idempotency-Key header')
       const { report, created, fields } = await intakeReport(c.var.deps, input, key)
-      return c.json({ ...reportView(report, c.var.principal), ...fields, duplicate: !created }, created ? 201 : 200)
+      // Not a spread: see intake.repository.ts storedOf.
+      return c.json(Object.assign(reportView(report, c.var.principal), fields, { duplicate: !created }), created ? 201 : 200)
     })
     .get('/', async (c) => {
       const q = parseOr422(ReportListQuery, c.req.query(), 'query')

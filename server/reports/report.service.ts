@@ -36,7 +36,7 @@ async function storeBatch(deps: Deps, batch: NewReport[]): Promise<Outcome[]> {
       const items: IntakeItem[] = stored.flatMap((s, i) => (s ? [{ input: batch[i]!.input, ...s }] : []))
       const fields: IntakeFields[] = items.map(() => ({}))
       for (const step of INTAKE_STEPS) (await step({ trx, deps, items })).forEach((f, i) => Object.assign(fields[i]!, f))
-      await appendEvents(trx, 'report.created', items.map(({ report }, i) => ({ ...reportEventData(report), ...fields[i] })))
+      await appendEvents(trx, 'report.created', items.map(({ report }, i) => Object.assign(reportEventData(report), fields[i]))) // not a spread: intake.repository.ts storedOf
       const byReport = new Map(items.map((item, i) => [item.report.id, fields[i]!]))
       return stored.map((s): Outcome => (s ? { stored: { report: s.report, fields: byReport.get(s.report.id)! } } : { duplicate: true }))
     }),
@@ -85,7 +85,7 @@ export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKe
   const plan = !attach && opts.matching !== false ? matchPlanFor(input.category, input.location) : null
   const submission: NewReport = { input, idempotencyKey, plan }
   const [outcome] = attach ? await storeBatch(deps, [submission]) : [await queueOf(deps).submit(submission).catch(busy)]
-  if (outcome && 'stored' in outcome) return { ...outcome.stored, created: true }
+  if (outcome && 'stored' in outcome) return { report: outcome.stored.report, fields: outcome.stored.fields, created: true }
   // A retry, or a race with a concurrent one: answer with the report stored first.
   const winner = await findReportByDedupKey(deps.db.db, input.channel, input.external_id, idempotencyKey)
   if (!winner) throw new AppError(409, 'conflict', 'A conflicting report exists but could not be read; retry')
