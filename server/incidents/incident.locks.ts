@@ -22,12 +22,16 @@ export function matchLockKeys(group: string, radiusM: number, lon: number, lat: 
   const cy = Math.round(lat / cell)
   const keys: bigint[] = []
   for (const x of [cx - 1, cx]) for (const y of [cy - 1, cy]) keys.push(fnv1a64(`incident|${group}|${radiusM}|${x}|${y}`))
-  return sortLockKeys(keys.map(String))
+  return distinctAscending(keys)
 }
 
 /** Distinct keys in ascending numeric order: every transaction takes its locks in this order. */
 export function sortLockKeys(keys: string[]): string[] {
-  return [...new Set(keys)].map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String)
+  return distinctAscending(keys.map(BigInt))
+}
+
+function distinctAscending(keys: bigint[]): string[] {
+  return [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(String)
 }
 
 /**
