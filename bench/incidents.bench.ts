@@ -6,13 +6,14 @@ import { seedDemoArea } from '../server/demo/demo.area.js'
 import { EventFeed } from '../server/events/event.feed.js'
 import type { Deps } from '../server/http/context.js'
 import { createLogger } from '../server/logger.js'
-import { intakeReport } from '../server/reports/report.service.js'
+import { intakeReport, type IntakeOptions } from '../server/reports/report.service.js'
 import { cpuSeconds, freshDb, jsonPoster, spawnServer, throughput, WARM_UP, type Bench, type BenchContext, type BenchFigure } from './lib.js'
 
 // Intake cost with incident matching, on a table of 1,000,000 reports (SIGAP_BENCH_SCALE=0.05
-// for a quick run), against the same intake without the matching step, in the same run: over
-// HTTP (POST /api/reports, what issue 2 calls intake), and as in-process service calls (the
-// database's and the intake code's share alone).
+// for a quick run), in the same run against the same intake without matching (every report
+// opens an incident of its own, as it would in a system that does not merge duplicates) and
+// against intake without incidents at all: over HTTP (POST /api/reports, what issue 2 calls
+// intake), and as in-process service calls (the database's and the intake code's share alone).
 
 const SCALE = Number(process.env.SIGAP_BENCH_SCALE ?? 1)
 const REPORTS = Math.max(10_000, Math.round(1_000_000 * SCALE))
@@ -67,24 +68,48 @@ const randomReport = (a: Area, i: number) => ({
   location: { lat: a.y0 + Math.random() * a.dy, lon: a.x0 + Math.random() * a.dx },
 })
 
+type Variant = NonNullable<IntakeOptions['incidents']>
+const VARIANTS: Variant[] = ['none', 'one_per_report', 'matched']
+const VARIANT_NAMES: Record<Variant, string> = {
+  matched: 'as shipped (matching: a report joins the open incident it duplicates or opens a routed one)',
+  one_per_report: 'the same intake without matching (every report opens a routed incident of its own: one report, one ticket)',
+  none: 'the same intake without incidents (report, location check, event; no incident, no ticket)',
+}
+
 /**
- * POST /api/reports to a server storing reports without incident matching and to one as
- * shipped (matching, then routing the tickets it opens), on the same database, in alternating
- * rounds so that drift hits both alike. One server runs at a time: an idle one's event feed
- * would read the other's events meanwhile.
+ * Two figures from per-variant rates: matching's cost (against one incident per report, the aim
+ * of issue 3) and the cost of incidents and tickets altogether (against none).
  */
-async function overHttp(ctx: BenchContext, url: string, a: Area): Promise<BenchFigure> {
+function figures(how: string, rates: Record<Variant, number[]>, reports: number, note: (v: Variant) => string): BenchFigure[] {
+  const msPer = (xs: number[]) => (1000 * xs.length) / xs.reduce((s, x) => s + x, 0)
+  const versus = (base: Variant, aim: string): BenchFigure => ({
+    name: `${how} ${VARIANT_NAMES.matched}, ${REPORTS} reports stored, ${CONCURRENCY} concurrent, ${reports} reports per variant`,
+    value: msPer(rates.matched),
+    unit: 'ms/report',
+    baseline: { name: VARIANT_NAMES[base], value: msPer(rates[base]), unit: 'ms/report' },
+    ratio: msPer(rates.matched) / msPer(rates[base]),
+    note: `${aim}CPU per report: ${VARIANTS.map((v) => `${v}: ${note(v)}`).join('; ')}`,
+  })
+  return [versus('one_per_report', 'aim < 1.3 (what matching adds); '), versus('none', 'what incidents, tickets and matching add together; ')]
+}
+
+/**
+ * POST /api/reports to servers storing reports each way (bench/intake-server.ts), on the same
+ * database, in alternating rounds so that drift hits all alike. One server runs at a time: an
+ * idle one's event feed would read the other's events meanwhile.
+ */
+async function overHttp(ctx: BenchContext, url: string, a: Area): Promise<BenchFigure[]> {
   const port = 19_000 + (process.pid % 1000)
   const env = { DATABASE_URL: url, SIGAP_DEMO: '0', SIGAP_LOG: 'error', PORT: String(port) }
-  // The argument tells the server what to do, and its command line which CPU is whose.
-  const args = { without: '--no-matching', shipped: '--matching' }
   const perRound = Math.ceil(INTAKES / ROUNDS)
-  const rates = { without: [] as number[], shipped: [] as number[] }
-  const cpu = { without: { server: 0, pg: 0 }, shipped: { server: 0, pg: 0 } }
+  const rates: Record<Variant, number[]> = { none: [], one_per_report: [], matched: [] }
+  const cpu: Record<Variant, { server: number; pg: number }> = { none: { server: 0, pg: 0 }, one_per_report: { server: 0, pg: 0 }, matched: { server: 0, pg: 0 } }
   let n = 0
   for (let r = 0; r < ROUNDS; r++) {
-    for (const name of ['without', 'shipped'] as const) {
-      const server = await spawnServer(['bench/intake-server.ts', args[name]], env)
+    for (const v of VARIANTS) {
+      // The argument tells the server what to do, and its command line which CPU is whose.
+      const arg = `--incidents=${v}`
+      const server = await spawnServer(['bench/intake-server.ts', arg], env)
       const poster = jsonPoster(server.url, CONCURRENCY)
       try {
         const post = async () => {
@@ -92,29 +117,20 @@ async function overHttp(ctx: BenchContext, url: string, a: Area): Promise<BenchF
           if (status !== 201) throw new Error(`intake answered ${status}`)
         }
         await throughput(WARM_UP, CONCURRENCY, post)
-        const c0 = cpuSeconds(args[name])
-        rates[name].push(await throughput(perRound, CONCURRENCY, post))
-        const c1 = cpuSeconds(args[name])
-        cpu[name].server += c1.server - c0.server
-        cpu[name].pg += c1.postgres - c0.postgres
+        const c0 = cpuSeconds(arg)
+        rates[v].push(await throughput(perRound, CONCURRENCY, post))
+        const c1 = cpuSeconds(arg)
+        cpu[v].server += c1.server - c0.server
+        cpu[v].pg += c1.postgres - c0.postgres
       } finally {
         poster.close()
         await server.close()
       }
     }
   }
-  const msPer = (xs: number[]) => (1000 * xs.length) / xs.reduce((s, x) => s + x, 0)
-  const cpuNote = (name: keyof typeof cpu) =>
-    `server ${((cpu[name].server * 1000) / (perRound * ROUNDS)).toFixed(2)} ms, PostgreSQL ${((cpu[name].pg * 1000) / (perRound * ROUNDS)).toFixed(2)} ms`
-  ctx.log(`over HTTP: ${rates.without.map((x) => x.toFixed(0)).join(', ')} reports/s without matching; ${rates.shipped.map((x) => x.toFixed(0)).join(', ')} as shipped`)
-  return {
-    name: `intake over HTTP (POST /api/reports) as shipped, with incident matching and ticket routing, ${REPORTS} reports stored, ${CONCURRENCY} concurrent clients, ${perRound * ROUNDS} reports per variant`,
-    value: msPer(rates.shipped),
-    unit: 'ms/report',
-    baseline: { name: 'the same intake without incident matching', value: msPer(rates.without), unit: 'ms/report' },
-    ratio: msPer(rates.shipped) / msPer(rates.without),
-    note: `aim < 1.3; the server in a process of its own, PostgreSQL and the load generator on the same 2 cores; CPU per report: ${cpuNote('shipped')} (without matching: ${cpuNote('without')})`,
-  }
+  const ms = (s: number) => ((s * 1000) / (perRound * ROUNDS)).toFixed(2)
+  ctx.log(`over HTTP, reports/s: ${VARIANTS.map((v) => `${v} ${rates[v].map((x) => x.toFixed(0)).join(', ')}`).join('; ')}`)
+  return figures('intake over HTTP (POST /api/reports, the server in a process of its own)', rates, perRound * ROUNDS, (v) => `server ${ms(cpu[v].server)} ms, PostgreSQL ${ms(cpu[v].pg)} ms`)
 }
 
 async function run(ctx: BenchContext): Promise<BenchFigure[]> {
@@ -141,46 +157,38 @@ async function run(ctx: BenchContext): Promise<BenchFigure[]> {
       authenticate: async () => null,
     }
     let n = 0
-    let matching = true
+    let variant: Variant = 'matched'
     const intake = async () => {
-      await intakeReport(deps, randomReport(area, n++), null, { matching })
+      await intakeReport(deps, randomReport(area, n++), null, { incidents: variant })
     }
-    // Warm both paths, then alternate rounds so drift (autovacuum, cache) hits both alike.
-    for (const m of [false, true]) {
-      matching = m
+    // Warm every path, then alternate rounds so drift (autovacuum, cache) hits all alike.
+    for (const v of VARIANTS) {
+      variant = v
       await throughput(WARM_UP, CONCURRENCY, intake)
     }
     const perRound = Math.ceil(INTAKES / ROUNDS)
-    const rates = { without: [] as number[], with: [] as number[] }
+    const rates: Record<Variant, number[]> = { none: [], one_per_report: [], matched: [] }
     // Where the time goes: CPU of PostgreSQL and of this process (intake code and load) per variant.
-    const cpu = { without: { pg: 0, node: 0 }, with: { pg: 0, node: 0 } }
+    const cpu: Record<Variant, { pg: number; node: number }> = { none: { pg: 0, node: 0 }, one_per_report: { pg: 0, node: 0 }, matched: { pg: 0, node: 0 } }
     for (let r = 0; r < ROUNDS; r++) {
-      for (const name of ['without', 'with'] as const) {
-        matching = name === 'with'
+      for (const v of VARIANTS) {
+        variant = v
         const pg0 = cpuSeconds('-').postgres
         const me0 = process.cpuUsage()
-        rates[name].push(await throughput(perRound, CONCURRENCY, intake))
+        rates[v].push(await throughput(perRound, CONCURRENCY, intake))
         const me = process.cpuUsage(me0)
-        cpu[name].pg += cpuSeconds('-').postgres - pg0
-        cpu[name].node += (me.user + me.system) / 1e6
+        cpu[v].pg += cpuSeconds('-').postgres - pg0
+        cpu[v].node += (me.user + me.system) / 1e6
       }
     }
-    const cpuNote = (name: keyof typeof cpu) =>
-      `PostgreSQL ${((cpu[name].pg * 1000) / (perRound * ROUNDS)).toFixed(2)} ms, intake code and load ${((cpu[name].node * 1000) / (perRound * ROUNDS)).toFixed(2)} ms`
-    const msPer = (xs: number[]) => (1000 * xs.length) / xs.reduce((s, x) => s + x, 0)
+    const ms = (s: number) => ((s * 1000) / (perRound * ROUNDS)).toFixed(2)
     const joined = (await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM reports r JOIN incidents i ON i.id = r.incident_id
       WHERE r.description LIKE 'bench %' AND i.report_count > 1`.execute(db.db)).rows[0]!.n
+    ctx.log(`${joined} bench reports joined an existing incident`)
     return [
-      http,
-      {
-        name: `in-process intake as shipped (matching; a new incident is inserted routed), ${REPORTS} reports stored, ${CONCURRENCY} concurrent, ${perRound * ROUNDS} reports per variant`,
-        value: msPer(rates.with),
-        unit: 'ms/report',
-        baseline: { name: 'the same intake without incident matching (report, location check, event)', value: msPer(rates.without), unit: 'ms/report' },
-        ratio: msPer(rates.with) / msPer(rates.without),
-        note: `aim < 1.3; ${joined} bench reports joined an existing incident; service calls in this process, PostgreSQL on the same 2 cores; CPU per report: ${cpuNote('with')} (without matching: ${cpuNote('without')})`,
-      },
+      ...http,
+      ...figures('in-process intake (service calls; PostgreSQL on the same 2 cores)', rates, perRound * ROUNDS, (v) => `PostgreSQL ${ms(cpu[v].pg)} ms, intake code and load ${ms(cpu[v].node)} ms`),
     ]
   } finally {
     await feed.stop()

@@ -31,58 +31,112 @@ const body = (i: number) => ({
   claimed_region: 'Sukamaju',
 })
 
-/** Intake throughput over HTTP vs plain INSERTs; POST-to-event latency at 200 sockets. */
+const ROUNDS = 3
+
+/** One way of storing a row or report, measured in rounds alternating with the others. */
+interface Way {
+  /** In the command line of the process serving it ('-': none), for its CPU. */
+  mark: string
+  task: (i: number) => Promise<void>
+  rate?: number
+  seconds: number
+  cpu: { server: number; pg: number; me: number }
+}
+
+const way = (mark: string, task: (i: number) => Promise<void>): Way => ({ mark, task, seconds: 0, cpu: { server: 0, pg: 0, me: 0 } })
+
+/**
+ * Intake throughput over HTTP vs plain INSERTs, with the HTTP floor between them; POST-to-event
+ * latency at 200 sockets. The ways are measured in alternating rounds, so that the shared
+ * machine's drift (its steal time changes by the minute) hits all alike.
+ */
 async function intake(ctx: Parameters<Bench['run']>[0]): Promise<BenchFigure[]> {
   const fresh = await freshDb(ctx, 'intake')
   const figures: BenchFigure[] = []
   try {
     await seedDemoArea(fresh.db.db)
-    // The server runs in its own process, as deployed, so the load generator here does not
-    // share its event loop.
+    // The servers run in their own processes, as deployed, so the load generator here does not
+    // share their event loops.
     const port = 18_000 + (process.pid % 1000)
     const server = await spawnServer(['server/main.ts'], { DATABASE_URL: fresh.url, PORT: String(port), SIGAP_DEMO: '0', SIGAP_LOG: 'error' })
+    // Baseline: the same pg pool size, one autocommitted INSERT of a point into a GiST-indexed table.
+    const pool = new pg.Pool({ connectionString: fresh.url, max: CONCURRENCY })
+    await pool.query('CREATE TABLE bench_plain (id bigserial PRIMARY KEY, body text, g geometry(Point, 4326)); CREATE INDEX ON bench_plain USING gist (g)')
+    const floorServer = await spawnServer(['bench/plain-http-server.ts'], { DATABASE_URL: fresh.url, PORT: String(port + 1) })
+    const sigap = jsonPoster(server.url, CONCURRENCY)
+    const floor = jsonPoster(floorServer.url, CONCURRENCY)
     try {
-      // Baseline: the same pg pool size, one autocommitted INSERT of a point into a GiST-indexed table.
-      const pool = new pg.Pool({ connectionString: fresh.url, max: CONCURRENCY })
-      await pool.query('CREATE TABLE bench_plain (id bigserial PRIMARY KEY, body text, g geometry(Point, 4326)); CREATE INDEX ON bench_plain USING gist (g)')
-      const insertPlain = async (i: number) => {
-        const b = body(i)
-        await pool.query('INSERT INTO bench_plain (body, g) VALUES ($1, ST_SetSRID(ST_MakePoint($2, $3), 4326))', [b.description, b.location.lon, b.location.lat])
+      const post = (client: typeof sigap, path: string) => async (i: number) => {
+        const status = await client.post(path, body(i))
+        if (status !== 201) throw new Error(`${path} answered ${status}`)
       }
-      // Both measured warm (bench/lib.ts WARM_UP); the warm-up's reports are numbered after the measured ones.
-      await throughput(WARM_UP, CONCURRENCY, (i) => insertPlain(N + i))
-      const plainCpu0 = cpuSeconds('server/main.ts')
-      const plainMe0 = process.cpuUsage()
-      const plain = await throughput(N, CONCURRENCY, insertPlain)
-      const plainCpu = cpuSeconds('server/main.ts').postgres - plainCpu0.postgres
-      const plainMe = process.cpuUsage(plainMe0)
-      await pool.end()
-      const client = jsonPoster(server.url, CONCURRENCY)
-      const postReport = async (i: number) => {
-        const status = await client.post('/api/reports', body(i))
-        if (status !== 201) throw new Error(`intake answered ${status}`)
+      const ways = {
+        plain: way('-', async (i) => {
+          const b = body(i)
+          await pool.query('INSERT INTO bench_plain (body, g) VALUES ($1, ST_SetSRID(ST_MakePoint($2, $3), 4326))', [b.description, b.location.lon, b.location.lat])
+        }),
+        single: way('plain-http-server', post(floor, '/plain')),
+        batched: way('plain-http-server', post(floor, '/batched')),
+        intake: way('server/main.ts', post(sigap, '/api/reports')),
       }
-      await throughput(WARM_UP, CONCURRENCY, (i) => postReport(N + i))
-      const cpu0 = cpuSeconds('server/main.ts')
-      const me0 = process.cpuUsage()
-      const viaHttp = await throughput(N, CONCURRENCY, postReport)
-      const cpu1 = cpuSeconds('server/main.ts')
-      const me = process.cpuUsage(me0)
-      client.close()
-      const perReport = (s: number) => ((s * 1000) / N).toFixed(2)
+      // Every way measured warm (bench/lib.ts WARM_UP); each numbers its rows on from the last.
+      const next = new Map<Way, number>()
+      const run = async (w: Way, n: number) => {
+        const from = next.get(w) ?? 0
+        next.set(w, from + n)
+        return throughput(n, CONCURRENCY, (i) => w.task(from + i))
+      }
+      for (const w of Object.values(ways)) await run(w, WARM_UP)
+      const perRound = Math.ceil(N / ROUNDS)
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const w of Object.values(ways)) {
+          const c0 = cpuSeconds(w.mark)
+          const me0 = process.cpuUsage()
+          w.seconds += perRound / (await run(w, perRound))
+          const c1 = cpuSeconds(w.mark)
+          const me = process.cpuUsage(me0)
+          w.cpu.server += c1.server - c0.server
+          w.cpu.pg += c1.postgres - c0.postgres
+          w.cpu.me += (me.user + me.system) / 1e6
+        }
+      }
+      const measured = perRound * ROUNDS
+      for (const w of Object.values(ways)) w.rate = measured / w.seconds
+      const rate = (w: Way) => w.rate!
+      const ms = (s: number) => ((s * 1000) / measured).toFixed(2)
+      const plain = { name: 'plain INSERT into a GiST-indexed table', value: rate(ways.plain), unit: 'rows/s' }
+      const { intake: viaHttp } = ways
       figures.push({
-        name: `intake over HTTP, ${CONCURRENCY} concurrent clients, ${N} reports`,
-        value: viaHttp,
+        name: `intake over HTTP, ${CONCURRENCY} concurrent clients, ${measured} reports`,
+        value: rate(viaHttp),
         unit: 'reports/s',
-        baseline: { name: 'plain INSERT into a GiST-indexed table', value: plain, unit: 'rows/s' },
-        ratio: viaHttp / plain,
+        baseline: plain,
+        ratio: rate(viaHttp) / rate(ways.plain),
         note:
-          `aim >= 0.5; CPU per report: server ${perReport(cpu1.server - cpu0.server)} ms, PostgreSQL ${perReport(cpu1.postgres - cpu0.postgres)} ms, ` +
-          `load generator (node:http) ${perReport((me.user + me.system) / 1e6)} ms; per plain INSERT: PostgreSQL ${perReport(plainCpu)} ms, ` +
-          `load generator (pg) ${perReport((plainMe.user + plainMe.system) / 1e6)} ms; all on the same 2 cores`,
+          `aim >= 0.5; ${(rate(viaHttp) / rate(ways.batched)).toFixed(2)} of the batched HTTP floor below; CPU per report: server ${ms(viaHttp.cpu.server)} ms, PostgreSQL ${ms(viaHttp.cpu.pg)} ms, ` +
+          `load generator (node:http) ${ms(viaHttp.cpu.me)} ms; per plain INSERT: PostgreSQL ${ms(ways.plain.cpu.pg)} ms, ` +
+          `load generator (pg) ${ms(ways.plain.cpu.me)} ms; all on the same 2 cores`,
       })
+      for (const [how, w] of [['one INSERT a request', ways.single], ['batched as intake batches', ways.batched]] as const) {
+        figures.push({
+          name: `the HTTP floor: POST whose handler only stores the plain row, ${how} (bench/plain-http-server.ts), ${CONCURRENCY} concurrent clients, ${measured} rows`,
+          value: rate(w),
+          unit: 'rows/s',
+          baseline: plain,
+          ratio: rate(w) / rate(ways.plain),
+          note: `no intake over HTTP can be faster; CPU per row: server ${ms(w.cpu.server)} ms, PostgreSQL ${ms(w.cpu.pg)} ms, load generator ${ms(w.cpu.me)} ms`,
+        })
+      }
+      ctx.log(`${ROUNDS} rounds of ${perRound}: ${Object.entries(ways).map(([k, w]) => `${k} ${rate(w).toFixed(0)}/s`).join(', ')}`)
+    } finally {
+      await pool.end()
+      floor.close()
+      await floorServer.close()
+    }
+    try {
       figures.push(await fanOutLatency(server.url))
     } finally {
+      sigap.close()
       await server.close()
     }
   } finally {

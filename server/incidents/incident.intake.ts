@@ -34,6 +34,14 @@ export function matchPlanFor(category: string, at: { lon: number; lat: number })
 }
 
 /**
+ * A plan that searches nothing: the report opens a new routed incident of its own, and takes no
+ * match locks (there is no search for another report to race). Not how sigap matches:
+ * benchmarks use it (IntakeOptions `one_per_report`) to tell matching's cost from that of
+ * having incidents and tickets at all.
+ */
+export const NEW_INCIDENT_PLAN: MatchPlan = Object.freeze({ categories: [], radiusM: 0, windowH: 0, dx: 0, dy: 0, lockKeys: [] })
+
+/**
  * Intake step: each new report joined the open incident it duplicates or opened one as it was
  * stored (after its location check, so the incident took the report's region); this announces
  * it. A report sent with `incident_id` joins that incident here instead.

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os'
 import type { Deps } from '../http/context.js'
 import { AppError } from '../http/errors.js'
 import { appendEvents, withEventBatch } from '../events/event.repository.js'
-import { matchPlanFor } from '../incidents/incident.intake.js'
+import { matchPlanFor, NEW_INCIDENT_PLAN } from '../incidents/incident.intake.js'
 import { insertCheckedReports, type NewReport } from './intake.repository.js'
 import { findReportByDedupKey, type ReportRow } from './report.repository.js'
 import { IntakeQueue, IntakeQueueFull } from './intake.queue.js'
@@ -19,8 +19,14 @@ export interface IntakeResult {
 }
 
 export interface IntakeOptions {
-  /** false: the report opens no incident (benchmarks measure matching's cost with it). */
-  matching?: boolean
+  /**
+   * How a new report finds its incident. `matched` (the default, what sigap does): it joins the
+   * open incident it duplicates or opens one. The others exist so that benchmarks can measure
+   * what matching costs: `one_per_report` opens a new routed incident for every report, as a
+   * system without duplicate merging would (one report, one ticket); `none` stores the report
+   * without any incident or ticket.
+   */
+  incidents?: 'matched' | 'one_per_report' | 'none'
 }
 
 type Outcome = { stored: { report: ReportRow; fields: IntakeFields } } | { duplicate: true }
@@ -82,7 +88,7 @@ export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKe
   // A named incident is attached to by its step (alone: its 422 must not fail other reports);
   // otherwise the report is matched as it is stored.
   const attach = input.incident_id !== undefined
-  const plan = !attach && opts.matching !== false ? matchPlanFor(input.category, input.location) : null
+  const plan = attach || opts.incidents === 'none' ? null : opts.incidents === 'one_per_report' ? NEW_INCIDENT_PLAN : matchPlanFor(input.category, input.location)
   const submission: NewReport = { input, idempotencyKey, plan }
   const [outcome] = attach ? await storeBatch(deps, [submission]) : [await queueOf(deps).submit(submission).catch(busy)]
   if (outcome && 'stored' in outcome) return { report: outcome.stored.report, fields: outcome.stored.fields, created: true }
