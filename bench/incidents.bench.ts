@@ -7,7 +7,7 @@ import { EventFeed } from '../server/events/event.feed.js'
 import type { Deps } from '../server/http/context.js'
 import { createLogger } from '../server/logger.js'
 import { intakeReport, type IntakeOptions } from '../server/reports/report.service.js'
-import { cpuSeconds, freshDb, jsonPoster, spawnServer, throughput, WARM_UP, type Bench, type BenchContext, type BenchFigure } from './lib.js'
+import { freshDb, inRounds, jsonPoster, spawnServer, throughput, WARM_UP, type Bench, type BenchContext, type BenchFigure, type Measured, type Way } from './lib.js'
 
 // Intake cost with incident matching, on a table of 1,000,000 reports (SIGAP_BENCH_SCALE=0.05
 // for a quick run), in the same run against the same intake without matching (every report
@@ -19,7 +19,6 @@ const SCALE = Number(process.env.SIGAP_BENCH_SCALE ?? 1)
 const REPORTS = Math.max(10_000, Math.round(1_000_000 * SCALE))
 const INTAKES = Math.max(400, Math.round(3000 * SCALE))
 const CONCURRENCY = 16
-const ROUNDS = 3
 
 const CATEGORIES = ['jalan_rusak', 'sampah', 'banjir', 'drainase', 'listrik_padam', 'penerangan_jalan', 'kemacetan', 'air_bersih', 'pohon_tumbang', 'lainnya']
 
@@ -77,60 +76,63 @@ const VARIANT_NAMES: Record<Variant, string> = {
 }
 
 /**
- * Two figures from per-variant rates: matching's cost (against one incident per report, the aim
- * of issue 3) and the cost of incidents and tickets altogether (against none).
+ * Two figures from the variants' measurements: matching's cost (against one incident per report,
+ * the aim of issue 3) and the cost of incidents and tickets altogether (against none).
  */
-function figures(how: string, rates: Record<Variant, number[]>, reports: number, note: (v: Variant) => string): BenchFigure[] {
-  const msPer = (xs: number[]) => (1000 * xs.length) / xs.reduce((s, x) => s + x, 0)
+function figures(how: string, m: Record<Variant, Measured>, note: (c: Measured['cpuMs']) => string): BenchFigure[] {
+  const msPer = (v: Variant) => 1000 / m[v].rate
   const versus = (base: Variant, aim: string): BenchFigure => ({
-    name: `${how} ${VARIANT_NAMES.matched}, ${REPORTS} reports stored, ${CONCURRENCY} concurrent, ${reports} reports per variant`,
-    value: msPer(rates.matched),
+    name: `${how} ${VARIANT_NAMES.matched}, ${REPORTS} reports stored, ${CONCURRENCY} concurrent, ${INTAKES} reports per variant`,
+    value: msPer('matched'),
     unit: 'ms/report',
-    baseline: { name: VARIANT_NAMES[base], value: msPer(rates[base]), unit: 'ms/report' },
-    ratio: msPer(rates.matched) / msPer(rates[base]),
-    note: `${aim}CPU per report: ${VARIANTS.map((v) => `${v}: ${note(v)}`).join('; ')}`,
+    baseline: { name: VARIANT_NAMES[base], value: msPer(base), unit: 'ms/report' },
+    ratio: msPer('matched') / msPer(base),
+    note: `${aim}CPU per report: ${VARIANTS.map((v) => `${v}: ${note(m[v].cpuMs)}`).join('; ')}`,
   })
   return [versus('one_per_report', 'aim < 1.3 (what matching adds); '), versus('none', 'what incidents, tickets and matching add together; ')]
 }
 
+/** The variants as ways for inRounds, each from a maker given the variant. */
+const variants = (way: (v: Variant) => Way) => Object.fromEntries(VARIANTS.map((v) => [v, way(v)])) as Record<Variant, Way>
+
 /**
  * POST /api/reports to servers storing reports each way (bench/intake-server.ts), on the same
- * database, in alternating rounds so that drift hits all alike. One server runs at a time: an
- * idle one's event feed would read the other's events meanwhile.
+ * database. One server runs at a time, started and warmed for each round: an idle one's event
+ * feed would read the other's events meanwhile.
  */
 async function overHttp(ctx: BenchContext, url: string, a: Area): Promise<BenchFigure[]> {
   const port = 19_000 + (process.pid % 1000)
   const env = { DATABASE_URL: url, SIGAP_DEMO: '0', SIGAP_LOG: 'error', PORT: String(port) }
-  const perRound = Math.ceil(INTAKES / ROUNDS)
-  const rates: Record<Variant, number[]> = { none: [], one_per_report: [], matched: [] }
-  const cpu: Record<Variant, { server: number; pg: number }> = { none: { server: 0, pg: 0 }, one_per_report: { server: 0, pg: 0 }, matched: { server: 0, pg: 0 } }
   let n = 0
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const v of VARIANTS) {
+  const m = await inRounds(
+    variants((v) => {
       // The argument tells the server what to do, and its command line which CPU is whose.
       const arg = `--incidents=${v}`
-      const server = await spawnServer(['bench/intake-server.ts', arg], env)
-      const poster = jsonPoster(server.url, CONCURRENCY)
-      try {
-        const post = async () => {
-          const status = await poster.post('/api/reports', randomReport(a, n++))
-          if (status !== 201) throw new Error(`intake answered ${status}`)
-        }
-        await throughput(WARM_UP, CONCURRENCY, post)
-        const c0 = cpuSeconds(arg)
-        rates[v].push(await throughput(perRound, CONCURRENCY, post))
-        const c1 = cpuSeconds(arg)
-        cpu[v].server += c1.server - c0.server
-        cpu[v].pg += c1.postgres - c0.postgres
-      } finally {
-        poster.close()
-        await server.close()
+      let server: Awaited<ReturnType<typeof spawnServer>> | null = null
+      let poster: ReturnType<typeof jsonPoster> | null = null
+      const task = async () => {
+        const status = await poster!.post('/api/reports', randomReport(a, n++))
+        if (status !== 201) throw new Error(`intake answered ${status}`)
       }
-    }
-  }
-  const ms = (s: number) => ((s * 1000) / (perRound * ROUNDS)).toFixed(2)
-  ctx.log(`over HTTP, reports/s: ${VARIANTS.map((v) => `${v} ${rates[v].map((x) => x.toFixed(0)).join(', ')}`).join('; ')}`)
-  return figures('intake over HTTP (POST /api/reports, the server in a process of its own)', rates, perRound * ROUNDS, (v) => `server ${ms(cpu[v].server)} ms, PostgreSQL ${ms(cpu[v].pg)} ms`)
+      return {
+        mark: arg,
+        concurrency: CONCURRENCY,
+        task,
+        async open() {
+          server = await spawnServer(['bench/intake-server.ts', arg], env)
+          poster = jsonPoster(server.url, CONCURRENCY)
+          await throughput(WARM_UP, CONCURRENCY, task)
+        },
+        async close() {
+          poster?.close()
+          await server?.close()
+        },
+      }
+    }),
+    INTAKES,
+  )
+  ctx.log(`over HTTP, reports/s: ${VARIANTS.map((v) => `${v} ${m[v].rate.toFixed(0)}`).join(', ')}`)
+  return figures('intake over HTTP (POST /api/reports, the server in a process of its own)', m, (c) => `server ${c.server.toFixed(2)} ms, PostgreSQL ${c.postgres.toFixed(2)} ms`)
 }
 
 async function run(ctx: BenchContext): Promise<BenchFigure[]> {
@@ -157,38 +159,24 @@ async function run(ctx: BenchContext): Promise<BenchFigure[]> {
       authenticate: async () => null,
     }
     let n = 0
-    let variant: Variant = 'matched'
-    const intake = async () => {
-      await intakeReport(deps, randomReport(area, n++), null, { incidents: variant })
-    }
-    // Warm every path, then alternate rounds so drift (autovacuum, cache) hits all alike.
-    for (const v of VARIANTS) {
-      variant = v
-      await throughput(WARM_UP, CONCURRENCY, intake)
-    }
-    const perRound = Math.ceil(INTAKES / ROUNDS)
-    const rates: Record<Variant, number[]> = { none: [], one_per_report: [], matched: [] }
-    // Where the time goes: CPU of PostgreSQL and of this process (intake code and load) per variant.
-    const cpu: Record<Variant, { pg: number; node: number }> = { none: { pg: 0, node: 0 }, one_per_report: { pg: 0, node: 0 }, matched: { pg: 0, node: 0 } }
-    for (let r = 0; r < ROUNDS; r++) {
-      for (const v of VARIANTS) {
-        variant = v
-        const pg0 = cpuSeconds('-').postgres
-        const me0 = process.cpuUsage()
-        rates[v].push(await throughput(perRound, CONCURRENCY, intake))
-        const me = process.cpuUsage(me0)
-        cpu[v].pg += cpuSeconds('-').postgres - pg0
-        cpu[v].node += (me.user + me.system) / 1e6
-      }
-    }
-    const ms = (s: number) => ((s * 1000) / (perRound * ROUNDS)).toFixed(2)
+    const m = await inRounds(
+      variants((v) => ({
+        // This process: CPU of PostgreSQL, and of this process (intake code and load) as `self`.
+        mark: '-',
+        concurrency: CONCURRENCY,
+        task: async () => {
+          await intakeReport(deps, randomReport(area, n++), null, { incidents: v })
+        },
+      })),
+      INTAKES,
+    )
     const joined = (await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM reports r JOIN incidents i ON i.id = r.incident_id
       WHERE r.description LIKE 'bench %' AND i.report_count > 1`.execute(db.db)).rows[0]!.n
     ctx.log(`${joined} bench reports joined an existing incident`)
     return [
       ...http,
-      ...figures('in-process intake (service calls; PostgreSQL on the same 2 cores)', rates, perRound * ROUNDS, (v) => `PostgreSQL ${ms(cpu[v].pg)} ms, intake code and load ${ms(cpu[v].node)} ms`),
+      ...figures('in-process intake (service calls; PostgreSQL on the same 2 cores)', m, (c) => `PostgreSQL ${c.postgres.toFixed(2)} ms, intake code and load ${c.self.toFixed(2)} ms`),
     ]
   } finally {
     await feed.stop()

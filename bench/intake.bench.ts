@@ -5,7 +5,8 @@ import { join } from 'node:path'
 import pg from 'pg'
 import WebSocket from 'ws'
 import { seedDemoArea } from '../server/demo/demo.area.js'
-import { cpuSeconds, freshDb, jsonPoster, killGroup, percentile, spawnServer, throughput, WARM_UP, type Bench, type BenchFigure } from './lib.js'
+import { freshDb, inRounds, jsonPoster, killGroup, percentile, spawnServer, type Bench, type BenchFigure } from './lib.js'
+import { createPlainTable, insertPlain } from './plain.js'
 
 const SCALE = Number(process.env.SIGAP_BENCH_SCALE ?? 1)
 const N = Math.max(200, Math.round(4000 * SCALE))
@@ -31,24 +32,9 @@ const body = (i: number) => ({
   claimed_region: 'Sukamaju',
 })
 
-const ROUNDS = 3
-
-/** One way of storing a row or report, measured in rounds alternating with the others. */
-interface Way {
-  /** In the command line of the process serving it ('-': none), for its CPU. */
-  mark: string
-  task: (i: number) => Promise<void>
-  rate?: number
-  seconds: number
-  cpu: { server: number; pg: number; me: number }
-}
-
-const way = (mark: string, task: (i: number) => Promise<void>): Way => ({ mark, task, seconds: 0, cpu: { server: 0, pg: 0, me: 0 } })
-
 /**
  * Intake throughput over HTTP vs plain INSERTs, with the HTTP floor between them; POST-to-event
- * latency at 200 sockets. The ways are measured in alternating rounds, so that the shared
- * machine's drift (its steal time changes by the minute) hits all alike.
+ * latency at 200 sockets.
  */
 async function intake(ctx: Parameters<Bench['run']>[0]): Promise<BenchFigure[]> {
   const fresh = await freshDb(ctx, 'intake')
@@ -61,7 +47,7 @@ async function intake(ctx: Parameters<Bench['run']>[0]): Promise<BenchFigure[]> 
     const server = await spawnServer(['server/main.ts'], { DATABASE_URL: fresh.url, PORT: String(port), SIGAP_DEMO: '0', SIGAP_LOG: 'error' })
     // Baseline: the same pg pool size, one autocommitted INSERT of a point into a GiST-indexed table.
     const pool = new pg.Pool({ connectionString: fresh.url, max: CONCURRENCY })
-    await pool.query('CREATE TABLE bench_plain (id bigserial PRIMARY KEY, body text, g geometry(Point, 4326)); CREATE INDEX ON bench_plain USING gist (g)')
+    await createPlainTable(pool)
     const floorServer = await spawnServer(['bench/plain-http-server.ts'], { DATABASE_URL: fresh.url, PORT: String(port + 1) })
     const sigap = jsonPoster(server.url, CONCURRENCY)
     const floor = jsonPoster(floorServer.url, CONCURRENCY)
@@ -70,64 +56,45 @@ async function intake(ctx: Parameters<Bench['run']>[0]): Promise<BenchFigure[]> 
         const status = await client.post(path, body(i))
         if (status !== 201) throw new Error(`${path} answered ${status}`)
       }
-      const ways = {
-        plain: way('-', async (i) => {
-          const b = body(i)
-          await pool.query('INSERT INTO bench_plain (body, g) VALUES ($1, ST_SetSRID(ST_MakePoint($2, $3), 4326))', [b.description, b.location.lon, b.location.lat])
-        }),
-        single: way('plain-http-server', post(floor, '/plain')),
-        batched: way('plain-http-server', post(floor, '/batched')),
-        intake: way('server/main.ts', post(sigap, '/api/reports')),
-      }
-      // Every way measured warm (bench/lib.ts WARM_UP); each numbers its rows on from the last.
-      const next = new Map<Way, number>()
-      const run = async (w: Way, n: number) => {
-        const from = next.get(w) ?? 0
-        next.set(w, from + n)
-        return throughput(n, CONCURRENCY, (i) => w.task(from + i))
-      }
-      for (const w of Object.values(ways)) await run(w, WARM_UP)
-      const perRound = Math.ceil(N / ROUNDS)
-      for (let r = 0; r < ROUNDS; r++) {
-        for (const w of Object.values(ways)) {
-          const c0 = cpuSeconds(w.mark)
-          const me0 = process.cpuUsage()
-          w.seconds += perRound / (await run(w, perRound))
-          const c1 = cpuSeconds(w.mark)
-          const me = process.cpuUsage(me0)
-          w.cpu.server += c1.server - c0.server
-          w.cpu.pg += c1.postgres - c0.postgres
-          w.cpu.me += (me.user + me.system) / 1e6
-        }
-      }
-      const measured = perRound * ROUNDS
-      for (const w of Object.values(ways)) w.rate = measured / w.seconds
-      const rate = (w: Way) => w.rate!
-      const ms = (s: number) => ((s * 1000) / measured).toFixed(2)
-      const plain = { name: 'plain INSERT into a GiST-indexed table', value: rate(ways.plain), unit: 'rows/s' }
-      const { intake: viaHttp } = ways
+      const m = await inRounds(
+        {
+          plain: {
+            mark: '-',
+            concurrency: CONCURRENCY,
+            task: async (i) => {
+              const b = body(i)
+              await insertPlain(pool, b.description, b.location.lon, b.location.lat)
+            },
+          },
+          single: { mark: 'plain-http-server', concurrency: CONCURRENCY, task: post(floor, '/plain') },
+          batched: { mark: 'plain-http-server', concurrency: CONCURRENCY, task: post(floor, '/batched') },
+          intake: { mark: 'server/main.ts', concurrency: CONCURRENCY, task: post(sigap, '/api/reports') },
+        },
+        N,
+      )
+      const ms = (v: number) => v.toFixed(2)
+      const plain = { name: 'plain INSERT into a GiST-indexed table', value: m.plain.rate, unit: 'rows/s' }
       figures.push({
-        name: `intake over HTTP, ${CONCURRENCY} concurrent clients, ${measured} reports`,
-        value: rate(viaHttp),
+        name: `intake over HTTP, ${CONCURRENCY} concurrent clients, ${N} reports`,
+        value: m.intake.rate,
         unit: 'reports/s',
         baseline: plain,
-        ratio: rate(viaHttp) / rate(ways.plain),
+        ratio: m.intake.rate / m.plain.rate,
         note:
-          `aim >= 0.5; ${(rate(viaHttp) / rate(ways.batched)).toFixed(2)} of the batched HTTP floor below; CPU per report: server ${ms(viaHttp.cpu.server)} ms, PostgreSQL ${ms(viaHttp.cpu.pg)} ms, ` +
-          `load generator (node:http) ${ms(viaHttp.cpu.me)} ms; per plain INSERT: PostgreSQL ${ms(ways.plain.cpu.pg)} ms, ` +
-          `load generator (pg) ${ms(ways.plain.cpu.me)} ms; all on the same 2 cores`,
+          `aim >= 0.5; ${(m.intake.rate / m.batched.rate).toFixed(2)} of the batched HTTP floor below; CPU per report: server ${ms(m.intake.cpuMs.server)} ms, PostgreSQL ${ms(m.intake.cpuMs.postgres)} ms, ` +
+          `load generator (node:http) ${ms(m.intake.cpuMs.self)} ms; per plain INSERT: PostgreSQL ${ms(m.plain.cpuMs.postgres)} ms, ` +
+          `load generator (pg) ${ms(m.plain.cpuMs.self)} ms; all on the same 2 cores`,
       })
-      for (const [how, w] of [['one INSERT a request', ways.single], ['batched as intake batches', ways.batched]] as const) {
+      for (const [how, w] of [['one INSERT a request', m.single], ['batched as intake batches', m.batched]] as const) {
         figures.push({
-          name: `the HTTP floor: POST whose handler only stores the plain row, ${how} (bench/plain-http-server.ts), ${CONCURRENCY} concurrent clients, ${measured} rows`,
-          value: rate(w),
+          name: `the HTTP floor: POST whose handler only stores the plain row, ${how} (bench/plain-http-server.ts), ${CONCURRENCY} concurrent clients, ${N} rows`,
+          value: w.rate,
           unit: 'rows/s',
           baseline: plain,
-          ratio: rate(w) / rate(ways.plain),
-          note: `no intake over HTTP can be faster; CPU per row: server ${ms(w.cpu.server)} ms, PostgreSQL ${ms(w.cpu.pg)} ms, load generator ${ms(w.cpu.me)} ms`,
+          ratio: w.rate / m.plain.rate,
+          note: `no intake over HTTP can be faster; CPU per row: server ${ms(w.cpuMs.server)} ms, PostgreSQL ${ms(w.cpuMs.postgres)} ms, load generator ${ms(w.cpuMs.self)} ms`,
         })
       }
-      ctx.log(`${ROUNDS} rounds of ${perRound}: ${Object.entries(ways).map(([k, w]) => `${k} ${rate(w).toFixed(0)}/s`).join(', ')}`)
     } finally {
       await pool.end()
       floor.close()

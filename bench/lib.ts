@@ -80,6 +80,73 @@ export async function throughput(total: number, concurrency: number, task: (i: n
   return total / ((performance.now() - t0) / 1000)
 }
 
+/** One way of doing a thing, measured in rounds that alternate with the other ways' (inRounds). */
+export interface Way {
+  /** What the command line of the process doing the work contains, for its CPU ('-': none). */
+  mark: string
+  /** Does item (or batch) i; the numbers run on across warm-up and rounds. */
+  task: (i: number) => Promise<void>
+  concurrency: number
+  /** Items one task does (a batch); 1 by default. */
+  perTask?: number
+  /** Before each round (starts a server and warms it); its time and CPU are not counted. */
+  open?: () => Promise<void>
+  close?: () => Promise<void>
+}
+
+export interface Measured {
+  /** Items per second over all rounds. */
+  rate: number
+  /** CPU milliseconds an item: of the way's process, of PostgreSQL, of this process (load or in-process work). */
+  cpuMs: { server: number; postgres: number; self: number }
+}
+
+/**
+ * Measures each way on `items` items in `rounds` rounds, the ways taking turns within each round,
+ * so that drift on a shared machine (its steal time changes by the minute, autovacuum, a table
+ * that grows) hits all of them alike. Ways without `open` are warmed once first (WARM_UP).
+ */
+export async function inRounds<K extends string>(ways: Record<K, Way>, items: number, rounds = 3): Promise<Record<K, Measured>> {
+  const entries = Object.entries(ways) as [K, Way][]
+  const next = new Map<Way, number>()
+  const run = (w: Way, n: number) => {
+    const per = w.perTask ?? 1
+    const tasks = Math.ceil(n / per)
+    const from = next.get(w) ?? 0
+    next.set(w, from + tasks)
+    return throughput(tasks, w.concurrency, (i) => w.task(from + i)).then((tasksPerS) => ({ seconds: tasks / tasksPerS, done: tasks * per }))
+  }
+  for (const [, w] of entries) if (!w.open) await run(w, WARM_UP)
+  const sums = new Map(entries.map(([k]) => [k, { seconds: 0, done: 0, server: 0, postgres: 0, self: 0 }]))
+  const perRound = Math.ceil(items / rounds)
+  for (let r = 0; r < rounds; r++) {
+    for (const [k, w] of entries) {
+      await w.open?.()
+      try {
+        const s = sums.get(k)!
+        const c0 = cpuSeconds(w.mark)
+        const me0 = process.cpuUsage()
+        const { seconds, done } = await run(w, perRound)
+        const c1 = cpuSeconds(w.mark)
+        const me = process.cpuUsage(me0)
+        s.seconds += seconds
+        s.done += done
+        s.server += c1.server - c0.server
+        s.postgres += c1.postgres - c0.postgres
+        s.self += (me.user + me.system) / 1e6
+      } finally {
+        await w.close?.()
+      }
+    }
+  }
+  const out = {} as Record<K, Measured>
+  for (const [k, s] of sums) {
+    const ms = (cpu: number) => (cpu * 1000) / s.done
+    out[k] = { rate: s.done / s.seconds, cpuMs: { server: ms(s.server), postgres: ms(s.postgres), self: ms(s.self) } }
+  }
+  return out
+}
+
 /**
  * A lean HTTP client for load generation: node:http over kept-alive sockets. The load
  * generator shares the machine with the server it measures, and fetch() spent about 0.8 ms of

@@ -1,5 +1,6 @@
 import pg from 'pg'
-import { cpuSeconds, freshDb, throughput, WARM_UP, type Bench, type BenchFigure } from './lib.js'
+import { freshDb, inRounds, type Bench, type BenchFigure } from './lib.js'
+import { createPlainTable, insertPlain } from './plain.js'
 
 // Where intake's cost is not: writing its rows. Every row a new report's intake writes when it
 // opens an incident (the incident with its ten indexes, the ticket's two history rows, the
@@ -11,7 +12,6 @@ import { cpuSeconds, freshDb, throughput, WARM_UP, type Bench, type BenchFigure 
 
 const SCALE = Number(process.env.SIGAP_BENCH_SCALE ?? 1)
 const N = Math.max(400, Math.round(4000 * SCALE))
-const ROUNDS = 3
 const CONCURRENCY = 16
 /** As intake under 16 clients on 2 cores: a batch per core (report.service.ts), about 8 in each. */
 const BATCH = 8
@@ -55,40 +55,37 @@ const bench: Bench = {
     const fresh = await freshDb(ctx, 'storage')
     const pool = new pg.Pool({ connectionString: fresh.url, max: CONCURRENCY })
     try {
-      await pool.query('CREATE TABLE bench_plain (id bigserial PRIMARY KEY, body text, g geometry(Point, 4326)); CREATE INDEX ON bench_plain USING gist (g)')
-      const plain = async (i: number) => {
-        const { x, y } = point(i)
-        await pool.query('INSERT INTO bench_plain (body, g) VALUES ($1, ST_SetSRID(ST_MakePoint($2, $3), 4326))', [`Jalan berlubang ${i}`, x, y])
-      }
-      const batch = async (b: number) => {
-        const pts = Array.from({ length: BATCH }, (_, k) => point(b * BATCH + k))
-        await pool.query(STORE, [pts.map((_, k) => `Jalan berlubang ${b * BATCH + k}`), pts.map((p) => p.x), pts.map((p) => p.y), EVENT])
-      }
-      const ways = {
-        plain: { run: (n: number, from: number) => throughput(n, CONCURRENCY, (i) => plain(from + i)), seconds: 0, pg: 0 },
-        rows: { run: (n: number, from: number) => throughput(Math.ceil(n / BATCH), WORKERS, (b) => batch(Math.floor(from / BATCH) + b)).then((r) => r * BATCH), seconds: 0, pg: 0 },
-      }
-      let from = 0
-      for (const w of Object.values(ways)) await w.run(WARM_UP, (from += WARM_UP))
-      const perRound = Math.ceil(N / ROUNDS / BATCH) * BATCH
-      for (let r = 0; r < ROUNDS; r++) {
-        for (const w of Object.values(ways)) {
-          const c0 = cpuSeconds('-').postgres
-          w.seconds += perRound / (await w.run(perRound, (from += perRound)))
-          w.pg += cpuSeconds('-').postgres - c0
-        }
-      }
-      const n = perRound * ROUNDS
-      const rate = (w: { seconds: number }) => n / w.seconds
-      const ms = (s: number) => ((s * 1000) / n).toFixed(2)
+      await createPlainTable(pool)
+      const m = await inRounds(
+        {
+          plain: {
+            mark: '-',
+            concurrency: CONCURRENCY,
+            task: async (i) => {
+              const { x, y } = point(i)
+              await insertPlain(pool, `Jalan berlubang ${i}`, x, y)
+            },
+          },
+          rows: {
+            mark: '-',
+            concurrency: WORKERS,
+            perTask: BATCH,
+            task: async (b) => {
+              const pts = Array.from({ length: BATCH }, (_, k) => point(b * BATCH + k))
+              await pool.query(STORE, [pts.map((_, k) => `Jalan berlubang ${b * BATCH + k}`), pts.map((p) => p.x), pts.map((p) => p.y), EVENT])
+            },
+          },
+        },
+        N,
+      )
       return [
         {
-          name: `every row of a new report's intake (report, incident, 2 history rows, 3 events), set-based, batches of ${BATCH} on ${WORKERS} connections, ${n} reports`,
-          value: rate(ways.rows),
+          name: `every row of a new report's intake (report, incident, 2 history rows, 3 events), set-based, batches of ${BATCH} on ${WORKERS} connections, ${N} reports`,
+          value: m.rows.rate,
           unit: 'reports/s',
-          baseline: { name: `plain INSERT into a GiST-indexed table, ${CONCURRENCY} clients`, value: rate(ways.plain), unit: 'rows/s' },
-          ratio: rate(ways.rows) / rate(ways.plain),
-          note: `PostgreSQL CPU per report ${ms(ways.rows.pg)} ms, per plain INSERT ${ms(ways.plain.pg)} ms`,
+          baseline: { name: `plain INSERT into a GiST-indexed table, ${CONCURRENCY} clients`, value: m.plain.rate, unit: 'rows/s' },
+          ratio: m.rows.rate / m.plain.rate,
+          note: `PostgreSQL CPU per report ${m.rows.cpuMs.postgres.toFixed(2)} ms, per plain INSERT ${m.plain.cpuMs.postgres.toFixed(2)} ms`,
         },
       ]
     } finally {
