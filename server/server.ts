@@ -69,6 +69,7 @@ export async function startServer(
   const db = opts.db ?? (await connect({ databaseUrl: config.DATABASE_URL, dataDir: config.SIGAP_DATA_DIR }))
   const mig = await migrate(db.db)
   if (mig.applied.length) log.info(`migrations applied: ${mig.applied.join(', ')}`)
+  if (mig.functions.length) log.info(`functions applied: ${mig.functions.join(', ')}`)
   const feed = new EventFeed(db)
   await feed.start()
   const deps: Deps = { db, config, feed, categories: new CategoryCatalog(db.db), log, authenticate: opts.authenticate ?? sessionAuthenticator(db.db) }
