@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect, type Db } from '../server/db/connect.js'
 import { migrate, MIGRATIONS_DIR } from '../server/db/migrate.js'
 import { describeSchema, SCHEMA_FILE } from '../server/db/schema.js'
+import { CLOSED_STATUSES } from '../server/tickets/ticket.rules.js'
 import { createTestDb } from './helpers/db.js'
 
 /**
@@ -32,6 +33,16 @@ const probe = async (db: Db) =>
 describe('database schema', () => {
   it('is what migrations/schema.sql says (after a change: npm run schema)', async () => {
     expect(await describeSchema(t.db)).toBe(readFileSync(SCHEMA_FILE, 'utf8'))
+  })
+
+  it('spells the closed states as CLOSED_STATUSES does, in the SQL functions and the open-incident index', async () => {
+    const sqlList = CLOSED_STATUSES.map((s) => `'${s}'`).join(', ')
+    const matching = readFileSync(join(MIGRATIONS_DIR, 'functions', 'matching.sql'), 'utf8')
+    const lists = [...matching.matchAll(/status NOT IN \(([^)]*)\)/g)].map((m) => m[1])
+    expect(lists.length).toBeGreaterThan(0)
+    expect(new Set(lists)).toEqual(new Set([sqlList]))
+    const index = (await describeSchema(t.db)).split('\n').find((l) => l.startsWith('CREATE INDEX incidents_open_match_idx'))
+    expect(index).toContain(`status <> ALL (ARRAY[${CLOSED_STATUSES.map((s) => `'${s}'::text`).join(', ')}])`)
   })
 
   it('applies a changed function file on the next start, and nothing when none changed', async () => {

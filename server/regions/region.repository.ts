@@ -1,7 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { Database, RegionLevel } from '../db/database.js'
+import { sql } from 'kysely'
+import type { Executor, RegionLevel } from '../db/database.js'
 
-type Executor = Kysely<Database> | Transaction<Database>
 
 export interface RegionInput {
   code: string
