@@ -61,8 +61,8 @@ export async function migrate(db: Kysely<Database>, dir = MIGRATIONS_DIR): Promi
  * The files of migrations/functions/ (CREATE OR REPLACE, one feature each), in name order, in
  * one transaction: all of them when a numbered migration ran just now (it may have replaced or
  * dropped one) or when any file differs from the digest recorded when they were last applied;
- * otherwise none, so that a start costs one query and cached plans in running servers are
- * not thrown away for nothing.
+ * otherwise none, so that a start costs two small queries and the plans cached by running
+ * servers are not thrown away for nothing.
  */
 async function applyFunctions(conn: Kysely<Database>, dir: string, migrated: boolean): Promise<string[]> {
   if (!existsSync(dir)) return []
@@ -85,7 +85,7 @@ async function applyFunctions(conn: Kysely<Database>, dir: string, migrated: boo
       for (const f of files) await sql`INSERT INTO schema_functions (name, digest) VALUES (${f}, ${digest(texts.get(f)!)})`.execute(trx)
     })
   } catch (err) {
-    throw new Error(`Function definitions functions/${file} failed: ${err instanceof Error ? err.message : String(err)}`)
+    throw new Error(`${file ? `Function file functions/${file}` : 'Recording the function files'} failed: ${err instanceof Error ? err.message : String(err)}`)
   }
   return files
 }
