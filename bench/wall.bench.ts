@@ -77,7 +77,7 @@ const bench: Bench = {
       ctx.log('Chromium not found: skipped (apt-get install chromium, or set CHROMIUM_PATH)')
       return []
     }
-    // The screens: dist/web if built, else a build of our own (the server reads SIGAP_WEB_DIST at import).
+    // The screens: dist/web if built, else a build of our own (passed to the server as SIGAP_WEB_DIST).
     if (!process.env.SIGAP_WEB_DIST && !existsSync(join(import.meta.dirname, '../dist/web/index.html'))) {
       const out = mkdtempSync(join(tmpdir(), 'sigap-bench-web-'))
       ctx.log(`building the screens into ${out}`)
@@ -98,7 +98,7 @@ const bench: Bench = {
       await insertTickets(fresh.db.db, N)
       ctx.log(`${N} open tickets inserted in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
       server = await startServer(
-        loadConfig({ SIGAP_DEMO: '0', SIGAP_LOG: 'error', PORT: '0', SIGAP_DATA_DIR: 'memory://', SIGAP_HOTSPOT_INTERVAL_S: '0' }),
+        loadConfig({ SIGAP_DEMO: '0', SIGAP_LOG: 'error', PORT: '0', SIGAP_DATA_DIR: 'memory://', SIGAP_HOTSPOT_INTERVAL_S: '0', SIGAP_WEB_DIST: process.env.SIGAP_WEB_DIST }),
         { db: fresh.db, slaIntervalMs: 3_600_000 },
       )
       browser = await launchBrowser()

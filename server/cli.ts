@@ -53,7 +53,9 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (cmd === 'migrate') {
       const r = await migrate(db.db)
-      console.log(r.applied.length ? `applied: ${r.applied.join(', ')}` : 'nothing to apply: the database is up to date')
+      if (r.applied.length) console.log(`applied: ${r.applied.join(', ')}`)
+      if (r.functions.length) console.log(`functions applied: ${r.functions.join(', ')}`)
+      if (!r.applied.length && !r.functions.length) console.log('nothing to apply: the database is up to date')
       return 0
     }
     if (cmd === 'regions' && sub === 'import' && arg) {

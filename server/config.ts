@@ -4,6 +4,9 @@ const flag = z
   .enum(['0', '1', 'true', 'false', 'on', 'off', 'yes', 'no', ''])
   .transform((v) => !['0', 'false', 'off', 'no'].includes(v))
 
+// An empty variable counts as unset (the default applies).
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema)
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().default('0.0.0.0'),
@@ -43,6 +46,13 @@ const EnvSchema = z.object({
   SIGAP_PHOTO_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   // Bearer token required by GET /metrics when set.
   SIGAP_METRICS_TOKEN: z.string().optional().or(z.literal('').transform(() => undefined)),
+  // Seconds between hotspot recomputations (0 turns the scheduler off; empty: the default).
+  SIGAP_HOTSPOT_INTERVAL_S: unsetIfEmpty(z.coerce.number().min(0).max(86_400).default(30)),
+  // Incident matching rules per category code, JSON, e.g. {"banjir":{"radius_m":800,"group":"air"}}:
+  // checked by server/incidents/incident.rules.ts when intake loads (a bad value stops the server).
+  SIGAP_INCIDENT_RULES: unsetIfEmpty(z.string().optional()),
+  // The built screens (default dist/web): another build side by side, in development.
+  SIGAP_WEB_DIST: unsetIfEmpty(z.string().optional()),
 })
 
 export type Config = z.infer<typeof EnvSchema>
@@ -55,4 +65,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`)
   }
   return parsed.data
+}
+
+let fromEnv: Config | undefined
+
+/** The process environment's configuration, parsed once: for the one setting read where no Deps reach (the incident rules). */
+export function envConfig(): Config {
+  fromEnv ??= loadConfig()
+  return fromEnv
 }

@@ -25,8 +25,8 @@ import { withDisputeFilter } from './disputes/dispute.access.js'
 import { SlaChecker } from './tickets/sla.checker.js'
 import { countUsers } from './users/user.repository.js'
 
-/** The built screens. SIGAP_WEB_DIST points elsewhere (a second build side by side, in development). */
-export const WEB_DIST = process.env.SIGAP_WEB_DIST || join(import.meta.dirname, '../dist/web')
+/** The built screens: dist/web, or SIGAP_WEB_DIST (a second build side by side, in development). */
+export const webDist = (config: Pick<Config, 'SIGAP_WEB_DIST'>): string => config.SIGAP_WEB_DIST ?? join(import.meta.dirname, '../dist/web')
 /** The screens; each is the same single-page app, which picks its view from the path. */
 export const SCREENS = ['wall', 'review', 'disputes', 'field', 'intake', 'signin'] as const
 
@@ -49,9 +49,6 @@ export interface Running {
   close(): Promise<void>
 }
 
-/** Every client an anonymous display (no sign-in): for tools and tests that need none. */
-export const anonymousOnly = async (): Promise<Principal | null> => null
-
 export async function startServer(
   config: Config,
   opts: {
@@ -69,6 +66,7 @@ export async function startServer(
   const db = opts.db ?? (await connect({ databaseUrl: config.DATABASE_URL, dataDir: config.SIGAP_DATA_DIR }))
   const mig = await migrate(db.db)
   if (mig.applied.length) log.info(`migrations applied: ${mig.applied.join(', ')}`)
+  if (mig.functions.length) log.info(`functions applied: ${mig.functions.join(', ')}`)
   const feed = new EventFeed(db)
   await feed.start()
   const deps: Deps = { db, config, feed, categories: new CategoryCatalog(db.db), log, authenticate: opts.authenticate ?? sessionAuthenticator(db.db) }
@@ -82,6 +80,7 @@ export async function startServer(
   const disputesOverdue = startDisputeOverdueCheck(deps) // pushes dispute.overdue (issue 4)
 
   let webBuild: string | null = null
+  const WEB_DIST = webDist(config)
   if (existsSync(WEB_DIST)) {
     const index = readFileSync(join(WEB_DIST, 'index.html'), 'utf8')
     webBuild = webBuildOf(index)

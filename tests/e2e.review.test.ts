@@ -8,7 +8,6 @@ import { HAVE_CHROMIUM, startBrowserRig, stopBrowserRig, type BrowserRig, SCREEN
 let db: BrowserRig['db']
 let server: BrowserRig['server']
 let browser: BrowserRig['browser']
-const savedInterval = process.env.SIGAP_HOTSPOT_INTERVAL_S
 const SECRET = 'Rahasia Sekali'
 const HOT = { lat: -6.556, lon: 107.436 }
 let hotIncident = ''
@@ -33,8 +32,7 @@ async function lived(id: string, f: { respond?: number; resolve?: number; resolv
 describe.skipIf(!HAVE_CHROMIUM)('review screen in Chromium', () => {
   beforeAll(async () => {
     // No scheduled hotspot passes: the review computes them from the data made here when first asked.
-    process.env.SIGAP_HOTSPOT_INTERVAL_S = '0'
-    ;({ db, server, browser } = await startBrowserRig((d) => seedDemoArea(d.db)))
+    ;({ db, server, browser } = await startBrowserRig((d) => seedDemoArea(d.db), { SIGAP_HOTSPOT_INTERVAL_S: '0' }))
     const desc = ['Jalan berlubang besar di depan pasar', 'Aspal amblas, motor jatuh', 'Lubang makin lebar setelah hujan']
     for (let i = 0; i < 12; i++) {
       const r = await post({
@@ -56,8 +54,6 @@ describe.skipIf(!HAVE_CHROMIUM)('review screen in Chromium', () => {
   })
   afterAll(async () => {
     await stopBrowserRig({ db, server, browser })
-    if (savedInterval === undefined) delete process.env.SIGAP_HOTSPOT_INTERVAL_S
-    else process.env.SIGAP_HOTSPOT_INTERVAL_S = savedInterval
   })
 
   it('leadership picks a period, reads the agency table, drills from a hotspot to its reports, downloads the PDF', async () => {

@@ -1,4 +1,6 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import { startServer, type Running } from '../server/server.js'
 import { createTestDb } from './helpers/db.js'
 import { testConfig } from './helpers/app.js'
@@ -59,13 +61,30 @@ describe('GET /ws', () => {
     again.close()
   })
 
-  it('keeps serving other screens when one stops reading', async () => {
-    const stalled = await TestSocket.open(server.url)
-    stalled.ws.pause()
+  it('cuts off a screen that stops reading, before its unsent data piles up, and keeps serving the others', async () => {
+    // 16 MB of events for a screen to replay: more than the kernel's socket buffers take
+    // (4 MB to send on Linux; a receiver that does not read grows none), so the rest waits in
+    // the server for a screen that does not read it.
+    const before = server.deps.feed.lastSeq
+    await sql`INSERT INTO events (type, data)
+      SELECT 'catalogue.changed', jsonb_build_object('what', 'padding', 'pad', repeat('x', 40000)) FROM generate_series(1, 400)`.execute(db.db)
+    const last = Number((await sql<{ seq: number }>`SELECT max(seq) AS seq FROM events`.execute(db.db)).rows[0]!.seq)
+    await expect.poll(() => server.deps.feed.lastSeq, { timeout: 10_000 }).toBeGreaterThanOrEqual(last)
+
+    const stalled = new WebSocket(server.url.replace(/^http/, 'ws') + '/ws')
+    await new Promise((resolve, reject) => stalled.once('open', resolve).once('error', reject))
+    stalled.pause()
+    const closed = new Promise<number>((resolve) => stalled.once('close', (code) => resolve(code)))
+    stalled.send(JSON.stringify({ type: 'subscribe', since: before }))
+
     const healthy = await TestSocket.open(server.url)
     const { id } = await post(server.url, reportInput())
     await healthy.waitFor(() => healthy.events().some((e) => (e.data as { id: string }).id === id))
-    stalled.close()
+    // Read now: what the kernel held, then the server's close (4008: reconnect and resume), not the whole replay.
+    stalled.resume()
+    const code = await Promise.race([closed, new Promise((r) => setTimeout(() => r('still open'), 10_000))])
+    expect(code).toBe(4008)
+    stalled.terminate()
     healthy.close()
   })
 

@@ -2,7 +2,10 @@ import { readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { webBuildOf } from '../server/http/web-build.js'
-import { WEB_DIST } from '../server/server.js'
+import { webDist } from '../server/server.js'
+import { testConfig } from './helpers/app.js'
+
+const WEB_DIST = webDist(testConfig())
 
 // A wall left running across a deploy compares the build its server serves with its own.
 describe('webBuildOf', () => {

@@ -1,7 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { Agency, Database } from '../db/database.js'
+import { sql } from 'kysely'
+import type { Agency, Executor } from '../db/database.js'
 
-type Executor = Kysely<Database> | Transaction<Database>
 
 export async function listAgencies(db: Executor): Promise<Agency[]> {
   return db.selectFrom('agencies').selectAll().orderBy('sort_order').orderBy('code').execute()

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { Database, User } from '../db/database.js'
+import { sql } from 'kysely'
+import type { Executor, User } from '../db/database.js'
 
-type Executor = Kysely<Database> | Transaction<Database>
 
 /** Secrets are stored only as their SHA-256: a copy of the database opens no session. */
 export const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')

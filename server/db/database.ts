@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable, Updateable } from 'kysely'
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely'
 
 /** Geometry columns are written and read through PostGIS functions, never as raw values. */
 export type Geometry = ColumnType<string, string, string>
@@ -397,3 +397,6 @@ export interface DisputeActionsTable {
 
 export type LocationDispute = Selectable<LocationDisputesTable>
 export type DisputeAction = Selectable<DisputeActionsTable>
+
+/** What repositories take first: the database, or a transaction on it. */
+export type Executor = Kysely<Database> | Transaction<Database>

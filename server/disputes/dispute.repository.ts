@@ -1,8 +1,7 @@
-import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
-import type { Database, DisputeDecision, DisputeState } from '../db/database.js'
+import { sql, type RawBuilder, type Transaction } from 'kysely'
+import type { Database, DisputeDecision, DisputeState, Executor } from '../db/database.js'
 import type { DisputeScope } from './dispute.access.js'
 
-type Executor = Kysely<Database> | Transaction<Database>
 
 export const ACTIVE_STATES: readonly DisputeState[] = ['open', 'proposed']
 

@@ -1,5 +1,5 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { Database } from '../db/database.js'
+import { sql, type Transaction } from 'kysely'
+import type { Database, Executor } from '../db/database.js'
 
 export const EVENTS_CHANNEL = 'sigap_events'
 
@@ -10,7 +10,6 @@ export interface StoredEvent {
   created_at: Date
 }
 
-type Executor = Kysely<Database> | Transaction<Database>
 
 /** Events waiting to be written at the end of a transaction (see withEventBatch). */
 const batches = new WeakMap<object, { type: string; data: unknown }[]>()

@@ -1,9 +1,8 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely'
-import type { Database } from '../db/database.js'
+import type { Database, Executor } from '../db/database.js'
 import { M_PER_DEG, type ClusterParams } from './hotspot.params.js'
 import { previousWindow, type TimeWindow } from './hotspot.window.js'
 
-type Executor = Kysely<Database> | Transaction<Database>
 
 export interface ClusterRow {
   /** '*' for all categories (or the one category asked for), else a category code. */

@@ -49,7 +49,7 @@ export function hotspotRoutes() {
       set = await cached(deps, `h|${windowKey(w)}|${category ?? ''}`, () => computeHotspots(deps.db.db, w, { category, byCategory: false }))
       features = set.all
     } else {
-      set = await currentSet(deps, w.key, staleAfterMs(hotspotIntervalMs()))
+      set = await currentSet(deps, w.key, staleAfterMs(hotspotIntervalMs(deps.config)))
       features = category ? (set.by_category[category] ?? []) : set.all
     }
     c.header('Content-Type', 'application/geo+json; charset=utf-8')

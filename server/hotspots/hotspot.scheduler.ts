@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import type { Config } from '../config.js'
 import type { Deps } from '../http/context.js'
 import { loadSet } from './hotspot.repository.js'
 import { refreshWindow } from './hotspot.service.js'
@@ -7,16 +7,8 @@ import type { StandardWindow } from './hotspot.window.js'
 /** Longer windows change more slowly relative to their size: recomputed every N ticks' worth of time. */
 const PERIOD_TICKS: Record<StandardWindow, number> = { '24h': 1, '7d': 2, '30d': 4 }
 
-const Interval = z.coerce.number().min(0).max(86_400)
-
-/** SIGAP_HOTSPOT_INTERVAL_S: seconds between hotspot recomputations (default 30; 0 turns it off). */
-export function hotspotIntervalMs(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.SIGAP_HOTSPOT_INTERVAL_S
-  if (raw === undefined || raw.trim() === '') return 30_000
-  const parsed = Interval.safeParse(raw)
-  if (!parsed.success) throw new Error(`SIGAP_HOTSPOT_INTERVAL_S must be a number of seconds from 0 to 86400, got "${raw}"`)
-  return parsed.data * 1000
-}
+/** Milliseconds between hotspot recomputations (SIGAP_HOTSPOT_INTERVAL_S; 0: none). */
+export const hotspotIntervalMs = (config: Pick<Config, 'SIGAP_HOTSPOT_INTERVAL_S'>): number => config.SIGAP_HOTSPOT_INTERVAL_S * 1000
 
 /** A window's stored set older than this is recomputed by the API itself (no scheduler running). */
 export const staleAfterMs = (intervalMs: number) => Math.max(5 * 60_000, 10 * (intervalMs || 30_000))
@@ -33,7 +25,7 @@ export class HotspotScheduler {
 
   constructor(
     private readonly deps: Deps,
-    readonly intervalMs = hotspotIntervalMs(),
+    readonly intervalMs = hotspotIntervalMs(deps.config),
   ) {}
 
   start(): void {

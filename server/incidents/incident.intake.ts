@@ -6,7 +6,8 @@ import type { IntakeBatch, IntakeFields } from '../reports/intake.steps.js'
 import type { MatchPlan } from '../reports/intake.repository.js'
 import type { ReportRow } from '../reports/report.repository.js'
 import { matchLockKeys } from './incident.locks.js'
-import { CLOSED_STATUSES, findIncident, lockKeys, moveReports, refreshIncident, type IncidentRow } from './incident.repository.js'
+import { isClosed } from '../tickets/ticket.rules.js'
+import { findIncident, lockKeys, moveReports, refreshIncident, type IncidentRow } from './incident.repository.js'
 import { matchRules } from './incident.rules.js'
 import { incidentView } from './incident.view.js'
 
@@ -85,7 +86,7 @@ async function attachToIncident(trx: Transaction<Database>, report: ReportRow, i
   // The place's match locks before the row, in the order intake matching and merges take them.
   await lockKeys(trx, matchKeysOf(named))
   const target = await findIncident(trx, named.id, { forUpdate: true })
-  if (!target || target.merged_into || (CLOSED_STATUSES as readonly string[]).includes(target.status)) {
+  if (!target || target.merged_into || isClosed(target.status)) {
     throw cannotAttach(`incident ${incidentId} is no longer open (${target?.merged_into ? 'merged' : target?.status ?? 'gone'})`)
   }
   if (!rules.groupMembers(report.category_code).includes(target.category_code)) {

@@ -1,9 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { TicketScope } from '../auth/principal.js'
-import type { Database } from '../db/database.js'
+import type { Database, Executor } from '../db/database.js'
 import { scopeCondition } from '../tickets/ticket.repository.js'
-
-type Executor = Kysely<Database> | Transaction<Database>
+import { CLOSED_STATUSES } from '../tickets/ticket.rules.js'
 
 export interface IncidentRow {
   id: string
@@ -25,9 +24,9 @@ export interface IncidentRow {
   agency_code?: string | null
 }
 
-/** An incident still taking reports; the tickets issue adds states, all "open" but these. */
-export const CLOSED_STATUSES = ['resolved', 'closed', 'rejected'] as const
-const openAs = (alias: string) => sql.raw(`${alias}.status NOT IN ('resolved', 'closed', 'rejected') AND ${alias}.merged_into IS NULL`)
+/** An incident still taking reports: not closed, not merged away. */
+const openAs = (alias: string) =>
+  sql.raw(`${alias}.status NOT IN (${CLOSED_STATUSES.map((s) => `'${s}'`).join(', ')}) AND ${alias}.merged_into IS NULL`)
 
 /** Columns of an IncidentRow from `incidents` aliased `i` (regions aliased `g` joined on its region). */
 const INCIDENT_COLUMNS = sql`i.id, i.category_code, i.status, ST_Y(i.location) AS lat, ST_X(i.location) AS lon, i.region_code,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { envConfig } from '../config.js'
 
 /**
  * When a new report joins an open incident instead of opening one: same match group
@@ -96,6 +97,6 @@ let current: MatchRules | undefined
 
 /** The rules in force: defaults with the environment's overrides, read once (a bad value fails at start). */
 export function matchRules(): MatchRules {
-  current ??= new MatchRules(parseRuleOverrides(process.env.SIGAP_INCIDENT_RULES))
+  current ??= new MatchRules(parseRuleOverrides(envConfig().SIGAP_INCIDENT_RULES))
   return current
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { STATUSES } from '../tickets/ticket.rules.js'
 
 const csv = <T extends z.ZodType<string, string>>(item: T, what: string) =>
   z
@@ -17,13 +18,13 @@ export const Bbox = z
   )
   .refine(([w, s, e, n]) => w < e && s < n, 'bbox must be west,south,east,north with west < east and south < north')
 
-export const IncidentStatus = z.enum(['new', 'verified', 'dispatched', 'in_progress', 'resolved', 'closed', 'rejected', 'reopened'])
+export const IncidentStatus = z.enum(STATUSES)
 
 export const IncidentListQuery = z
   .object({
     bbox: Bbox.optional(),
     category: csv(z.string().min(1).max(64), 'category').optional(),
-    /** Status codes, comma separated, or `open` (every state but resolved, closed, rejected). */
+    /** Status codes, comma separated, or `open` (every state but the closed ones, CLOSED_STATUSES). */
     status: z
       .union([z.literal('open'), csv(IncidentStatus, 'status')])
       .optional(),

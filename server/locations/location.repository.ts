@@ -1,7 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { Database, LocationStatus } from '../db/database.js'
+import { sql, type Transaction } from 'kysely'
+import type { Database, Executor, LocationStatus } from '../db/database.js'
 
-type Executor = Kysely<Database> | Transaction<Database>
 
 /** One location check as stored with the report (names looked up for the answer). */
 export interface LocationCheckRow {

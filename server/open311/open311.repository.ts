@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
-import { CLOSED_STATUSES } from '../incidents/incident.repository.js'
+import { CLOSED_STATUSES } from '../tickets/ticket.rules.js'
 
 export interface RequestRow {
   id: string
@@ -75,10 +75,6 @@ export async function listRequests(db: Kysely<Database>, f: RequestFilter): Prom
     if (f.status && f.status.length === 1) q = q.where(f.status[0] === 'closed' ? IS_CLOSED : sql<boolean>`NOT ${IS_CLOSED}`)
   }
   return q.orderBy('r.reported_at', 'desc').orderBy('r.id').limit(f.limit).execute()
-}
-
-export function isClosed(status: string | null): boolean {
-  return status !== null && (CLOSED_STATUSES as readonly string[]).includes(status)
 }
 
 export interface Place {

@@ -1,7 +1,5 @@
-import type { Kysely, Transaction } from 'kysely'
-import type { Database, Photo } from '../db/database.js'
+import type { Executor, Photo } from '../db/database.js'
 
-type Executor = Kysely<Database> | Transaction<Database>
 
 export async function photosOf(db: Executor, target: { reportId?: string; incidentId?: string }): Promise<Photo[]> {
   let q = db.selectFrom('photos').selectAll()

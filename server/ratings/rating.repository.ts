@@ -1,8 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql } from 'kysely'
 import { randomToken } from '../auth/password.js'
-import type { Database } from '../db/database.js'
+import type { Executor } from '../db/database.js'
 
-type Executor = Kysely<Database> | Transaction<Database>
 
 /**
  * One rating link per report of a resolved ticket (kept if it is resolved again after a

@@ -1,7 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { Database, RegionLevel } from '../db/database.js'
+import { sql } from 'kysely'
+import type { Executor, RegionLevel } from '../db/database.js'
 
-type Executor = Kysely<Database> | Transaction<Database>
 
 export interface RegionInput {
   code: string
@@ -11,12 +10,6 @@ export interface RegionInput {
   /** GeoJSON Polygon or MultiPolygon in WGS84. */
   geometry: unknown
   props: Record<string, unknown>
-}
-
-export interface RegionRef {
-  code: string
-  name: string
-  level: RegionLevel
 }
 
 /** Max vertices per piece when subdividing: small pieces keep point-in-polygon cheap. */
@@ -57,30 +50,12 @@ export async function upsertRegions(trx: Executor, regions: RegionInput[], isDem
   return codes
 }
 
-const LEVEL_RANK = sql<number>`CASE p.level WHEN 'kelurahan' THEN 0 WHEN 'kecamatan' THEN 1 WHEN 'kabupaten' THEN 2 ELSE 3 END`
-
-/**
- * The smallest region that contains the point (kelurahan/desa where we have them). Where
- * simplified boundaries overlap, the lowest code wins so the answer is deterministic.
- */
-export async function regionAt(db: Executor, lon: number, lat: number): Promise<RegionRef | null> {
-  const res = await sql<RegionRef>`
-    SELECT r.code, r.name, r.level FROM region_parts p JOIN regions r ON r.code = p.region_code
-    WHERE ST_Intersects(p.geom, ST_SetSRID(ST_MakePoint(${lon}, ${lat}), 4326))
-    ORDER BY ${LEVEL_RANK}, r.code LIMIT 1`.execute(db)
-  return res.rows[0] ?? null
-}
-
 export async function countRegions(db: Executor): Promise<{ total: number; demo: number }> {
   const r = await db
     .selectFrom('regions')
     .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.count<number>('code').filterWhere('is_demo', '=', true).as('demo')])
     .executeTakeFirstOrThrow()
   return { total: Number(r.total), demo: Number(r.demo) }
-}
-
-export async function deleteDemoRegions(db: Executor): Promise<void> {
-  await db.deleteFrom('regions').where('is_demo', '=', true).execute()
 }
 
 export interface RegionFeatureRow {

@@ -1,9 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { Database, LocationStatus } from '../db/database.js'
+import { sql } from 'kysely'
+import type { Executor, LocationStatus } from '../db/database.js'
 import type { TicketScope } from '../auth/principal.js'
 import { reportScopeCondition } from '../tickets/ticket.repository.js'
 
-type Executor = Kysely<Database> | Transaction<Database>
 
 export interface ReportRow {
   id: string

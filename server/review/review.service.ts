@@ -129,7 +129,7 @@ export async function buildReview(deps: Deps, w: ReviewWindow, opts: { rankingLi
   const hotspotSet =
     w.hotspots.key === 'range'
       ? computeHotspots(db, w.hotspots, { byCategory: false })
-      : currentSet(deps, w.hotspots.key, staleAfterMs(hotspotIntervalMs()))
+      : currentSet(deps, w.hotspots.key, staleAfterMs(hotspotIntervalMs(deps.config)))
   const [total, byAgency, ratings, skm, names, cats, catalogue, daily, dailyKec, reports, reportsPrev, ranking, hotspots] = await Promise.all([
     responseStats(db, { from, to, scope }, 'none', 'kelurahan'),
     responseStats(db, { from, to, scope }, 'agency', 'kelurahan'),

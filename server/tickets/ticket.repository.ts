@@ -1,9 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import type { TicketScope } from '../auth/principal.js'
-import type { Database } from '../db/database.js'
+import type { Database, Executor } from '../db/database.js'
 import type { IncidentRow } from '../incidents/incident.repository.js'
 
-type Executor = Kysely<Database> | Transaction<Database>
 
 /** An incident as the ticket agencies act on: the incident's own columns and its lifecycle. */
 export interface TicketRow extends Omit<IncidentRow, 'agency_code' | 'split_from'> {

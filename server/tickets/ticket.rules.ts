@@ -3,8 +3,18 @@ import { isCommandRoom, type Principal } from '../auth/principal.js'
 export const STATUSES = ['new', 'verified', 'dispatched', 'in_progress', 'resolved', 'closed', 'rejected', 'reopened'] as const
 export type TicketStatus = (typeof STATUSES)[number]
 
-/** States in which a ticket is still being worked on (the backlog). */
-export const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'verified', 'dispatched', 'in_progress', 'reopened']
+/**
+ * States in which a ticket has ended (its ended_at set): it takes no more reports, leaves the
+ * wall and the backlog. The one list: server and screens import it, SQL built in TypeScript
+ * interpolates it; the SQL functions and the partial index of matching (migrations/
+ * functions/matching.sql, migrations 0006-0007) spell it out, and tests/schema.test.ts checks
+ * they agree.
+ */
+export const CLOSED_STATUSES = ['resolved', 'closed', 'rejected'] as const satisfies readonly TicketStatus[]
+export const isClosed = (s: string | null): boolean => s !== null && (CLOSED_STATUSES as readonly string[]).includes(s)
+
+/** States in which a ticket is still being worked on (the backlog): all but the closed ones. */
+export const OPEN_STATUSES: readonly TicketStatus[] = STATUSES.filter((s) => !isClosed(s))
 export const isOpen = (s: string) => (OPEN_STATUSES as readonly string[]).includes(s)
 
 /**

@@ -7,7 +7,7 @@ import type { Deps } from '../http/context.js'
 import { AppError, notFound } from '../http/errors.js'
 import { createRatingLinks } from '../ratings/rating.repository.js'
 import { findTicket, insertTicketEvent, routeTicketRows, type TicketRow } from './ticket.repository.js'
-import { canMove, mayMove, type TicketStatus } from './ticket.rules.js'
+import { canMove, isClosed, mayMove, type TicketStatus } from './ticket.rules.js'
 import type { TransitionBody } from './ticket.schema.js'
 import { ticketView, type TicketView } from './ticket.view.js'
 
@@ -105,7 +105,7 @@ export async function transitionTicket(
       throw new AppError(422, 'validation_failed', `Unknown agency "${body.agency_code}"`, [{ field: 'agency_code', message: 'unknown agency' }])
     if (body.photo_ids?.length) await requirePhotos(trx, id, body.photo_ids)
 
-    const ending = to === 'resolved' || to === 'closed' || to === 'rejected'
+    const ending = isClosed(to)
     await trx
       .updateTable('incidents')
       .set({

@@ -1,7 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { Database, User } from '../db/database.js'
+import { sql } from 'kysely'
+import type { Executor, User } from '../db/database.js'
 
-type Executor = Kysely<Database> | Transaction<Database>
 
 export async function findUserByUsername(db: Executor, username: string): Promise<User | undefined> {
   return db.selectFrom('users').selectAll().where(sql<string>`lower(username)`, '=', username.toLowerCase()).executeTakeFirst()

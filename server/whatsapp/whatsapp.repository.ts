@@ -1,7 +1,6 @@
-import { sql, type Kysely, type Transaction } from 'kysely'
-import type { Database, WhatsappConversation } from '../db/database.js'
+import { sql, type Transaction } from 'kysely'
+import type { Database, Executor, WhatsappConversation } from '../db/database.js'
 
-type Executor = Kysely<Database> | Transaction<Database>
 
 /** Records a message id; false when it was seen before (a replay or a re-delivery). */
 export async function markSeen(trx: Executor, messageId: string, sentAt: Date): Promise<boolean> {

@@ -20,7 +20,8 @@ export interface TestApp {
 }
 
 export function testConfig(overrides: Partial<Record<string, string>> = {}): Config {
-  return loadConfig({ SIGAP_DEMO: '0', SIGAP_LOG: 'silent', PORT: '0', SIGAP_DATA_DIR: 'memory://', ...overrides })
+  // SIGAP_WEB_DIST from the environment: browser tests may run against a build elsewhere.
+  return loadConfig({ SIGAP_DEMO: '0', SIGAP_LOG: 'silent', PORT: '0', SIGAP_DATA_DIR: 'memory://', SIGAP_WEB_DIST: process.env.SIGAP_WEB_DIST, ...overrides })
 }
 
 /** The API on a fresh migrated database, called in-process. */

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import type { Db } from '../../server/db/connect.js'
-import { startServer, WEB_DIST, type Running } from '../../server/server.js'
+import { startServer, webDist, type Running } from '../../server/server.js'
 import { testConfig } from './app.js'
 import { createTestDb } from './db.js'
 import { createUser } from '../../server/users/user.service.js'
@@ -55,11 +55,13 @@ export interface BrowserRig {
  * A fresh test database prepared by `seed`, a real server on it serving the built screens
  * (fails at once, saying how, when they are not built), and headless Chromium.
  */
-export async function startBrowserRig(seed: (db: Db) => Promise<unknown>): Promise<BrowserRig> {
-  if (!existsSync(join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST} has no built screens: run \`npm run build\` (npm test does) or set SIGAP_WEB_DIST`)
+export async function startBrowserRig(seed: (db: Db) => Promise<unknown>, settings: Partial<Record<string, string>> = {}): Promise<BrowserRig> {
+  const config = testConfig(settings)
+  const dist = webDist(config)
+  if (!existsSync(join(dist, 'index.html'))) throw new Error(`${dist} has no built screens: run \`npm run build\` (npm test does) or set SIGAP_WEB_DIST`)
   const db = await createTestDb()
   await seed(db)
-  const server = await startServer(testConfig(), { db })
+  const server = await startServer(config, { db })
   return { db, server, browser: await launchBrowser() }
 }
 

@@ -43,12 +43,6 @@ export async function sendJson<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', p
   return answer<T>(res)
 }
 
-/** multipart/form-data (photo uploads), with the same CSRF header. */
-export async function sendForm<T>(path: string, form: FormData, headers: Record<string, string> = {}): Promise<T> {
-  const res = await fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'x-requested-with': 'sigap', ...headers }, body: form })
-  return answer<T>(res)
-}
-
 export interface Category {
   code: string
   name: string

@@ -1,7 +1,7 @@
 import { bytesToUuid, decodeTickets, FLAG_BREACHED, FLAG_EMERGENCY, flagsOf, PRIORITY_MASK } from '../../../server/wall/wall.codec'
 import type { LiveEvent } from '../lib/live.svelte'
+import { isOpen } from '../../../server/tickets/ticket.rules'
 
-const OPEN = new Set(['new', 'verified', 'dispatched', 'in_progress', 'reopened'])
 
 /** What the wall learns about one ticket from an event (ticket.* or incident.*). */
 interface TicketLike {
@@ -121,7 +121,7 @@ export class TicketStore {
 
   private upsert(t: TicketLike | undefined): boolean {
     if (!t?.id || !t.location) return false
-    const open = OPEN.has(t.status) && !t.merged_into
+    const open = isOpen(t.status) && !t.merged_into
     if (!open) return this.remove(t.id)
     let i = this.index.get(t.id)
     const before = i === undefined ? null : this.flags[i]!

@@ -1,0 +1,97 @@
+-- Current definitions, re-applied by server/db/migrate.ts after the numbered migrations
+-- (CREATE OR REPLACE: edit the function here, not in a new migration; see
+-- docs/architecture-notes.md). Incident matching: duplicate reports of one problem join one
+-- incident. The index it searches is incidents_open_match_idx (migration 0007): open incidents
+-- by sigap_match_key, the category's number (0-4095, from its code) as a third dimension of
+-- the point, so the tree keeps each category apart and splits it by place.
+
+-- IMMUTABLE and from md5, which never changes, so the index and the search agree everywhere.
+CREATE OR REPLACE FUNCTION sigap_match_slot(p_category text) RETURNS float8
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN (('x' || substr(md5(p_category), 1, 3))::bit(12))::int::float8;
+
+-- The key an open incident is found by: its point with the category's number as Z (SRID 0,
+-- the search box has none either).
+CREATE OR REPLACE FUNCTION sigap_match_key(p_category text, p_location geometry) RETURNS geometry
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN ST_MakePoint(ST_X(p_location), ST_Y(p_location), sigap_match_slot(p_category));
+
+-- Incident matching for a point about to be stored as a report: joins the nearest open
+-- incident of the group within the radius and time window, or opens one. The caller holds the
+-- match locks of the point (server/incidents/incident.locks.ts; sigap_intake_reports takes
+-- them for its whole batch first), so no other transaction is deciding the same place, and
+-- each statement here has a fresh snapshot: it sees whatever the previous holder committed.
+-- Generic plans: planning the search costs more than running it. A new incident is inserted
+-- routed (sigap_ticket_routing, from now) with its history (sigap_ticket_opened). It returns one
+-- record, not a set, so intake calls it as an expression, without a query of its own.
+
+CREATE OR REPLACE FUNCTION sigap_match_point(
+  p_category text, p_channel text, p_pt geometry, p_region text, p_at timestamptz,
+  p_categories text[], p_radius_m float8, p_window_h float8, p_dx float8, p_dy float8,
+  OUT incident_id uuid, OUT is_new boolean
+)
+LANGUAGE plpgsql VOLATILE SET jit = off SET plan_cache_mode = force_generic_plan AS $$
+#variable_conflict use_column
+DECLARE
+  win interval := p_window_h * interval '1 hour';
+  x float8 := ST_X(p_pt);
+  y float8 := ST_Y(p_pt);
+  found_id uuid;
+  best_d float8;
+  cand_id uuid;
+  cand_d float8;
+  cat text;
+  slot float8;
+  agency text;
+BEGIN
+  FOR attempt IN 1..3 LOOP
+    found_id := NULL;
+    FOREACH cat IN ARRAY p_categories LOOP
+      slot := sigap_match_slot(cat);
+      SELECT i.id, i.location <-> p_pt INTO cand_id, cand_d FROM incidents i
+      WHERE i.status NOT IN ('resolved', 'closed', 'rejected') AND i.merged_into IS NULL
+        AND sigap_match_key(i.category_code, i.location)
+            &&& ST_3DMakeBox(ST_MakePoint(x - p_dx, y - p_dy, slot), ST_MakePoint(x + p_dx, y + p_dy, slot))::geometry
+        AND i.category_code = cat
+        AND ST_DWithin(i.location::geography, p_pt::geography, p_radius_m)
+        AND i.last_reported_at >= p_at - win AND i.first_reported_at <= p_at + win
+      ORDER BY i.location <-> p_pt, i.id
+      LIMIT 1;
+      IF cand_id IS NOT NULL AND (found_id IS NULL OR cand_d < best_d OR (cand_d = best_d AND cand_id < found_id)) THEN
+        found_id := cand_id;
+        best_d := cand_d;
+      END IF;
+    END LOOP;
+    IF found_id IS NULL THEN
+      INSERT INTO incidents (category_code, location, region_code, report_count, channels, first_reported_at, last_reported_at,
+                             agency_code, priority, is_emergency, response_due_at, resolve_due_at, routed_at, status_changed_at)
+      SELECT p_category, p_pt, p_region, 1, ARRAY[p_channel], p_at, p_at,
+             t.agency_code, t.priority, t.is_emergency, t.response_due_at, t.resolve_due_at, now(), now()
+      FROM sigap_ticket_routing(p_category, p_region, now()) t
+      RETURNING incidents.id, incidents.agency_code INTO found_id, agency;
+      PERFORM sigap_ticket_opened(found_id, 'new', now(), agency, now());
+      incident_id := found_id;
+      is_new := true;
+      RETURN;
+    END IF;
+    -- Re-checked on the newest row version if another transaction changed it meanwhile: an
+    -- incident resolved or merged in between is not joined; then decide again.
+    UPDATE incidents i SET
+      location = ST_SetSRID(ST_MakePoint((ST_X(i.location) * i.report_count + x) / (i.report_count + 1),
+                                         (ST_Y(i.location) * i.report_count + y) / (i.report_count + 1)), 4326),
+      report_count = i.report_count + 1,
+      channels = ARRAY(SELECT DISTINCT c FROM unnest(i.channels || p_channel) AS c ORDER BY c),
+      first_reported_at = least(i.first_reported_at, p_at),
+      last_reported_at = greatest(i.last_reported_at, p_at),
+      region_code = coalesce(i.region_code, p_region),
+      updated_at = now()
+    WHERE i.id = found_id AND i.status NOT IN ('resolved', 'closed', 'rejected') AND i.merged_into IS NULL;
+    IF FOUND THEN
+      incident_id := found_id;
+      is_new := false;
+      RETURN;
+    END IF;
+  END LOOP;
+  RAISE EXCEPTION 'incident matching found no stable candidate for a report at %', ST_AsText(p_pt);
+END
+$$;

@@ -1,0 +1,113 @@
+-- Current definitions, re-applied by server/db/migrate.ts after the numbered migrations
+-- (CREATE OR REPLACE: edit the function here, not in a new migration; see
+-- docs/architecture-notes.md). Routing a new ticket: its agency, priority and SLA due times,
+-- and the first rows of its history.
+
+-- The agency that handles a category in a region: the region-specific rule with the longest
+-- matching region prefix, else the category's default agency if it covers the region; NULL
+-- when nobody does (the operator routes it by hand). Routing and re-routing use it.
+CREATE OR REPLACE FUNCTION sigap_agency_for(p_category text, p_region text) RETURNS text
+-- PL/pgSQL, not SQL: its plan is kept for the session (a SQL function that cannot be inlined is
+-- planned again on every call from another query's row).
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN (
+    SELECT agency_code FROM (
+      SELECT r.agency_code, length(r.region_code) AS specificity
+      FROM routing_rules r JOIN agencies a ON a.code = r.agency_code AND a.active
+      WHERE r.category_code = p_category AND (p_region = r.region_code OR p_region LIKE r.region_code || '.%')
+      UNION ALL
+      SELECT c.agency_code, -1
+      FROM categories c JOIN agencies a ON a.code = c.agency_code AND a.active
+      WHERE c.code = p_category
+        AND (a.region_codes IS NULL OR EXISTS (SELECT 1 FROM unnest(a.region_codes) AS rc WHERE p_region = rc OR p_region LIKE rc || '.%'))
+    ) x
+    ORDER BY specificity DESC
+    LIMIT 1);
+END $$;
+
+-- SLA due time. On the clock: start + minutes. On working days (SP4N-LAPOR! style): only time on
+-- working days counts, days being WIB calendar days (Asia/Jakarta, UTC+7 without daylight
+-- saving) without Saturdays, Sundays and the holidays table. "3 working days" from Friday
+-- 16:00 WIB is therefore Wednesday 16:00 WIB; received on a Saturday, the clock starts Monday
+-- 00:00 WIB.
+CREATE OR REPLACE FUNCTION sigap_sla_due(p_start timestamptz, p_minutes int, p_working boolean) RETURNS timestamptz
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  -- Counted in WIB wall-clock time, exact because Asia/Jakarta keeps no daylight saving; the
+  -- holidays read once (a query per day cost 9 µs, 90 µs for a ten-working-day clock).
+  t timestamp := p_start AT TIME ZONE 'Asia/Jakarta';
+  remaining interval := p_minutes * interval '1 minute';
+  off date[];
+  d date;
+  next_midnight timestamp;
+BEGIN
+  IF NOT p_working THEN
+    RETURN p_start + remaining;
+  END IF;
+  off := ARRAY(SELECT h.day FROM holidays h WHERE h.day >= t::date);
+  -- Bounded: even a year of holidays cannot make this loop long.
+  FOR i IN 1..3660 LOOP
+    d := t::date;
+    next_midnight := (d + 1)::timestamp;
+    IF extract(isodow FROM d) < 6 AND NOT d = ANY (off) THEN
+      IF remaining <= next_midnight - t THEN
+        RETURN (t + remaining) AT TIME ZONE 'Asia/Jakarta';
+      END IF;
+      remaining := remaining - (next_midnight - t);
+    END IF;
+    t := next_midnight;
+  END LOOP;
+  RAISE EXCEPTION 'SLA due time is more than ten years away';
+END $$;
+
+-- A ticket's first two history rows: "opened" at its creation, then "routed" (to nobody, with
+-- a note saying so, when no agency covers the category in the region).
+-- PL/pgSQL, not SQL: its plan is kept for the session (a SQL function that cannot be inlined is
+-- planned again on every call, 0.1 ms here).
+CREATE OR REPLACE FUNCTION sigap_ticket_opened(p_id uuid, p_status text, p_created_at timestamptz, p_agency text, p_routed_at timestamptz)
+RETURNS void LANGUAGE plpgsql VOLATILE AS $$
+BEGIN
+  INSERT INTO ticket_events (incident_id, kind, to_status, agency_code, actor_role, note, data, at) VALUES
+    (p_id, 'opened', p_status, NULL, 'system', NULL, '{}'::jsonb, p_created_at),
+    (p_id, 'routed', NULL, p_agency, 'system',
+     CASE WHEN p_agency IS NULL THEN 'no agency covers this category in this region: route by hand' END,
+     '{"rule":"category_region"}'::jsonb, p_routed_at);
+END $$;
+
+-- What routing gives a new ticket of a category in a region, opened at p_created: its agency
+-- (sigap_agency_for, NULL when nobody covers the region), its category's priority and
+-- emergency flag, and its SLA due times. The one rule for intake's insert and later routing.
+CREATE OR REPLACE FUNCTION sigap_ticket_routing(p_category text, p_region text, p_created timestamptz,
+  OUT agency_code text, OUT priority smallint, OUT is_emergency boolean, OUT response_due_at timestamptz, OUT resolve_due_at timestamptz)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  c categories;
+BEGIN
+  SELECT * INTO STRICT c FROM categories WHERE code = p_category;
+  agency_code := sigap_agency_for(p_category, p_region);
+  priority := c.priority;
+  is_emergency := c.is_emergency;
+  response_due_at := sigap_sla_due(p_created, c.sla_response_minutes, c.sla_working_days);
+  resolve_due_at := sigap_sla_due(p_created, c.sla_resolve_minutes, c.sla_working_days);
+END $$;
+
+-- Routes incidents made some other way (a split, an attached report's incident not routed
+-- yet) that the caller holds: what intake's insert (sigap_match_point) does, as an update. Returns the
+-- rows as routed.
+CREATE OR REPLACE FUNCTION sigap_route_tickets(p_ids uuid[], p_routed_at timestamptz) RETURNS SETOF incidents
+LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  r incidents;
+BEGIN
+  FOR r IN
+    UPDATE incidents x SET (agency_code, priority, is_emergency, response_due_at, resolve_due_at) =
+        (SELECT t.* FROM sigap_ticket_routing(x.category_code, x.region_code, x.created_at) t),
+      routed_at = p_routed_at, status_changed_at = x.created_at
+    WHERE x.id = ANY (p_ids)
+    RETURNING x.*
+  LOOP
+    PERFORM sigap_ticket_opened(r.id, r.status, r.created_at, r.agency_code, r.routed_at);
+    RETURN NEXT r;
+  END LOOP;
+END $$;
