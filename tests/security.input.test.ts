@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Hono } from 'hono'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { errorResponse } from '../server/http/errors.js'
 import { importExport } from '../server/imports/import.service.js'
 import { ImportError, importRegions, readRegionsFile } from '../server/regions/region.import.js'
 import { signBody } from '../server/whatsapp/whatsapp.signature.js'
@@ -165,6 +168,27 @@ describe('NUL and unpaired surrogates', () => {
       expect(res.body.error.issues[0].field).toBe(path.includes('category') ? 'category' : 'region')
     },
   )
+})
+
+describe('the last safety net', () => {
+  it.each([
+    ['a NUL the database refuses', (db: TestApp['db']['db']) => sql`SELECT ${'a\u0000b'}::text`.execute(db)],
+    ['a NUL inside jsonb', (db: TestApp['db']['db']) => sql`SELECT ${'{"a":"\\u0000"}'}::jsonb ->> 'a'`.execute(db)],
+    ['text that is not a uuid', (db: TestApp['db']['db']) => sql`SELECT ${'nope'}::uuid`.execute(db)],
+    ['a date out of range', (db: TestApp['db']['db']) => sql`SELECT ${'2025-13-45'}::date`.execute(db)],
+  ])('answers %s that reached PostgreSQL with 400, not 500', async (_what, query) => {
+    const logged: string[] = []
+    const app = new Hono()
+    app.get('/', async () => {
+      await query(t.db.db)
+      throw new Error('the query should have failed')
+    })
+    app.onError((err, c) => errorResponse(err, c, (m) => void logged.push(m)))
+    const res = await app.request('/')
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_input')
+    expect(logged[0]).toMatch(/^bad input reached the database on GET \/: SQLSTATE 22/)
+  })
 })
 
 describe('Open311', () => {
