@@ -40,6 +40,12 @@ export function createApiApp(deps: Deps) {
   // Requests that carry the session cookie must prove they come from our own pages (issue 5).
   app.use('*', csrfGuard())
   app.use('*', httpMetrics())
+  // A body refused for its size is left unread on the socket: the connection cannot carry
+  // another request, so the answer says so rather than promise keep-alive and then drop it.
+  app.use('*', async (c, next) => {
+    await next()
+    if (c.res.status === 413) c.res.headers.set('Connection', 'close')
+  })
   // Photo uploads come before the JSON body limit: they have their own, per file.
   app.route('/', photoRoutes())
   app.use(

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from './config.js'
 import { connect } from './db/connect.js'
 import { migrate } from './db/migrate.js'
-import { ImportError, importRegionsFile } from './regions/region.import.js'
+import { ImportError, importRegions, readRegionsFile, type ImportOptions } from './regions/region.import.js'
+import type { RegionInput } from './regions/region.repository.js'
 import type { RegionLevel } from './db/database.js'
 import { importCommand } from './imports/import.cli.js'
 import { checkLocationsCommand } from './locations/location.cli.js'
@@ -22,6 +23,13 @@ const USAGE = `Usage: npm run sigap -- <command>
 ${USERS_USAGE}`
 
 const LEVELS = ['provinsi', 'kabupaten', 'kecamatan', 'kelurahan'] as const
+
+const regionOptions = (v: Record<string, string | boolean | undefined>): ImportOptions => ({
+  codeProp: (v['code-prop'] as string | undefined) ?? 'kode',
+  nameProp: (v['name-prop'] as string | undefined) ?? 'nama',
+  parentProp: v['parent-prop'] as string | undefined,
+  level: v.level as RegionLevel | undefined,
+})
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -49,6 +57,22 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2 // no command at all is a usage error
   }
   const config = loadConfig()
+  // A boundary file is checked whole before the database is touched: a bad feature is refused
+  // with its index and reason, and nothing is written.
+  let regions: RegionInput[] | undefined
+  if (cmd === 'regions' && sub === 'import' && arg) {
+    if (values.level !== undefined && !(LEVELS as readonly string[]).includes(values.level)) {
+      console.error(`--level must be one of ${LEVELS.join(', ')}`)
+      return 2
+    }
+    try {
+      regions = await readRegionsFile(arg, regionOptions(values))
+    } catch (err) {
+      if (!(err instanceof ImportError)) throw err
+      console.error(`regions import failed, nothing was written: ${err.message}`)
+      return 1
+    }
+  }
   const db = await connect({ databaseUrl: config.DATABASE_URL, dataDir: config.SIGAP_DATA_DIR })
   try {
     if (cmd === 'migrate') {
@@ -58,18 +82,11 @@ async function main(argv: string[]): Promise<number> {
       if (!r.applied.length && !r.functions.length) console.log('nothing to apply: the database is up to date')
       return 0
     }
-    if (cmd === 'regions' && sub === 'import' && arg) {
-      if (values.level !== undefined && !(LEVELS as readonly string[]).includes(values.level)) {
-        console.error(`--level must be one of ${LEVELS.join(', ')}`)
-        return 2
-      }
+    if (regions) {
       await migrate(db.db)
       const t0 = Date.now()
-      const res = await importRegionsFile(db.db, arg, {
-        codeProp: values['code-prop'] ?? 'kode',
-        nameProp: values['name-prop'] ?? 'nama',
-        parentProp: values['parent-prop'],
-        level: values.level as RegionLevel | undefined,
+      const res = await importRegions(db.db, regions, {
+        ...regionOptions(values),
         onProgress: (done, total) => process.stderr.write(`\rregions: ${done}/${total}`),
       })
       process.stderr.write('\n')
@@ -87,6 +104,11 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof ImportError) {
       console.error(`regions import failed: ${err.message}`)
+      return 1
+    }
+    if (cmd === 'regions') {
+      // Checked before writing (region.import.ts); anything left is told plainly, without a stack.
+      console.error(`regions import failed, nothing was written by the failing batch: ${(err as Error).message}`)
       return 1
     }
     throw err

@@ -37,7 +37,8 @@ describe('attaching a report to a named incident', () => {
     expect(control.body.incident_new).toBe(true)
 
     const incidentsBefore = await count('incidents')
-    const call = await post(reportInput({ channel: 'call_center', category: 'jalan_rusak', location: away, incident_id: incidentId }), { 'idempotency-key': 'call-attach-1' })
+    const callBody = reportInput({ channel: 'call_center', category: 'jalan_rusak', location: away, incident_id: incidentId })
+    const call = await post(callBody, { 'idempotency-key': 'call-attach-1' })
     expect(call.status).toBe(201)
     // It joined; it opened nothing of its own.
     expect(await count('incidents')).toBe(incidentsBefore)
@@ -59,7 +60,7 @@ describe('attaching a report to a named incident', () => {
 
     // The operator pressed Enter twice: the retry answers with the first report and stores nothing.
     const reportsBefore = await count('reports')
-    const retry = await post(reportInput({ channel: 'call_center', category: 'jalan_rusak', location: away, incident_id: incidentId }), { 'idempotency-key': 'call-attach-1' })
+    const retry = await post(callBody, { 'idempotency-key': 'call-attach-1' })
     expect(retry.status).toBe(200)
     expect(retry.body).toMatchObject({ id: call.body.id, duplicate: true })
     expect(await count('reports')).toBe(reportsBefore)

@@ -94,7 +94,8 @@ describe('Open311 POST requests', () => {
     expect(b.status).toBe(200)
     expect(b.body[0].service_request_id).toBe(a.body[0].service_request_id)
     const c = await post(body, 'json', { 'idempotency-key': 'k-1' })
-    const d = await post({ ...body, description: 'Sampah menumpuk (ulang)' }, 'json', { 'idempotency-key': 'k-1' })
+    const d = await post(body, 'json', { 'idempotency-key': 'k-1' })
+    expect(d.status).toBe(200)
     expect(d.body[0].service_request_id).toBe(c.body[0].service_request_id)
   })
 
@@ -119,11 +120,11 @@ describe('Open311 POST requests', () => {
   })
 
   const bad: [string, Record<string, string>, number, RegExp][] = [
-    ['no api_key', { service_code: 'banjir', lat: '-6.2', long: '106.85' }, 400, /api_key/],
+    ['no api_key', { service_code: 'banjir', lat: '-6.2', long: '106.85' }, 403, /api_key/],
     ['a wrong api_key', { api_key: 'nope', service_code: 'banjir', lat: '-6.2', long: '106.85' }, 403, /api_key/],
     ['no location', { api_key: KEY, service_code: 'banjir' }, 400, /location/],
     ['lat without long', { api_key: KEY, service_code: 'banjir', lat: '-6.2' }, 400, /long/],
-    ['an unknown service_code', { api_key: KEY, service_code: 'ufo', lat: '-6.2', long: '106.85' }, 400, /service_code/],
+    ['an unknown service_code', { api_key: KEY, service_code: 'ufo', lat: '-6.2', long: '106.85' }, 404, /service_code/],
     ['an address nobody knows', { api_key: KEY, service_code: 'banjir', address_string: 'Atlantis' }, 400, /address/],
     ['lat out of range', { api_key: KEY, service_code: 'banjir', lat: '95', long: '106.85' }, 400, /lat/],
     ['a body over SIGAP_MAX_BODY_BYTES', { api_key: KEY, service_code: 'banjir', lat: '-6.2', long: '106.85', description: 'x'.repeat(70_000) }, 413, /larger than 65536 bytes/],

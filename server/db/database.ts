@@ -71,6 +71,8 @@ export interface ReportsTable {
   detected_region_code: ColumnType<string | null, string | null | undefined, string | null>
   claim_distance_m: ColumnType<number | null, number | null | undefined, number | null>
   location_checked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  /** A link to media the sender posted with the report (Open311 media_url; migrations/0010_secin_input.sql). */
+  media_url: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface IncidentsTable {

@@ -211,7 +211,19 @@ export class WsHub<P> {
   async close(): Promise<void> {
     clearInterval(this.timer)
     this.unsubscribe()
-    for (const c of this.clients) c.ws.terminate()
+    // 1001 (going away): the screens reconnect and resume from their cursor, as after a deploy.
+    // A client that does not answer the close within a second is cut off.
+    await Promise.all(
+      [...this.clients].map(
+        (c) =>
+          new Promise<void>((done) => {
+            if (c.ws.readyState === c.ws.CLOSED) return done()
+            const cut = setTimeout(() => (c.ws.terminate(), done()), 1000)
+            c.ws.once('close', () => (clearTimeout(cut), done()))
+            c.ws.close(1001, 'server shutting down')
+          }),
+      ),
+    )
     this.clients.clear()
     await new Promise<void>((r) => this.wss.close(() => r()))
   }

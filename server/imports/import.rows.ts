@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
+import { cleanText } from '../http/text.js'
 import { ReportInput } from '../reports/report.schema.js'
 import { LAPOR_MAIN_CATEGORIES, guessCategory } from './category.guess.js'
 import type { Field, Mapping } from './import.mapping.js'
@@ -41,7 +42,8 @@ export class RowConverter {
     if (col === null) return undefined
     const v = row[col]
     if (v === undefined || v === null) return undefined
-    const s = String(v).trim()
+    // Cleaned (http/text.ts): a NUL or a broken character costs that character, not the row.
+    const s = cleanText(String(v)).trim()
     return s === '' ? undefined : s
   }
 

@@ -5,6 +5,7 @@ import { parse as parseCsv } from 'csv-parse/sync'
 import { sql } from 'kysely'
 import type { ImportRun } from '../db/database.js'
 import type { Deps } from '../http/context.js'
+import { AppError, inputErrorOf } from '../http/errors.js'
 import type { ReportInput } from '../reports/report.schema.js'
 import { intakeReport } from '../reports/report.service.js'
 import { Mapping, resolveColumns } from './import.mapping.js'
@@ -106,7 +107,14 @@ export async function importExport(deps: Deps, path: string, opts: ImportOptions
         continue
       }
       seen.add(r.id)
-      const res = await intake(r.input)
+      // A row that intake refuses is rejected with the reason; it never stops the rows after it.
+      const res = await intake(r.input).catch((err: Error) => {
+        const refused = err instanceof AppError && err.status < 500 ? err : inputErrorOf(err)
+        if (!refused) throw err
+        if (rejected.length < MAX_REJECTED_KEPT) rejected.push({ row: start + i + 1, id: r.id, reason: refused.message })
+        return null
+      })
+      if (res === null) continue
       if (res.created) imported++
       else duplicates++
     }

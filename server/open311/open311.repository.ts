@@ -20,6 +20,7 @@ export interface RequestRow {
   agency_name: string | null
   resolve_due_at: Date | null
   photo_id: string | null
+  media_url: string | null
 }
 
 export interface RequestFilter {
@@ -61,6 +62,7 @@ export async function listRequests(db: Kysely<Database>, f: RequestFilter): Prom
       sql<Date | null>`coalesce(m.updated_at, i.updated_at)`.as('incident_updated_at'),
       'a.name_id as agency_name',
       sql<Date | null>`coalesce(m.resolve_due_at, i.resolve_due_at)`.as('resolve_due_at'),
+      'r.media_url',
       sql<string | null>`(SELECT p.id FROM photos p WHERE p.report_id = r.id ORDER BY p.created_at, p.id LIMIT 1)`.as('photo_id'),
     ])
   if (f.ids) {

@@ -2,7 +2,8 @@ import { Hono, type Context } from 'hono'
 import type { z } from 'zod'
 import type { AppEnv } from '../http/context.js'
 import { declaredBodyLimit } from '../http/body-limit.js'
-import { AppError, zodIssues } from '../http/errors.js'
+import { AppError, inputErrorOf, readFormBody, zodIssues } from '../http/errors.js'
+import { textIssues } from '../http/text.js'
 import { channelMessages } from '../metrics/metrics.js'
 import { apiKeyClient } from './open311.keys.js'
 import { respond, splitExtension } from './open311.format.js'
@@ -33,12 +34,12 @@ export function open311Routes() {
     })
     app.get(`/requests.${f}`, async (c) => {
       const q = parse(Open311ListQuery, c.req.query())
-      const to = q.end_date ? new Date(q.end_date) : undefined
+      const to = q.end_date
       // The spec: without dates, the last 90 days.
-      const from = q.start_date ? new Date(q.start_date) : new Date((to?.getTime() ?? Date.now()) - DEFAULT_DAYS * 86_400_000)
+      const from = q.start_date ?? new Date((to?.getTime() ?? Date.now()) - DEFAULT_DAYS * 86_400_000)
       const rows = await listRequests(c.var.deps.db.db, {
-        ...(q.service_request_id ? { ids: q.service_request_id } : {}),
-        ...(q.service_code ? { serviceCodes: q.service_code } : {}),
+        ...(q.service_request_id?.length ? { ids: q.service_request_id } : {}),
+        ...(q.service_code?.length ? { serviceCodes: q.service_code } : {}),
         from,
         ...(to ? { to } : {}),
         ...(q.status ? { status: q.status } : {}),
@@ -47,12 +48,15 @@ export function open311Routes() {
       return respond(c, f, 200, rows.map((r) => toOpen311(r, baseUrl(c))), 'requests')
     })
     app.post(`/requests.${f}`, async (c) => {
-      const body = parse(Open311RequestInput, await readForm(c))
-      const client = await apiKeyClient(c.var.deps.db.db, c.var.deps.config, body.api_key)
+      const form = await readForm(c)
+      // The key first, as the spec says: without a valid one, 403 whatever else was sent.
+      const apiKey = typeof form.api_key === 'string' ? form.api_key.trim() : ''
+      const client = apiKey ? await apiKeyClient(c.var.deps.db.db, c.var.deps.config, apiKey) : null
       if (!client) {
         channelMessages.inc({ channel: 'open311', outcome: 'rejected' })
-        throw new Open311Error(403, 'Invalid api_key')
+        throw new Open311Error(403, apiKey ? 'Invalid api_key' : 'api_key is required')
       }
+      const body = parse(Open311RequestInput, form)
       const key = c.req.header('idempotency-key')?.trim()
       const res = await submitRequest(c.var.deps, body, client, key || undefined)
       channelMessages.inc({ channel: 'open311', outcome: res.created ? 'created' : 'duplicate' })
@@ -85,6 +89,8 @@ export function open311Routes() {
       for (const [k, v] of Object.entries(err.headers ?? {})) res.headers.set(k, v) // Retry-After on a busy intake
       return res
     }
+    const input = inputErrorOf(err)
+    if (input) return respond(c, f, 400, [{ code: 400, description: input.message }], 'errors')
     c.var.deps.log.error(`unhandled error on ${c.req.method} ${c.req.path}: ${err.message}`)
     return respond(c, f, 500, [{ code: 500, description: 'Internal server error' }], 'errors')
   })
@@ -98,8 +104,12 @@ function fileParam(file: string): [string, Format] {
 }
 
 /** Validation failures are Open311 400s naming each field. */
-function parse<T>(schema: z.ZodType<T>, input: unknown): T {
-  const r = schema.safeParse(input)
+function parse<T>(schema: z.ZodType<T>, input: Record<string, unknown>): T {
+  const bad = textIssues(input)
+  if (bad.length) throw new Open311Error(400, bad.map((i) => i.message).join('; '))
+  // An empty optional parameter means the same as one left out (`service_code=`, `start_date=`).
+  const given = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== ''))
+  const r = schema.safeParse(given)
   if (!r.success) throw new Open311Error(400, zodIssues(r.error).map((i) => `${i.field}: ${i.message}`).join('; '))
   return r.data
 }
@@ -120,7 +130,7 @@ async function readForm(c: Context): Promise<Record<string, unknown>> {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new Open311Error(400, 'Request body must be a JSON object')
   } else {
     raw = {}
-    for (const [k, v] of Object.entries(await c.req.parseBody())) if (typeof v === 'string') raw[k] = v
+    for (const [k, v] of Object.entries(await readFormBody(c))) if (typeof v === 'string') raw[k] = v
   }
   const out: Record<string, unknown> = {}
   const attribute: Record<string, string> = {}

@@ -37,7 +37,7 @@ export const Open311RequestInput = z
       .optional()
       .or(z.literal('').transform(() => undefined)),
     description: text(4000),
-    media_url: z.url('media_url must be a URL').max(2000).optional().or(z.literal('').transform(() => undefined)),
+    media_url: z.url({ protocol: /^https?$/, error: 'media_url must be an http(s) URL' }).max(2000).optional(),
     /** attribute[private]=true hides the reporter from everyone but admins and operators. */
     attribute: z.record(z.string(), z.string().max(500)).optional(),
   })
@@ -54,15 +54,33 @@ const csvList = (max: number) =>
     .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
     .pipe(z.array(z.string().max(max)).max(1000))
 
-const w3cDate = z.iso.datetime({ offset: true, message: 'must be a W3C date-time with a time zone, e.g. 2025-01-31T08:00:00+07:00' })
+// W3C date and time formats (www.w3.org/TR/NOTE-datetime) as GeoReport v2 names them: a
+// date alone (read in WIB, the command center's time), or a date and time to the minute, the
+// second or a fraction, with its zone.
+const W3C = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2}))?$/
+const W3C_HINT = 'must be a W3C date (2025-01-31, read in WIB) or date-time with a time zone (2025-01-31T08:00+07:00, 2025-01-31T08:00:00Z)'
+/** A W3C date or date-time as an instant; a date alone is its first moment in WIB, or its last for an end. */
+const w3cDate = (end: boolean) =>
+  z
+    .string()
+    .regex(W3C, W3C_HINT)
+    .transform((s, ctx) => {
+      const dateOnly = s.length === 10
+      const t = Date.parse(dateOnly ? `${s}T00:00:00+07:00` : s)
+      if (Number.isNaN(t) || (dateOnly && new Date(t + 7 * 3_600_000).toISOString().slice(0, 10) !== s)) {
+        ctx.addIssue({ code: 'custom', message: W3C_HINT })
+        return z.NEVER
+      }
+      return new Date(dateOnly && end ? t + 86_400_000 - 1 : t)
+    })
 
 /** GET requests.json filters. */
 export const Open311ListQuery = z.object({
   jurisdiction_id: z.string().optional(),
   service_request_id: csvList(64).optional(),
   service_code: csvList(64).optional(),
-  start_date: w3cDate.optional(),
-  end_date: w3cDate.optional(),
+  start_date: w3cDate(false).optional(),
+  end_date: w3cDate(true).optional(),
   status: csvList(10)
     .pipe(z.array(z.enum(['open', 'closed'], 'status must be open or closed')))
     .optional(),

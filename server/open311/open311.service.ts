@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { Category } from '../db/database.js'
 import type { Deps } from '../http/context.js'
 import { ReportInput } from '../reports/report.schema.js'
-import { intakeReport, type IntakeResult } from '../reports/report.service.js'
+import { intakeReport, scopedIdempotencyKey, type IntakeResult } from '../reports/report.service.js'
 import { parseOr422 } from '../http/errors.js'
 import { isClosed } from '../tickets/ticket.rules.js'
 import { placeByAddress, placeByCode, type RequestRow } from './open311.repository.js'
@@ -67,7 +67,7 @@ export function serviceNotice(reportId: string): string {
  */
 export async function submitRequest(deps: Deps, r: Open311RequestInput, client: string, idempotencyKey?: string): Promise<IntakeResult> {
   const category = await deps.categories.get(r.service_code)
-  if (!category || !category.active) throw new Open311Error(400, `service_code "${r.service_code}" not found; GET services.json lists them`)
+  if (!category || !category.active) throw new Open311Error(404, `service_code "${r.service_code}" not found; GET services.json lists them`)
   let location: ReportInput['location']
   let claimed: string | undefined = r.address_string
   if (r.lat !== undefined && r.long !== undefined) {
@@ -81,12 +81,13 @@ export async function submitRequest(deps: Deps, r: Open311RequestInput, client: 
     claimed ??= place.name
   }
   const name = [r.first_name, r.last_name].filter(Boolean).join(' ')
-  const externalId = idempotencyKey
-    ? `${client}:${idempotencyKey}`
-    : `${client}:${createHash('sha256')
-        .update(JSON.stringify([r.service_code, r.lat, r.long, r.address_string, r.address_id, r.description, r.email, r.device_id, r.account_id, r.phone]))
-        .digest('hex')
-        .slice(0, 32)}`
+  // The channel id is the client and a hash of what it sent: a POST retried without a key finds
+  // its report. A key the client sends is kept as the report's Idempotency-Key, scoped to the
+  // client, so that the same key with another request is refused (409), never merged.
+  const externalId = `${client}:${createHash('sha256')
+    .update(JSON.stringify([r.service_code, r.lat, r.long, r.address_string, r.address_id, r.description, r.email, r.device_id, r.account_id, r.phone, r.media_url]))
+    .digest('hex')
+    .slice(0, 32)}`
   const input = parseOr422(
     ReportInput,
     {
@@ -96,13 +97,14 @@ export async function submitRequest(deps: Deps, r: Open311RequestInput, client: 
       description: r.description ?? category.name_id,
       location,
       ...(claimed ? { claimed_region: claimed.slice(0, 200) } : {}),
+      ...(r.media_url ? { media_url: r.media_url } : {}),
       ...(name || r.phone
         ? { reporter: { ...(name ? { name } : {}), ...(r.phone ? { phone: r.phone } : {}), private: isYes(r.attribute?.private) } }
         : {}),
     },
     'service request',
   )
-  return intakeReport(deps, input, null)
+  return intakeReport(deps, input, idempotencyKey ? scopedIdempotencyKey(client, 'open311', idempotencyKey) : null)
 }
 
 const isYes = (v: string | undefined) => v !== undefined && ['true', '1', 'yes', 'ya', 'y'].includes(v.toLowerCase())
@@ -127,6 +129,7 @@ export function toOpen311(row: RequestRow, baseUrl: string): Open311Request {
     zipcode: null,
     lat: row.lat,
     long: row.lon,
-    media_url: row.photo_id ? `${baseUrl}/api/photos/${row.photo_id}` : null,
+    // The link the client posted, else the first photo attached.
+    media_url: row.media_url ?? (row.photo_id ? `${baseUrl}/api/photos/${row.photo_id}` : null),
   }
 }

@@ -4,10 +4,10 @@ import { z } from 'zod'
 import { canSeeTicket, type Principal } from '../auth/principal.js'
 import { findTicket } from '../tickets/ticket.repository.js'
 import type { AppEnv } from '../http/context.js'
-import { AppError, notFound, parseOr422 } from '../http/errors.js'
+import { AppError, notFound, parseOr422, readFormBody } from '../http/errors.js'
 import { errorResponses, jsonResponse, openapi } from '../openapi/openapi.registry.js'
 import { IdempotencyKey, ReportInput } from '../reports/report.schema.js'
-import { intakeReport } from '../reports/report.service.js'
+import { intakeReport, scopedIdempotencyKey } from '../reports/report.service.js'
 import { reportView } from '../reports/report.view.js'
 import { findPhoto, photosOf } from './photo.repository.js'
 import { attachPhotos, checkPhotos, type PhotoFile } from './photo.service.js'
@@ -30,7 +30,7 @@ const canAttachToIncident = (p: Principal) => ['admin', 'operator', 'agency_staf
 export function photoRoutes() {
   const app = new Hono<AppEnv>()
   app.post('/api/reports/with-photos', uploadLimit, async (c) => {
-    const form = await c.req.parseBody({ all: true })
+    const form = await readFormBody(c, { all: true })
     const raw = form.report
     if (typeof raw !== 'string') throw new AppError(422, 'validation_failed', 'Field "report" (the report as JSON) is required', [{ field: 'report', message: 'required' }])
     let json: unknown
@@ -41,7 +41,7 @@ export function photoRoutes() {
     }
     const input = parseOr422(ReportWithPhotosInput, json, 'report')
     const header = c.req.header('idempotency-key')
-    const key = header === undefined ? null : parseOr422(IdempotencyKey, header, 'Idempotency-Key header')
+    const key = header === undefined ? null : scopedIdempotencyKey(c.var.principal.userId, input.channel, parseOr422(IdempotencyKey, header, 'Idempotency-Key header'))
     const processed = await checkPhotos(c.var.deps, await filesOf(form))
     const fromPhoto = processed.find((p) => p.exif)?.exif
     const location = input.location ?? (fromPhoto ? { ...fromPhoto } : undefined)
@@ -73,7 +73,7 @@ export function photoRoutes() {
     // Agency staff and field officers work on their own agency's tickets only.
     const ticket = await findTicket(c.var.deps.db.db, id)
     if (!ticket || !canSeeTicket(c.var.principal, ticket)) throw notFound(`Incident ${id}`)
-    const form = await c.req.parseBody({ all: true })
+    const form = await readFormBody(c, { all: true })
     const { update_ref } = parseOr422(UpdateRef, { update_ref: typeof form.update_ref === 'string' ? form.update_ref : undefined }, 'update_ref')
     const files = await filesOf(form)
     if (files.length === 0) throw noFiles()
@@ -114,7 +114,7 @@ const uploadLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
 const noFiles = () => new AppError(422, 'validation_failed', 'No photo: send the files in multipart field "photo"', [{ field: 'photo', message: 'required' }])
 
 async function requireFiles(c: Context<AppEnv>): Promise<PhotoFile[]> {
-  const files = await filesOf(await c.req.parseBody({ all: true }))
+  const files = await filesOf(await readFormBody(c, { all: true }))
   if (files.length === 0) throw noFiles()
   return files
 }

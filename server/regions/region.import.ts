@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import type { Kysely } from 'kysely'
 import type { Database, RegionLevel } from '../db/database.js'
+import { textIssues } from '../http/text.js'
 import { upsertRegions, type RegionInput } from './region.repository.js'
 
 export interface ImportOptions {
@@ -48,19 +49,25 @@ export function regionsFromGeoJSON(doc: unknown, opts: ImportOptions = {}): Regi
   }
   const features = (doc as { features?: unknown }).features
   if (!Array.isArray(features)) throw new ImportError('not GeoJSON: "features" is not an array')
-  const polygons = (features as Feature[]).filter((f) => f?.geometry?.type === 'Polygon' || f?.geometry?.type === 'MultiPolygon')
+  // Indexes are the feature's place in the file's "features" array, as an editor shows them.
+  const polygons = (features as Feature[]).flatMap((f, index) => (f?.geometry?.type === 'Polygon' || f?.geometry?.type === 'MultiPolygon' ? [{ f, index }] : []))
   if (polygons.length === 0) throw new ImportError(`no polygons: none of the ${features.length} features is a Polygon or MultiPolygon`)
   const out: RegionInput[] = []
-  polygons.forEach((f, i) => {
+  polygons.forEach(({ f, index: i }) => {
     const props = f.properties ?? {}
     const code = props[codeProp]
     const name = props[nameProp]
-    if (typeof code !== 'string' && typeof code !== 'number') {
+    if ((typeof code !== 'string' || code.trim() === '') && !(typeof code === 'number' && Number.isFinite(code))) {
       throw new ImportError(`feature ${i} lacks the code property "${codeProp}" (use --code-prop to name another)`)
     }
     if (typeof name !== 'string' || name.trim() === '') {
       throw new ImportError(`feature ${i} (${code}) lacks the name property "${nameProp}" (use --name-prop to name another)`)
     }
+    // Properties are stored (jsonb): none may hold text PostgreSQL refuses.
+    const badText = textIssues(props)[0]
+    if (badText) throw new ImportError(`feature ${i}: property ${badText.message}`)
+    const bad = geometryProblem(f.geometry!)
+    if (bad) throw new ImportError(`feature ${i} (${String(code).trim()}): ${bad}`)
     const codeText = String(code).trim()
     const level = opts.level ?? levelFromCode(codeText)
     if (!level) throw new ImportError(`feature ${i}: cannot tell the level of code "${codeText}"; pass --level`)
@@ -75,8 +82,42 @@ export function regionsFromGeoJSON(doc: unknown, opts: ImportOptions = {}): Regi
   return out
 }
 
+/**
+ * Why a Polygon or MultiPolygon cannot be a region, or null: every position two finite numbers
+ * within longitude ±180 and latitude ±90 (the import reads WGS 84 degrees), every ring at least
+ * four positions (GeoJSON's rule; PostGIS fails on fewer).
+ */
+export function geometryProblem(g: { type?: unknown; coordinates?: unknown }): string | null {
+  const polygons = g.type === 'Polygon' ? [g.coordinates] : Array.isArray(g.coordinates) ? g.coordinates : null
+  if (!polygons || polygons.length === 0) return `${String(g.type)} has no coordinates`
+  for (const [p, rings] of polygons.entries()) {
+    const where = g.type === 'Polygon' ? '' : `polygon ${p}, `
+    if (!Array.isArray(rings) || rings.length === 0) return `${where}no rings: coordinates must be an array of rings`
+    for (const [r, ring] of (rings as unknown[]).entries()) {
+      if (!Array.isArray(ring)) return `${where}ring ${r} is not an array of positions`
+      for (const [k, pos] of ring.entries()) {
+        if (!Array.isArray(pos) || pos.length < 2 || !pos.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+          return `${where}ring ${r}, position ${k}: ${JSON.stringify(pos)?.slice(0, 60)} is not [longitude, latitude] as numbers`
+        }
+        const [lon, lat] = pos as number[]
+        if (Math.abs(lon!) > 180 || Math.abs(lat!) > 90) {
+          return `${where}ring ${r}, position ${k}: ${lon}, ${lat} is outside longitude ±180 / latitude ±90 (the file must be in WGS 84 degrees)`
+        }
+      }
+      // Not required closed: real files hold the odd open ring, which the import's repair closes.
+      if (ring.length < 4) return `${where}ring ${r} has ${ring.length} positions; a ring needs at least 4 (its first repeated as its last)`
+    }
+  }
+  return null
+}
+
 /** Imports (or re-imports, updating in place) the regions of a GeoJSON file, in batches. */
 export async function importRegionsFile(db: Kysely<Database>, file: string, opts: ImportOptions = {}): Promise<ImportResult> {
+  return importRegions(db, await readRegionsFile(file, opts), opts)
+}
+
+/** The regions of a GeoJSON file, every feature checked (regionsFromGeoJSON), or one clear ImportError. */
+export async function readRegionsFile(file: string, opts: ImportOptions = {}): Promise<RegionInput[]> {
   let doc: unknown
   try {
     doc = JSON.parse(await readFile(file, 'utf8'))
@@ -84,7 +125,7 @@ export async function importRegionsFile(db: Kysely<Database>, file: string, opts
     const e = err as NodeJS.ErrnoException
     throw new ImportError(e.code === 'ENOENT' ? `file not found: ${file}` : `not GeoJSON: ${file} is not valid JSON (${e.message})`)
   }
-  return importRegions(db, regionsFromGeoJSON(doc, opts), opts)
+  return regionsFromGeoJSON(doc, opts)
 }
 
 export async function importRegions(db: Kysely<Database>, regions: RegionInput[], opts: ImportOptions = {}): Promise<ImportResult> {

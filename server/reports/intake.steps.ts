@@ -8,6 +8,7 @@ import type { Deps } from '../http/context.js'
 import type { IntakeIncident } from './intake.repository.js'
 import type { ReportRow } from './report.repository.js'
 import type { ReportInput } from './report.schema.js'
+import { mediaUrlStep } from './report.media.js'
 
 /** One report of a batch, as stored. */
 export interface IntakeItem {
@@ -52,4 +53,6 @@ export const INTAKE_STEPS: IntakeStep[] = [
   // announces the new tickets (routed as they were inserted) and routes an attached report's
   // incident that was not routed yet
   routeTicketStep,
+  // a media_url posted with the report (issue 17)
+  mediaUrlStep,
 ]

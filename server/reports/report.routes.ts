@@ -7,7 +7,7 @@ import { notFound, parseOr422, readJson } from '../http/errors.js'
 import { latestSeq } from '../events/event.repository.js'
 import { findReportById, listRecentReports } from './report.repository.js'
 import { IdempotencyKey, ReportInput, ReportListQuery } from './report.schema.js'
-import { intakeReport } from './report.service.js'
+import { intakeReport, scopedIdempotencyKey } from './report.service.js'
 import { reportView } from './report.view.js'
 
 const IdParam = z.object({ id: z.uuid('id must be a report id (UUID)') })
@@ -17,7 +17,7 @@ export function reportRoutes() {
     .post('/', async (c) => {
       const input = parseOr422(ReportInput, await readJson(c), 'report')
       const header = c.req.header('idempotency-key')
-      const key = header === undefined ? null : parseOr422(IdempotencyKey, header, 'Idempotency-Key header')
+      const key = header === undefined ? null : scopedIdempotencyKey(c.var.principal.userId, input.channel, parseOr422(IdempotencyKey, header, 'Idempotency-Key header'))
       const { report, created, fields } = await intakeReport(c.var.deps, input, key)
       // Not a spread: see intake.repository.ts storedOf.
       return c.json(Object.assign(reportView(report, c.var.principal), fields, { duplicate: !created }), created ? 201 : 200)

@@ -7,6 +7,14 @@ export type Channel = z.infer<typeof Channel>
 const finite = (min: number, max: number, what: string) =>
   z.number({ error: `${what} must be a number` }).refine(Number.isFinite, `${what} must be finite`).pipe(z.number().min(min, `${what} must be ≥ ${min}`).max(max, `${what} must be ≤ ${max}`))
 
+/**
+ * The times a report may carry: none before 2000 (a zeroed or mistyped year, not a real
+ * complaint), none more than five minutes ahead of the server clock (a phone's clock may run
+ * a little fast; more is a wrong clock or a made-up time).
+ */
+export const EARLIEST_REPORTED_AT = Date.UTC(2000, 0, 1)
+export const MAX_AHEAD_MS = 5 * 60_000
+
 /** A report as any channel submits it to `POST /api/reports`. */
 export const ReportInput = z.object({
   channel: Channel,
@@ -21,7 +29,8 @@ export const ReportInput = z.object({
   claimed_region: z.string().trim().min(1).max(200).optional(),
   reported_at: z.iso
     .datetime({ offset: true, message: 'reported_at must be an ISO 8601 date-time with a time zone' })
-    .refine((s) => Date.parse(s) <= Date.now() + 5 * 60_000, 'reported_at is in the future')
+    .refine((s) => Date.parse(s) >= EARLIEST_REPORTED_AT, `reported_at must not be before ${new Date(EARLIEST_REPORTED_AT).toISOString()}`)
+    .refine((s) => Date.parse(s) <= Date.now() + MAX_AHEAD_MS, `reported_at must not be more than ${MAX_AHEAD_MS / 60_000} minutes ahead of the server clock`)
     .optional(),
   reporter: z
     .object({
@@ -32,6 +41,8 @@ export const ReportInput = z.object({
     .optional(),
   /** Join this open incident instead of matching by place (an operator attaching a call to one they saw nearby). */
   incident_id: z.uuid('incident_id must be an incident id (UUID)').optional(),
+  /** A link to a picture or video of it elsewhere (Open311 media_url); http(s) only. */
+  media_url: z.url({ protocol: /^https?$/, error: 'media_url must be an http(s) URL' }).max(2000).optional(),
 })
 export type ReportInput = z.infer<typeof ReportInput>
 

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os'
 import type { Deps } from '../http/context.js'
-import { AppError } from '../http/errors.js'
+import { AppError, refuseBadText } from '../http/errors.js'
 import { appendEvents, withEventBatch } from '../events/event.repository.js'
 import { matchPlanFor, NEW_INCIDENT_PLAN } from '../incidents/incident.intake.js'
 import { insertCheckedReports, type NewReport } from './intake.repository.js'
@@ -71,12 +71,47 @@ function busy(err: unknown): never {
 }
 
 /**
+ * The Idempotency-Key as stored: scoped to the client that sent it (the signed-in user, or
+ * the anonymous client) and the channel, so that two clients who happen to pick the same key
+ * never meet. The separator cannot occur in a channel name or a user id.
+ */
+export function scopedIdempotencyKey(client: string | undefined, channel: string, key: string): string {
+  return `${channel}|${client ?? 'anonymous'}|${key}`
+}
+
+/**
+ * Which fields of a retried submission differ from the report stored under its key: none for
+ * a true retry. Fields the sender left out are compared as absent (null), except reported_at,
+ * which the server fills in when absent.
+ */
+export function differingFields(input: ReportInput, stored: ReportRow): string[] {
+  const same: [string, unknown, unknown][] = [
+    ['channel', input.channel, stored.channel],
+    ['external_id', input.external_id ?? null, stored.external_id],
+    ['category', input.category, stored.category_code],
+    ['description', input.description, stored.description],
+    ['location.lat', input.location.lat, stored.lat],
+    ['location.lon', input.location.lon, stored.lon],
+    ['location.accuracy_m', input.location.accuracy_m ?? null, stored.accuracy_m],
+    ['claimed_region', input.claimed_region ?? null, stored.claimed_region],
+    ['reporter.name', input.reporter?.name ?? null, stored.reporter_name],
+    ['reporter.phone', input.reporter?.phone ?? null, stored.reporter_phone],
+    ['reporter.private', input.reporter?.private ?? false, stored.reporter_private],
+    ['reported_at', input.reported_at === undefined ? null : Date.parse(input.reported_at), input.reported_at === undefined ? null : stored.reported_at.getTime()],
+  ]
+  return same.filter(([, a, b]) => a !== b).map(([field]) => field)
+}
+
+/**
  * The one intake path every channel uses (HTTP API, the demo simulator, imports): stores the
  * report, its location check, its incident and ticket, and their events in one transaction
  * (shared with the reports that arrived with it: intake.queue.ts), or finds the report a retry
  * already stored.
  */
 export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKey: string | null, opts: IntakeOptions = deps.intake ?? {}): Promise<IntakeResult> {
+  // Text the database cannot store would fail the whole batch this report is stored with:
+  // refused here, whichever channel let it through (channels that cannot refuse clean it first).
+  refuseBadText(input, 'report')
   const category = await deps.categories.get(input.category)
   if (!category || !category.active) {
     throw new AppError(422, 'validation_failed', `Unknown category "${input.category}"; GET /api/categories lists the codes`, [
@@ -95,5 +130,16 @@ export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKe
   // A retry, or a race with a concurrent one: answer with the report stored first.
   const winner = await findReportByDedupKey(deps.db.db, input.channel, input.external_id, idempotencyKey)
   if (!winner) throw new AppError(409, 'conflict', 'A conflicting report exists but could not be read; retry')
+  if (idempotencyKey !== null) {
+    const differs = differingFields(input, winner)
+    if (differs.length) {
+      throw new AppError(
+        409,
+        'idempotency_key_reused',
+        `This Idempotency-Key was already used for a different report (${differs.join(', ')} differ); nothing was stored. Send each new report with a new key; a retry must repeat the same request.`,
+        differs.map((field) => ({ field, message: 'differs from the report first sent with this Idempotency-Key' })),
+      )
+    }
+  }
   return { report: winner, created: false, fields: {} }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { randomToken } from '../auth/password.js'
+import { textIssues } from '../http/text.js'
 import { insertDisplayToken } from '../auth/session.repository.js'
 import type { Db } from '../db/connect.js'
 import { migrate } from '../db/migrate.js'
@@ -36,8 +37,8 @@ export async function usersCommand(db: Db, sub: string | undefined, o: UsersOpti
   await migrate(db.db)
   if (sub === 'display-token') {
     const name = z.string().trim().min(1).max(80).safeParse(o.name)
-    if (!name.success) {
-      console.error('users display-token needs --name NAME')
+    if (!name.success || textIssues(name.data).length) {
+      console.error('users display-token needs --name NAME (valid text, without NUL characters)')
       return 2
     }
     const token = `sdt_${randomToken()}`
@@ -51,16 +52,19 @@ export async function usersCommand(db: Db, sub: string | undefined, o: UsersOpti
   }
   const generated = !o['password-stdin']
   const password = generated ? randomToken(12) : await readStdin()
-  const parsed = NewUserInput.safeParse({
+  const given = {
     username: o.username,
     role: o.role,
     password,
     display_name: o.name,
     region_codes: o.region?.split(',').map((s) => s.trim()).filter(Boolean),
     agency_code: o.agency,
-  })
-  if (!parsed.success) {
-    for (const i of zodIssues(parsed.error)) console.error(`--${i.field.replace('_codes', '').replace('_code', '').replace('display_name', 'name')}: ${i.message}`)
+  }
+  const parsed = NewUserInput.safeParse(given)
+  // Text PostgreSQL cannot store (http/text.ts) is refused like any other bad value.
+  const issues = [...textIssues(given), ...(parsed.success ? [] : zodIssues(parsed.error))]
+  if (!parsed.success || issues.length) {
+    for (const i of issues) console.error(`--${i.field.replace('_codes', '').replace('_code', '').replace('display_name', 'name')}: ${i.message}`)
     return 2
   }
   try {

@@ -6,6 +6,7 @@ import type { AppEnv } from '../http/context.js'
 import { AppError, parseOr422 } from '../http/errors.js'
 import { channelMessages } from '../metrics/metrics.js'
 import { openapi } from '../openapi/openapi.registry.js'
+import { cleanDeep } from '../http/text.js'
 import { validSignature } from './whatsapp.signature.js'
 import { WaHandshake, WaWebhook } from './whatsapp.schema.js'
 import { receiveWebhook } from './whatsapp.service.js'
@@ -52,7 +53,9 @@ export function whatsappRoutes() {
         } catch {
           throw new AppError(400, 'malformed_json', 'Webhook body is not valid JSON')
         }
-        const payload = parseOr422(WaWebhook, json, 'webhook')
+        // Cleaned, not refused: Meta would deliver a refused batch again and again, and a NUL
+        // or a broken emoji in one message would cost every message in it (http/text.ts).
+        const payload = parseOr422(WaWebhook, cleanDeep(json), 'webhook')
         const outcome = await receiveWebhook(c.var.deps, payload)
         // 200 whatever the messages were: anything else makes Meta deliver the same batch again.
         return c.json({ ok: true, ...outcome, reports: outcome.reports.length })
