@@ -341,7 +341,8 @@ CREATE TABLE reports (
   claimed_region_code text,
   detected_region_code text,
   claim_distance_m double precision,
-  location_checked_at timestamp with time zone
+  location_checked_at timestamp with time zone,
+  media_url text
 );
 ALTER TABLE reports ADD CONSTRAINT reports_category_code_fkey FOREIGN KEY (category_code) REFERENCES categories(code);
 ALTER TABLE reports ADD CONSTRAINT reports_incident_id_fkey FOREIGN KEY (incident_id) REFERENCES incidents(id);

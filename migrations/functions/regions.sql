@@ -60,6 +60,10 @@ DECLARE
   found text[];
 BEGIN
   IF t IS NULL OR t = '' THEN RETURN NULL; END IF;
+  -- A claim equal to the code of a region we hold resolves to it, whatever the code scheme of
+  -- the boundary file (an import with --code-prop may bring plain numbers such as "402"),
+  -- before Kemendagri codes and names are tried.
+  IF EXISTS (SELECT 1 FROM regions WHERE code = t) THEN RETURN ARRAY[t]; END IF;
   IF t ~ '^[0-9]{10}$' THEN
     t := substr(t, 1, 2) || '.' || substr(t, 3, 2) || '.' || substr(t, 5, 2) || '.' || substr(t, 7, 4);
   END IF;
