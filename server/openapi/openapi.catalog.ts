@@ -95,9 +95,9 @@ openapi.add('post', '/api/reports', {
 })
 openapi.add('get', '/api/reports', {
   tags: ['reports'],
-  summary: 'Recent reports with the event sequence number to follow the socket from',
+  summary: 'Recent reports in the viewer\'s scope, newest first, a page at a time (default 1,000, at most 5,000; `next` is the following page or null), with the event sequence number to follow the socket from',
   requestParams: { query: ReportListQuery },
-  responses: { '200': jsonResponse('OK', z.object({ seq: z.number().int(), reports: z.array(ReportView) })), ...errorResponses },
+  responses: { '200': jsonResponse('OK', z.object({ seq: z.number().int(), reports: z.array(ReportView), next: z.string().nullable() })), ...errorResponses },
 })
 openapi.add('get', '/api/reports/:id', {
   tags: ['reports'],

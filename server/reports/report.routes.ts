@@ -28,8 +28,11 @@ export function reportRoutes() {
       // already in the answer, which the client merges by id, but none can be missed.
       const seq = await latestSeq(c.var.deps.db.db)
       const since = q.since ? new Date(q.since) : new Date(Date.now() - q.hours * 3_600_000)
-      const rows = await listRecentReports(c.var.deps.db.db, since, q.limit, ticketScope(c.var.principal))
-      return c.json({ seq, reports: rows.map((r) => reportView(r, c.var.principal)) })
+      const rows = await listRecentReports(c.var.deps.db.db, c.var.principal, since, q.limit, q.after)
+      // A full page may have more behind it: the link fixes `since`, so the window does not slide while paging.
+      const last = rows.length === q.limit ? rows.at(-1) : undefined
+      const next = last ? `/api/reports?${new URLSearchParams({ since: since.toISOString(), limit: String(q.limit), after: last.id })}` : null
+      return c.json({ seq, reports: rows.map((r) => reportView(r, c.var.principal)), next })
     })
     .get('/:id', async (c) => {
       const { id } = parseOr422(IdParam, c.req.param(), 'report id')
