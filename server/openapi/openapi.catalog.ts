@@ -87,7 +87,10 @@ openapi.add('post', '/api/reports', {
   requestParams: { header: z.object({ 'idempotency-key': IdempotencyKey.optional() }) },
   requestBody: jsonBody(ReportInput),
   responses: {
-    '201': jsonResponse('Stored; intake steps add location_check, incident_id...', ReportView.extend({ duplicate: z.boolean() })),
+    '201': jsonResponse(
+      'Stored; intake steps add location_check, incident_id...; photo_token (given once) lets the sender add photos later',
+      ReportView.extend({ duplicate: z.boolean(), photo_token: z.string() }),
+    ),
     '200': jsonResponse('A retry of a report already stored', ReportView.extend({ duplicate: z.boolean() })),
     '503': { description: 'Too many reports waiting to be stored (SIGAP_INTAKE_MAX_WAITING): nothing stored; retry after `Retry-After` seconds' },
     ...errorResponses,
