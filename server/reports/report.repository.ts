@@ -105,7 +105,10 @@ export function selectReportsFor(db: Executor, viewer: Principal) {
  */
 export function newestFirstAfter<Q extends ReturnType<typeof selectReports>>(query: Q, after: string | undefined): Q {
   const paged = after
-    ? (query.where(sql<boolean>`(r.reported_at, r.id) < (SELECT c.reported_at, c.id FROM reports c WHERE c.id = ${after}::uuid)`) as Q)
+    ? (query
+        // The first condition alone lets the reported_at index start the scan at the cursor; the row comparison breaks ties.
+        .where(sql<boolean>`r.reported_at <= (SELECT c.reported_at FROM reports c WHERE c.id = ${after}::uuid)`)
+        .where(sql<boolean>`(r.reported_at, r.id) < (SELECT c.reported_at, c.id FROM reports c WHERE c.id = ${after}::uuid)`) as Q)
     : query
   return paged.orderBy('r.reported_at', 'desc').orderBy('r.id', 'desc') as Q
 }
