@@ -320,6 +320,15 @@ CREATE INDEX regions_name_key_idx ON public.regions USING btree (name_key);
 CREATE INDEX regions_parent_idx ON public.regions USING btree (parent_code);
 CREATE UNIQUE INDEX regions_pkey ON public.regions USING btree (code);
 
+CREATE TABLE report_photo_tokens (
+  report_id uuid NOT NULL,
+  token_sha256 text NOT NULL,
+  created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE report_photo_tokens ADD CONSTRAINT report_photo_tokens_pkey PRIMARY KEY (report_id);
+ALTER TABLE report_photo_tokens ADD CONSTRAINT report_photo_tokens_report_id_fkey FOREIGN KEY (report_id) REFERENCES reports(id) ON DELETE CASCADE;
+CREATE UNIQUE INDEX report_photo_tokens_pkey ON public.report_photo_tokens USING btree (report_id);
+
 CREATE TABLE reports (
   id uuid DEFAULT gen_random_uuid() NOT NULL,
   channel text NOT NULL,

@@ -10,7 +10,7 @@ import type { Config } from './config.js'
 import { connect, type Db } from './db/connect.js'
 import { migrate } from './db/migrate.js'
 import { EventFeed } from './events/event.feed.js'
-import { WsHub } from './events/ws.hub.js'
+import { WsHub, type WsLimits } from './events/ws.hub.js'
 import { createApiApp } from './app.js'
 import type { Deps } from './http/context.js'
 import { webBuildOf } from './http/web-build.js'
@@ -60,6 +60,8 @@ export async function startServer(
     slaIntervalMs?: number
     /** The build of the screens to tell clients (tests pretend a deploy); default: the one served. */
     webBuild?: string | null
+    /** Per-socket limits of the live stream (default WS_LIMITS); tests lower them. */
+    wsLimits?: Partial<WsLimits>
   } = {},
 ): Promise<Running> {
   const log = opts.log ?? createLogger(config.SIGAP_LOG)
@@ -99,6 +101,7 @@ export async function startServer(
     // Events carry no reporter identity; the filter keeps each role to its scope (issue 5).
     filter: withDisputeFilter(createEventFilter()),
     build: opts.webBuild === undefined ? webBuild : opts.webBuild,
+    ...(opts.wsLimits ? { limits: opts.wsLimits } : {}),
   })
   trackWsClients(() => hub.size)
   const stopWhatsApp = startWhatsAppWorker(deps)

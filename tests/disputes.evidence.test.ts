@@ -34,7 +34,8 @@ describe('a dispute\'s photo evidence', () => {
     expect(res.body.location_check.status).toBe('mismatch')
     const form = new FormData()
     form.append('photo', new File([new Uint8Array(await gpsJpeg())], 'bukti.jpg', { type: 'image/jpeg' }))
-    expect((await t.app.request(`/api/reports/${res.body.id}/photos`, { method: 'POST', body: form })).status).toBe(201)
+    const headers = { 'x-photo-token': res.body.photo_token }
+    expect((await t.app.request(`/api/reports/${res.body.id}/photos`, { method: 'POST', body: form, headers })).status).toBe(201)
     const path = `/api/disputes/${res.body.location_check.dispute_id}`
 
     const head = await t.json('GET', path, undefined, as({ role: 'region_head', regionCodes: [BETA] }))

@@ -46,11 +46,13 @@ describe('GET /api/export/reports', () => {
     expect(Object.keys(rows[0]!)).not.toContain('reporter_name')
     expect(rows.find((r) => r.category === 'banjir' && r.channel === 'app')!.description).toBe('Banjir, "parah"')
 
-    // Leadership: no reporters at all; agency staff: the open reporter only; operator: both.
+    // Leadership: no reporters at all; the waste agency: its open reporter only; operator: both.
     expect(pub.text + (await get('/api/export/reports.csv', 'lead')).text).not.toMatch(/Rahasia|Terbuka/)
-    const agency = await get('/api/export/reports.csv', 'agency')
+    const agency = await get('/api/export/reports.csv', 'dlh')
     expect(agency.text).toContain('Terbuka Saja')
     expect(agency.text).not.toMatch(/Rahasia Sekali|0811111111/)
+    // Another agency exports only its own reports (issue 17: exports follow the API's scope).
+    expect((await get('/api/export/reports.csv', 'agency')).text).not.toMatch(/Terbuka Saja|0822222222/)
     const op = await get('/api/export/reports.csv', 'op')
     expect(op.text).toContain('Rahasia Sekali')
   })

@@ -32,14 +32,18 @@ function form(files: [Buffer, string, string][], fields: Record<string, string> 
   for (const [k, v] of Object.entries(fields)) f.append(k, v)
   return f
 }
+/** Each report's photo_token from its intake answer: uploads to a report carry it, as the sender's form does. */
+const tokens = new Map<string, string>()
 async function upload(path: string, body: FormData, headers: Record<string, string> = {}) {
-  const res = await t.app.request(path, { method: 'POST', body, headers })
+  const token = tokens.get(/^\/api\/reports\/([0-9a-f-]{36})\/photos$/.exec(path)?.[1] ?? '')
+  const res = await t.app.request(path, { method: 'POST', body, headers: { ...(token ? { 'x-photo-token': token } : {}), ...headers } })
   return { status: res.status, body: (await res.json()) as any } // eslint-disable-line @typescript-eslint/no-explicit-any -- checked field by field
 }
 const countPhotos = async () => Number((await t.db.db.selectFrom('photos').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
 async function newReport() {
   const r = await t.json('POST', '/api/reports', reportInput())
   expect(r.status).toBe(201)
+  tokens.set(r.body.id, r.body.photo_token)
   return r.body.id as string
 }
 
@@ -123,7 +127,7 @@ describe('POST /api/reports/:id/photos', () => {
   })
 
   it('answers 404 for an unknown report and 422 without a file', async () => {
-    const none = await upload('/api/reports/00000000-0000-4000-8000-000000000000/photos', form([[await gpsJpeg(), 'a.jpg', 'image/jpeg']]))
+    const none = await upload('/api/reports/00000000-0000-4000-8000-000000000000/photos', form([[await gpsJpeg(), 'a.jpg', 'image/jpeg']]), { 'x-test-role': 'op' })
     expect(none.status).toBe(404)
     const empty = await upload(`/api/reports/${await newReport()}/photos`, form([]))
     expect(empty.status).toBe(422)

@@ -7,6 +7,7 @@ import { findUserById } from '../users/user.repository.js'
 import { userView } from '../users/user.view.js'
 import { login, principalOf, SESSION_COOKIE, sessionTokenOf } from './auth.service.js'
 import { ownOrigin } from './csrf.js'
+import { clientAddress, LoginThrottle } from './login.throttle.js'
 import { LANDING, ticketScope } from './principal.js'
 import { deleteSession } from './session.repository.js'
 
@@ -16,13 +17,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 const secure = (c: Context<AppEnv>) => ownOrigin(c.req.raw.headers, c.req.url).startsWith('https:')
 
 /** Sign-in for the screens: POST login sets the session cookie, GET me says who and where to land. */
-export function authRoutes() {
+export function authRoutes(throttle = new LoginThrottle()) {
   return new Hono<AppEnv>()
     .post('/login', async (c) => {
       const input = parseOr422(LoginInput, await readJson(c), 'sign-in')
+      const address = clientAddress(c)
+      // Checked before the password: a guesser waiting out a backoff learns nothing, and costs no hashing.
+      const wait = throttle.waitMs(input.username, address)
+      if (wait > 0) {
+        const seconds = Math.ceil(wait / 1000)
+        throw new AppError(429, 'too_many_attempts', `Too many failed sign-ins: try again in ${seconds} s`, undefined, { 'Retry-After': String(seconds) })
+      }
       const r = await login(c.var.deps.db.db, input.username, input.password, new Date(), c.var.deps.config.SIGAP_SESSION_HOURS * 3_600_000)
       // Never log the username that failed: people type passwords into it.
-      if (!r) throw new AppError(401, 'invalid_credentials', 'Wrong username or password')
+      if (!r) {
+        throttle.failed(input.username, address)
+        throw new AppError(401, 'invalid_credentials', 'Wrong username or password')
+      }
+      throttle.succeeded(input.username)
       setCookie(c, SESSION_COOKIE, r.token, {
         httpOnly: true,
         sameSite: 'Lax',

@@ -160,6 +160,14 @@ export interface Database {
   // Location disputes (migrations/0003_locations.sql): see the end of this file.
   location_disputes: LocationDisputesTable
   dispute_actions: DisputeActionsTable
+  // Photo capability tokens (migrations/0010_secac_photo_tokens.sql).
+  report_photo_tokens: ReportPhotoTokensTable
+}
+
+export interface ReportPhotoTokensTable {
+  report_id: string
+  token_sha256: string
+  created_at: Generated<Date>
 }
 
 export type Region = Selectable<RegionsTable>

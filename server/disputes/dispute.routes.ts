@@ -10,7 +10,8 @@ import { DisputeIdParam, DisputeListQuery, DisputeStep } from './dispute.schema.
 import { decideDispute, proposeDispute } from './dispute.service.js'
 import { actionView, disputeView } from './dispute.view.js'
 import { roundMetres } from '../locations/location.view.js'
-import { canSeeReporterContact } from '../auth/principal.js'
+import { canSeeReporter, ticketScope } from '../auth/principal.js'
+import { reportInScope } from '../tickets/ticket.repository.js'
 
 const geo = (text: string | null): unknown => (text === null ? null : JSON.parse(text))
 
@@ -45,16 +46,19 @@ export function disputeRoutes() {
       // Out of scope answers as absent: a head learns nothing of other regions' disputes.
       if (!d || !canSeeDispute(p, d)) throw notFound(`Dispute ${id}`)
       const now = new Date()
-      const [report, shapes, photos, history] = await Promise.all([
+      const [report, inScope, shapes, photos, history] = await Promise.all([
         findReportById(db, d.report_id),
+        // Everyone who reads the map sees a dispute; only those whose scope holds the report see who sent it.
+        reportInScope(db, d.report_id, ticketScope(p)),
         disputeGeometry(db, id),
         photoEvidence(db, d.report_id),
         disputeHistory(db, id),
       ])
+      const mayLocate = report !== undefined && inScope && canSeeReporter(p, report.reporter_private)
       const tolerance = Math.max(d.accuracy_m ?? 0, c.var.deps.config.SIGAP_BOUNDARY_TOLERANCE_M)
       return c.json({
         ...disputeView(d, now, c.var.deps.config.SIGAP_DISPUTE_OVERDUE_HOURS),
-        report: report ? reportView(report, p) : null,
+        report: report ? reportView(report, p, inScope) : null,
         geometry: {
           point: { type: 'Point', coordinates: [d.lon, d.lat] },
           claimed_region: geo(shapes.claimed),
@@ -69,8 +73,8 @@ export function disputeRoutes() {
           photos: photos.map((ph) => ({
             id: ph.id,
             taken_at: ph.taken_at?.toISOString() ?? null,
-            // Where a camera stood can be a reporter's home: only the roles that may see reporters get it.
-            exif_location: canSeeReporterContact(p) && ph.exif_lat !== null && ph.exif_lon !== null ? { lat: ph.exif_lat, lon: ph.exif_lon } : null,
+            // Where a camera stood can be a reporter's home: only those who may see this reporter get it.
+            exif_location: mayLocate && ph.exif_lat !== null && ph.exif_lon !== null ? { lat: ph.exif_lat, lon: ph.exif_lon } : null,
             exif_region: ph.exif_region_code ? { code: ph.exif_region_code, name: ph.exif_region_name ?? ph.exif_region_code } : null,
           })),
         },

@@ -3,11 +3,14 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, WebSocket } from 'ws'
 import type { Db } from '../db/connect.js'
 import type { EventFeed } from './event.feed.js'
-import { readEventsAfter, type StoredEvent } from './event.repository.js'
+import { latestSeq, readEventsAfter, type StoredEvent } from './event.repository.js'
 import { ClientMessage, HEARTBEAT_MS, type ServerMessage } from './ws.protocol.js'
 
 /** Beyond this many missed events a client reloads over HTTP instead of replaying. */
 const MAX_REPLAY = 50_000
+/** Events read from the log per replay page; the next page waits until the socket has sent most of this one. */
+const REPLAY_PAGE = 500
+const REPLAY_DRAIN_BYTES = 512 * 1024
 /** A client whose socket has this much unsent data is cut off; it reconnects and resumes. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 /** No pong for this long: the peer is gone (a weak tablet network gets generous slack). */
@@ -24,6 +27,20 @@ const FEED_STALE_MS = 2 * HEARTBEAT_MS
  */
 export type EventFilter<P> = (principal: P, event: StoredEvent) => unknown | null
 
+/**
+ * What one socket may ask of the server. A screen sends a subscribe on connect and after each
+ * reload, and pings rarely: far below these. A socket over them is closed (1008) and may reconnect.
+ */
+export interface WsLimits {
+  /** Messages a socket may send per window... */
+  messages: number
+  /** ...of this many milliseconds. */
+  windowMs: number
+  /** Live events held for a socket while its replay runs; more, and it is told to reload instead. */
+  pending: number
+}
+export const WS_LIMITS: WsLimits = { messages: 30, windowMs: 10_000, pending: 10_000 }
+
 interface Client<P> {
   ws: WebSocket
   principal: P
@@ -33,6 +50,14 @@ interface Client<P> {
   live: boolean
   pending: StoredEvent[]
   lastPong: number
+  /** A replay is running: one at a time per socket; a subscribe meanwhile is refused. */
+  replaying: boolean
+  /** More live events arrived during the replay than are held: the client must reload. */
+  overflow: boolean
+  windowStart: number
+  windowCount: number
+  /** Settles once hello is sent: messages wait for it, so hello is always the first answer. */
+  greeted: Promise<void>
 }
 
 export interface WsHubOptions<P> {
@@ -50,6 +75,7 @@ export interface WsHubOptions<P> {
   feedStaleMs?: number
   /** The build of the screens this server serves (web-build.ts), told to each client in its hello. */
   build?: string | null
+  limits?: Partial<WsLimits>
 }
 
 export class WsHub<P> {
@@ -57,8 +83,10 @@ export class WsHub<P> {
   private readonly clients = new Set<Client<P>>()
   private readonly timer: NodeJS.Timeout
   private readonly unsubscribe: () => void
+  private readonly limits: WsLimits
 
   constructor(private readonly opts: WsHubOptions<P>) {
+    this.limits = { ...WS_LIMITS, ...opts.limits }
     this.unsubscribe = opts.feed.subscribe((events) => this.broadcast(events))
     this.timer = setInterval(() => this.heartbeat(), opts.heartbeatMs ?? HEARTBEAT_MS)
     this.timer.unref()
@@ -83,16 +111,48 @@ export class WsHub<P> {
   }
 
   private accept(ws: WebSocket, principal: P) {
-    const client: Client<P> = { ws, principal, cursor: this.opts.feed.lastSeq, live: false, pending: [], lastPong: Date.now() }
+    const client: Client<P> = {
+      ws,
+      principal,
+      cursor: this.opts.feed.lastSeq,
+      live: false,
+      pending: [],
+      lastPong: Date.now(),
+      replaying: false,
+      overflow: false,
+      windowStart: Date.now(),
+      windowCount: 0,
+      greeted: Promise.resolve(),
+    }
     this.clients.add(client)
     ws.on('pong', () => (client.lastPong = Date.now()))
     ws.on('close', () => this.clients.delete(client))
     ws.on('error', () => ws.terminate())
     ws.on('message', (raw) => void this.onMessage(client, raw.toString()))
-    this.send(client, { type: 'hello', seq: this.opts.feed.lastSeq, server_time: new Date().toISOString(), build: this.opts.build ?? null })
+    client.greeted = this.logSeq().then((seq) => {
+      this.send(client, { type: 'hello', seq, server_time: new Date().toISOString(), build: this.opts.build ?? null })
+    })
+  }
+
+  /**
+   * The log's newest seq. The feed can trail the log by a poll; a screen that just loaded its
+   * state over HTTP may hold a newer seq than the feed, and must not be told it is ahead of the log.
+   */
+  private async logSeq(): Promise<number> {
+    try {
+      return Math.max(this.opts.feed.lastSeq, await latestSeq(this.opts.db.db))
+    } catch {
+      return this.opts.feed.lastSeq
+    }
   }
 
   private async onMessage(client: Client<P>, raw: string) {
+    await client.greeted
+    if (!this.withinRate(client)) {
+      client.ws.close(1008, 'too many messages')
+      this.clients.delete(client)
+      return
+    }
     let msg: ClientMessage
     try {
       const parsed = ClientMessage.safeParse(JSON.parse(raw))
@@ -106,15 +166,40 @@ export class WsHub<P> {
       this.send(client, { type: 'pong', seq: client.live ? client.cursor : this.opts.feed.lastSeq })
       return
     }
-    await this.subscribe(client, msg.since)
+    if (client.replaying) {
+      this.send(client, { type: 'error', code: 'subscribe_busy', message: 'A replay is already running on this socket: wait for caught_up' })
+      return
+    }
+    client.replaying = true
+    try {
+      await this.subscribe(client, msg.since)
+    } finally {
+      client.replaying = false
+      client.pending = []
+    }
+  }
+
+  private withinRate(client: Client<P>): boolean {
+    const now = Date.now()
+    if (now - client.windowStart >= this.limits.windowMs) {
+      client.windowStart = now
+      client.windowCount = 0
+    }
+    return ++client.windowCount <= this.limits.messages
   }
 
   private async subscribe(client: Client<P>, since: number | undefined) {
     client.live = false
     client.pending = []
+    client.overflow = false
     const upTo = this.opts.feed.lastSeq
     client.cursor = since ?? upTo
-    if (upTo - client.cursor > MAX_REPLAY) {
+    if (client.cursor > upTo && client.cursor > (await this.logSeq())) {
+      // Ahead of the log: it was restored or replaced. Waiting for that seq would leave the
+      // screen looking live but dead; its state belongs to another history, so it reloads.
+      client.cursor = upTo
+      this.send(client, { type: 'reset', seq: upTo, reason: 'ahead_of_log' })
+    } else if (upTo - client.cursor > MAX_REPLAY) {
       client.cursor = upTo
       this.send(client, { type: 'resync', seq: upTo })
     } else {
@@ -122,7 +207,8 @@ export class WsHub<P> {
       // meanwhile in `pending` and is flushed below, so nothing is sent twice or skipped.
       try {
         while (client.cursor < upTo && client.ws.readyState === WebSocket.OPEN) {
-          const page = await readEventsAfter(this.opts.db.db, client.cursor, 1000)
+          await this.drained(client)
+          const page = await readEventsAfter(this.opts.db.db, client.cursor, REPLAY_PAGE)
           const events = page.events.filter((e) => e.seq <= upTo)
           if (events.length === 0) break
           this.deliver(client, events)
@@ -134,6 +220,13 @@ export class WsHub<P> {
         return
       }
     }
+    if (client.ws.readyState !== WebSocket.OPEN) return
+    if (client.overflow) {
+      // Too much arrived meanwhile to hold: reload rather than keep it all in memory.
+      client.cursor = this.opts.feed.lastSeq
+      client.pending = []
+      this.send(client, { type: 'resync', seq: client.cursor })
+    }
     const pending = client.pending.filter((e) => e.seq > client.cursor)
     client.pending = []
     client.live = true
@@ -144,7 +237,13 @@ export class WsHub<P> {
   private broadcast(events: StoredEvent[]) {
     for (const client of this.clients) {
       if (!client.live) {
-        client.pending.push(...events)
+        // Held only while a replay runs (a socket that never subscribed gets nothing), and only so many.
+        if (client.replaying && !client.overflow) {
+          if (client.pending.length + events.length > this.limits.pending) {
+            client.overflow = true
+            client.pending = []
+          } else client.pending.push(...events)
+        }
         continue
       }
       this.deliver(client, events)
@@ -175,6 +274,13 @@ export class WsHub<P> {
       byData.set(data, (text = JSON.stringify(msg)))
     }
     return text
+  }
+
+  /** Waits while the socket still has much of the last replay page to send (a slow screen paces its own replay). */
+  private async drained(client: Client<P>) {
+    while (client.ws.readyState === WebSocket.OPEN && client.ws.bufferedAmount > REPLAY_DRAIN_BYTES) {
+      await new Promise((r) => setTimeout(r, 20))
+    }
   }
 
   private send(client: Client<P>, msg: ServerMessage) {

@@ -20,6 +20,11 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('caught_up'), seq: z.number().int() }),
   /** The gap is too long to replay: reload the state over HTTP, then subscribe from `seq`. */
   z.object({ type: z.literal('resync'), seq: z.number().int() }),
+  /**
+   * The client asked to resume after a seq the log does not have (restored or replaced): its
+   * state belongs to another history. Drop it, reload over HTTP, then subscribe from the reload's seq.
+   */
+  z.object({ type: z.literal('reset'), seq: z.number().int(), reason: z.literal('ahead_of_log') }),
   z.object({ type: z.literal('heartbeat'), seq: z.number().int(), server_time: z.string() }),
   z.object({ type: z.literal('pong'), seq: z.number().int() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),

@@ -87,7 +87,10 @@ openapi.add('post', '/api/reports', {
   requestParams: { header: z.object({ 'idempotency-key': IdempotencyKey.optional() }) },
   requestBody: jsonBody(ReportInput),
   responses: {
-    '201': jsonResponse('Stored; intake steps add location_check, incident_id...', ReportView.extend({ duplicate: z.boolean() })),
+    '201': jsonResponse(
+      'Stored; intake steps add location_check, incident_id...; photo_token (given once) lets the sender add photos later',
+      ReportView.extend({ duplicate: z.boolean(), photo_token: z.string() }),
+    ),
     '200': jsonResponse('A retry of a report already stored', ReportView.extend({ duplicate: z.boolean() })),
     '503': { description: 'Too many reports waiting to be stored (SIGAP_INTAKE_MAX_WAITING): nothing stored; retry after `Retry-After` seconds' },
     ...errorResponses,
@@ -95,9 +98,9 @@ openapi.add('post', '/api/reports', {
 })
 openapi.add('get', '/api/reports', {
   tags: ['reports'],
-  summary: 'Recent reports with the event sequence number to follow the socket from',
+  summary: 'Recent reports in the viewer\'s scope, newest first, a page at a time (default 1,000, at most 5,000; `next` is the following page or null), with the event sequence number to follow the socket from',
   requestParams: { query: ReportListQuery },
-  responses: { '200': jsonResponse('OK', z.object({ seq: z.number().int(), reports: z.array(ReportView) })), ...errorResponses },
+  responses: { '200': jsonResponse('OK', z.object({ seq: z.number().int(), reports: z.array(ReportView), next: z.string().nullable() })), ...errorResponses },
 })
 openapi.add('get', '/api/reports/:id', {
   tags: ['reports'],

@@ -8,16 +8,17 @@ import { incidentFilterOf, listIncidents } from '../incidents/incident.repositor
 import { IncidentListQuery } from '../incidents/incident.schema.js'
 import { incidentView } from '../incidents/incident.view.js'
 import { errorResponses, openapi } from '../openapi/openapi.registry.js'
-import { selectReports } from '../reports/report.repository.js'
+import { selectReportsFor } from '../reports/report.repository.js'
 import { reportView, type ReportView } from '../reports/report.view.js'
 import { ReportExportQuery } from './export.schema.js'
 
 type Format = 'geojson' | 'csv'
 
 /**
- * Open data: incidents and reports as GeoJSON or CSV with filters. Reports go through
- * reportView, so a reporter appears only for roles allowed to see them (a private one only
- * for admin and operator), exactly as in the API.
+ * Open data: incidents and reports as GeoJSON or CSV with filters. Reports come from
+ * selectReportsFor and go through reportView, exactly as GET /api/reports: only the reports in
+ * the viewer's scope, and a reporter only for roles allowed to see them (a private one only for
+ * admin and operator).
  */
 export function exportRoutes() {
   const app = new Hono<AppEnv>()
@@ -41,7 +42,8 @@ export function exportRoutes() {
     })
     app.get(`/reports.${f}`, async (c) => {
       const q = parseOr422(ReportExportQuery, c.req.query(), 'query')
-      let query = selectReports(c.var.deps.db.db)
+      // The same scope as GET /api/reports: a camat exports their kecamatan, an agency its own.
+      let query = selectReportsFor(c.var.deps.db.db, c.var.principal)
       if (q.from) query = query.where('r.reported_at', '>=', new Date(q.from))
       if (q.to) query = query.where('r.reported_at', '<', new Date(q.to))
       if (q.category) query = query.where('r.category_code', 'in', q.category)

@@ -3,6 +3,7 @@ import exifr from 'exifr'
 import { fileTypeFromBuffer } from 'file-type'
 import sharp, { type OutputInfo } from 'sharp'
 import { AppError } from '../http/errors.js'
+import { metadataProblem } from './photo.metadata.js'
 
 /** Types a phone camera or a browser produces that sharp can re-encode here. */
 export const ACCEPTED_TYPES = ['image/jpeg', 'image/png', 'image/webp'] as const
@@ -35,6 +36,9 @@ export async function processPhoto(bytes: Buffer, maxBytes: number, name = 'phot
   if (!type || !(ACCEPTED_TYPES as readonly string[]).includes(type.mime)) {
     throw new AppError(415, 'unsupported_photo_type', `${name} is ${type ? type.mime : 'not an image'}; accepted: ${ACCEPTED_TYPES.join(', ')}`)
   }
+  // Before sharp and exifr see it: their EXIF parsers follow IFD pointers without bound (photo.metadata.ts).
+  const problem = metadataProblem(bytes, type.mime)
+  if (problem) throw new AppError(422, 'photo_metadata_refused', `${name}: ${problem}`, [{ field: name, message: problem }])
   let display: { data: Buffer; info: OutputInfo }
   let thumb: Buffer
   try {

@@ -1,7 +1,9 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
-import { canSeeTicket, type Principal } from '../auth/principal.js'
+import { canSeeTicket, ticketScope, type Principal } from '../auth/principal.js'
+import { reportInScope } from '../tickets/ticket.repository.js'
+import { issuePhotoToken, PHOTO_TOKEN_HEADER, photoTokenMatches } from './photo.token.js'
 import { findTicket } from '../tickets/ticket.repository.js'
 import type { AppEnv } from '../http/context.js'
 import { AppError, notFound, parseOr422, readFormBody } from '../http/errors.js'
@@ -22,6 +24,21 @@ export const ReportWithPhotosInput = ReportInput.extend({ location: ReportInput.
 
 /** Who may add photos to an incident (a ticket): the people working on it. */
 const canAttachToIncident = (p: Principal) => ['admin', 'operator', 'agency_staff', 'field_officer'].includes(p.role)
+
+/**
+ * Photos added to a report after intake: by the staff working on it (agencies within their
+ * scope), or by whoever holds the report's capability token from the intake answer. A channel
+ * that keeps its own session with the reporter (WhatsApp) attaches through the service instead.
+ */
+async function mayAddReportPhotos(c: Context<AppEnv>, reportId: string, token: string | undefined) {
+  const p = c.var.principal
+  const db = c.var.deps.db.db
+  if (canAttachToIncident(p) && (await reportInScope(db, reportId, ticketScope(p)))) return
+  if (token === undefined || token === '') {
+    throw new AppError(401, 'photo_token_required', `Adding photos to a report needs the photo_token of its intake answer (header ${PHOTO_TOKEN_HEADER} or field photo_token), or staff sign-in`)
+  }
+  if (token.length > 200 || !(await photoTokenMatches(db, reportId, token))) throw new AppError(403, 'forbidden', 'This photo_token is not the one issued for this report')
+}
 
 /**
  * Photo upload and download. Mounted before the API's JSON body limit: uploads have their
@@ -52,14 +69,18 @@ export function photoRoutes() {
     }
     const { report, created, fields } = await intakeReport(c.var.deps, { ...input, location }, key)
     const photos = processed.length ? await attachPhotos(c.var.deps, { reportId: report.id }, processed, input.channel) : []
+    const token = created ? { photo_token: await issuePhotoToken(c.var.deps.db.db, report.id) } : {}
     return c.json(
-      { ...reportView(report, c.var.principal), ...fields, duplicate: !created, location_source: input.location ? 'given' : 'photo', photos },
+      { ...reportView(report, c.var.principal), ...fields, duplicate: !created, location_source: input.location ? 'given' : 'photo', photos, ...token },
       created ? 201 : 200,
     )
   })
   app.post('/api/reports/:id/photos', uploadLimit, async (c) => {
     const { id } = parseOr422(IdParam, c.req.param(), 'report id')
-    const files = await requireFiles(c)
+    const form = await readFormBody(c, { all: true })
+    await mayAddReportPhotos(c, id, c.req.header(PHOTO_TOKEN_HEADER) ?? (typeof form.photo_token === 'string' ? form.photo_token : undefined))
+    const files = await filesOf(form)
+    if (files.length === 0) throw noFiles()
     const photos = await attachPhotos(c.var.deps, { reportId: id }, files, 'upload')
     return c.json({ photos }, photos.every((p) => p.duplicate) ? 200 : 201)
   })
@@ -113,12 +134,6 @@ const uploadLimit: MiddlewareHandler<AppEnv> = async (c, next) => {
 
 const noFiles = () => new AppError(422, 'validation_failed', 'No photo: send the files in multipart field "photo"', [{ field: 'photo', message: 'required' }])
 
-async function requireFiles(c: Context<AppEnv>): Promise<PhotoFile[]> {
-  const files = await filesOf(await readFormBody(c, { all: true }))
-  if (files.length === 0) throw noFiles()
-  return files
-}
-
 async function filesOf(form: Record<string, unknown>): Promise<PhotoFile[]> {
   const v = form.photo ?? form['photo[]']
   const list = (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is File => x instanceof File)
@@ -144,10 +159,16 @@ openapi.add('post', '/api/reports/with-photos', {
 })
 openapi.add('post', '/api/reports/:id/photos', {
   tags: ['photos'],
-  summary: 'Add photos to a report (metadata stripped on the served copies; EXIF position offered in the answer)',
+  summary: 'Add photos to a report: staff (agencies within their scope) or the holder of the photo_token from the intake answer (header X-Photo-Token or field photo_token)',
   requestParams: { path: IdParam },
-  requestBody: multipart({}),
-  responses: { '201': jsonResponse('Stored', Photos), '200': jsonResponse('All were already attached', Photos), ...photoErrors },
+  requestBody: multipart({ photo_token: z.string().optional() }),
+  responses: {
+    '201': jsonResponse('Stored', Photos),
+    '200': jsonResponse('All were already attached', Photos),
+    '401': { description: 'No photo_token and not staff' },
+    '403': { description: 'A photo_token that is not this report\'s' },
+    ...photoErrors,
+  },
 })
 openapi.add('get', '/api/reports/:id/photos', { tags: ['photos'], summary: 'Photos of a report', requestParams: { path: IdParam }, responses: { '200': jsonResponse('OK', Photos) } })
 openapi.add('post', '/api/incidents/:id/photos', {

@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import type { Executor, LocationStatus } from '../db/database.js'
-import type { TicketScope } from '../auth/principal.js'
+import { ticketScope, type Principal } from '../auth/principal.js'
 import { reportScopeCondition } from '../tickets/ticket.repository.js'
 
 
@@ -89,7 +89,30 @@ export async function findReportByDedupKey(
     .executeTakeFirst()
 }
 
-/** Reports since a time, newest first, inside the viewer's scope (principal.ts ticketScope). */
-export async function listRecentReports(db: Executor, since: Date, limit: number, scope: TicketScope = { all: true }): Promise<ReportRow[]> {
-  return selectReports(db).where('r.reported_at', '>=', since).where(reportScopeCondition(scope)).orderBy('r.reported_at', 'desc').limit(limit).execute()
+/**
+ * The reports a viewer may see (principal.ts ticketScope): the one scope rule for the report
+ * list, the open-data exports and anything else that lists reports to a person.
+ */
+export function selectReportsFor(db: Executor, viewer: Principal) {
+  return selectReports(db).where(reportScopeCondition(ticketScope(viewer)))
+}
+
+/**
+ * Newest first, then by id, resumed after the report `after` (keyset paging: a report stored
+ * meanwhile can repeat rows across pages, never make one skip). The comparison reads the
+ * cursor report's own stored time, so no precision is lost on the way through JSON.
+ */
+export function newestFirstAfter<Q extends ReturnType<typeof selectReports>>(query: Q, after: string | undefined): Q {
+  const paged = after
+    ? (query
+        // The first condition alone lets the reported_at index start the scan at the cursor; the row comparison breaks ties.
+        .where(sql<boolean>`r.reported_at <= (SELECT c.reported_at FROM reports c WHERE c.id = ${after}::uuid)`)
+        .where(sql<boolean>`(r.reported_at, r.id) < (SELECT c.reported_at, c.id FROM reports c WHERE c.id = ${after}::uuid)`) as Q)
+    : query
+  return paged.orderBy('r.reported_at', 'desc').orderBy('r.id', 'desc') as Q
+}
+
+/** Reports since a time, newest first, one page of them, inside the viewer's scope. */
+export async function listRecentReports(db: Executor, viewer: Principal, since: Date, limit: number, after?: string): Promise<ReportRow[]> {
+  return newestFirstAfter(selectReportsFor(db, viewer).where('r.reported_at', '>=', since), after).limit(limit).execute()
 }

@@ -48,8 +48,14 @@ export type ReportInput = z.infer<typeof ReportInput>
 
 export const IdempotencyKey = z.string().trim().min(1).max(200)
 
+/** A page of GET /api/reports: at most this many by default, and never more than the maximum. */
+export const REPORT_PAGE_DEFAULT = 1000
+export const REPORT_PAGE_MAX = 5000
+
 export const ReportListQuery = z.object({
   since: z.iso.datetime({ offset: true }).optional(),
   hours: z.coerce.number().positive().max(24 * 365).default(24),
-  limit: z.coerce.number().int().min(1).max(200_000).default(20_000),
+  limit: z.coerce.number().int().min(1).max(REPORT_PAGE_MAX, `limit must be ≤ ${REPORT_PAGE_MAX}: follow \`next\` for more`).default(REPORT_PAGE_DEFAULT),
+  /** The last report of the previous page (its `next` link carries it). */
+  after: z.uuid('after must be a report id (UUID)').optional(),
 })

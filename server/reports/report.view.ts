@@ -18,13 +18,17 @@ export interface ReportView {
   reporter?: { name: string | null; phone: string | null; private: boolean }
 }
 
-/** The one place a report becomes JSON; the reporter appears only for roles allowed to see them. */
-export function reportView(r: ReportRow, viewer: Principal): ReportView {
+/**
+ * The one place a report becomes JSON; the reporter appears only for roles allowed to see them.
+ * `inScope` false: a report shown outside the viewer's scope (a dispute seen by another agency's
+ * staff) carries no identity at all, whatever the role.
+ */
+export function reportView(r: ReportRow, viewer: Principal, inScope = true): ReportView {
   const view: ReportView = {
     id: r.id,
     channel: r.channel,
     // A channel's message or case id leads back to the sender: part of a private reporter's identity.
-    external_id: r.reporter_private && !canSeePrivateIdentity(viewer) ? null : r.external_id,
+    external_id: (r.reporter_private && !canSeePrivateIdentity(viewer)) || !inScope ? null : r.external_id,
     category: r.category_code,
     description: r.description,
     location: { lat: r.lat, lon: r.lon, accuracy_m: r.accuracy_m },
@@ -35,7 +39,7 @@ export function reportView(r: ReportRow, viewer: Principal): ReportView {
     incident_id: r.incident_id,
   }
   if (r.location_status) view.location_check = reportLocationCheck(r.location_status, r)
-  const mayShow = canSeeReporter(viewer, r.reporter_private)
+  const mayShow = inScope && canSeeReporter(viewer, r.reporter_private)
   if (mayShow) view.reporter = { name: r.reporter_name, phone: r.reporter_phone, private: r.reporter_private }
   return view
 }

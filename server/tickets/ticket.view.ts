@@ -41,9 +41,28 @@ export function ticketView(r: TicketRow, now: Date) {
 }
 export type TicketView = ReturnType<typeof ticketView>
 
-/** Replaces every private reporter's name and phone in staff-written text for viewers who may not see them. */
+/**
+ * Replaces every private reporter's name and phone in staff-written text for viewers who may
+ * not see them. Staff retype what they heard: a name in any letter case and spacing, a phone in
+ * any Indonesian spelling (+62 / 62 / 0 in front, spaces, dashes, dots, parentheses between).
+ */
 export function redact(text: string | null, identities: readonly string[], viewer: Principal): string | null {
   if (text === null || canSeePrivateIdentity(viewer) || identities.length === 0) return text
-  const escaped = [...identities].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-  return text.replace(new RegExp(escaped.join('|'), 'gi'), '[dirahasiakan]')
+  const patterns = [...identities].sort((a, b) => b.length - a.length).map(identityPattern)
+  return text.replace(new RegExp(patterns.join('|'), 'giu'), '[dirahasiakan]')
+}
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const SEP = '[\\s.()\\-]*'
+
+/** A regular expression source matching one identity however it is written. */
+export function identityPattern(identity: string): string {
+  const digits = identity.replace(/\D/g, '')
+  if (/^[\s+0-9().-]+$/.test(identity) && digits.length >= 6) {
+    // The number without its country or trunk prefix, then any prefix and separators around it.
+    const national = digits.startsWith('62') ? digits.slice(2) : digits.startsWith('0') ? digits.slice(1) : digits
+    const prefix = `(?:(?:\\(\\s*)?(?:\\+\\s*62|62|0)\\s*\\)?${SEP})?`
+    return `(?<![0-9])${prefix}${[...national].join(SEP)}(?![0-9])`
+  }
+  return identity.trim().split(/\s+/).map(escape).join('\\s+')
 }

@@ -33,6 +33,22 @@ export async function getJson<T>(path: string, init?: RequestInit): Promise<T> {
  * POST/PATCH/DELETE JSON. Every change from our screens carries X-Requested-With, which the
  * server's CSRF guard asks of requests that carry the session cookie.
  */
+/**
+ * Every page of a paged list (GET /api/reports answers `next`, the following page, or null).
+ * The sequence number is the first page's: events after it may repeat rows of later pages,
+ * which the screen merges by id, but none can be missed.
+ */
+export async function getAllPages<T>(path: string): Promise<{ seq: number; reports: T[] }> {
+  const first = await getJson<{ seq: number; reports: T[]; next?: string | null }>(path)
+  const reports = [...first.reports]
+  for (let next = first.next ?? null; next; ) {
+    const page = await getJson<{ reports: T[]; next?: string | null }>(next)
+    reports.push(...page.reports)
+    next = page.next ?? null
+  }
+  return { seq: first.seq, reports }
+}
+
 export async function sendJson<T>(method: 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const res = await fetch(path, {
     method,

@@ -78,9 +78,7 @@ export class LiveConnection {
     this.status = this.status === 'live' ? 'stale' : this.status === 'down' ? 'down' : 'connecting'
     const ws = new WebSocket(this.url)
     this.ws = ws
-    ws.onopen = () => {
-      this.send({ type: 'subscribe', since: this.lastSeq })
-    }
+    // The subscribe waits for hello: its seq tells whether our state is still of this log.
     ws.onmessage = (e) => this.onMessage(e.data as string)
     ws.onclose = () => {
       if (this.ws !== ws) return
@@ -119,6 +117,7 @@ export class LiveConnection {
         this.retryMs = 500
         return
       case 'resync':
+      case 'reset':
         void this.doResync()
         return
       default:
@@ -127,17 +126,29 @@ export class LiveConnection {
           const mine = pageBuild()
           if (mine && mine !== msg.build) this.options.onNewBuild(msg.build)
         }
+        if (msg.type === 'hello') {
+          // A log behind what we have seen was restored or replaced: what we show is of
+          // another history. Reload it all rather than wait for a seq that never comes.
+          if (msg.seq < this.lastSeq) void this.doResync()
+          else this.send({ type: 'subscribe', since: this.lastSeq })
+        }
         if (this.status === 'stale') this.status = 'live'
     }
   }
 
+  private resyncing = false
+
   private async doResync() {
+    if (this.resyncing) return
+    this.resyncing = true
     this.queue = []
     try {
       this.lastSeq = await this.resync()
       this.send({ type: 'subscribe', since: this.lastSeq })
     } catch {
       this.ws?.close()
+    } finally {
+      this.resyncing = false
     }
   }
 
