@@ -28,7 +28,7 @@ import { countUsers } from './users/user.repository.js'
 /** The built screens. SIGAP_WEB_DIST points elsewhere (a second build side by side, in development). */
 export const WEB_DIST = process.env.SIGAP_WEB_DIST || join(import.meta.dirname, '../dist/web')
 /** The screens; each is the same single-page app, which picks its view from the path. */
-export const SCREENS = ['wall', 'review', 'disputes', 'field', 'intake', 'signin'] as const
+export const SCREENS = ['wall', 'review', 'disputes', 'field', 'intake', 'desk', 'signin'] as const
 
 function headersOf(req: IncomingMessage): Headers {
   const h = new Headers()

@@ -97,7 +97,7 @@ export function ticketRoutes() {
     .post('/:id/route', async (c) => {
       const { id } = parseOr422(TicketIdParam, c.req.param(), 'ticket id')
       const body = parseOr422(RouteBody, await readJson(c), 'route')
-      return c.json(await rerouteTicket(c.var.deps, c.var.principal, id, body.agency_code, body.reason))
+      return c.json(await rerouteTicket(c.var.deps, c.var.principal, id, body.agency_code, body.reason, { fromAgency: body.from_agency }))
     })
     .get('/:id/rating-links', async (c) => {
       // For the channels that send the citizen their link (WhatsApp, SMS): command room only.

@@ -29,7 +29,12 @@ export const TransitionBody = z
 export type TransitionBody = z.infer<typeof TransitionBody>
 
 /** POST /api/tickets/:id/route */
-export const RouteBody = z.object({ agency_code: AgencyCode, reason: Text(3, 'reason') })
+export const RouteBody = z.object({
+  agency_code: AgencyCode,
+  reason: Text(3, 'reason'),
+  /** Optional guard: refuse (409) if the ticket's agency is no longer this one (null: it had none). */
+  from_agency: AgencyCode.nullable().optional(),
+})
 
 export const TicketListQuery = z
   .object({

@@ -163,11 +163,22 @@ async function requirePhotos(trx: Transaction<Database>, incidentId: string, ids
 }
 
 /** Hands a ticket to another agency, with a reason (command room only). */
-export async function rerouteTicket(deps: Deps, p: Principal, id: string, agencyCode: string, reason: string, now = new Date()): Promise<ChangeResult> {
+export async function rerouteTicket(
+  deps: Deps,
+  p: Principal,
+  id: string,
+  agencyCode: string,
+  reason: string,
+  opts: { now?: Date; fromAgency?: string | null | undefined } = {},
+): Promise<ChangeResult> {
+  const now = opts.now ?? new Date()
   if (!isCommandRoom(p)) throw new AppError(403, 'forbidden', 'Only operators and admins re-route tickets')
   const result = await deps.db.db.transaction().execute(async (trx): Promise<ChangeResult> => {
     const t = await loadForChange(trx, p, id)
     if (t.agency_code === agencyCode) return { ticket: ticketView(t, now), changed: false }
+    // Two operators forwarding the same ticket: the second one learns of the first, not overwrites it.
+    if (opts.fromAgency !== undefined && opts.fromAgency !== t.agency_code)
+      throw new AppError(409, 'conflict', `Ticket ${id} is now with ${t.agency_code ?? 'no agency'}, not ${opts.fromAgency ?? 'no agency'}; reload it`)
     if (!(await findAgency(trx, agencyCode)))
       throw new AppError(422, 'validation_failed', `Unknown agency "${agencyCode}"`, [{ field: 'agency_code', message: 'unknown agency' }])
     // A new agency starts with no field team of the old one.
