@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { UserRole } from '../server/auth/principal.js'
 import { seedDemoArea } from '../server/demo/demo.area.js'
 import { createUser } from '../server/users/user.service.js'
-import { HAVE_CHROMIUM, SCREENSHOTS, signedInPage, startBrowserRig, stopBrowserRig, type BrowserRig } from './helpers/browser.js'
+import { HAVE_CHROMIUM, openLiveScreen, SCREENSHOTS, signedInPage, startBrowserRig, stopBrowserRig, type BrowserRig } from './helpers/browser.js'
 
 let rig: BrowserRig
 type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers are checked field by field
@@ -108,7 +108,7 @@ describe.skipIf(!HAVE_CHROMIUM)('operator desk at 1920x1080 in Chromium', () => 
     await page.screenshot({ path: join(SCREENSHOTS, 'desk-reject-1920x1080.png') })
     await page.locator('[data-testid="act-reason"]').press('Enter')
     await expect.poll(async () => (await ticketOf(hoax.incident_id, ops)).status).toBe('rejected')
-    expect((await ticketOf(hoax.incident_id, ops)).reject_reason).toBe('laporan tidak masuk akal')
+    expect(await ticketOf(hoax.incident_id, ops)).toMatchObject({ reject_reason: 'laporan tidak masuk akal', reject_code: 'hoax' })
 
     // Merge the street-light ticket into the road ticket's neighbour list: pick it nearby, merge here.
     await page.locator('[data-testid="f-state"]').selectOption('open')
@@ -178,6 +178,50 @@ describe.skipIf(!HAVE_CHROMIUM)('operator desk at 1920x1080 in Chromium', () => 
     expect((await ticketOf(road.incident_id, ops)).status).toBe('rejected')
     hold = false
     for (const m of held.splice(0)) toB!(m)
+    expect(errors).toEqual([])
+  }, 90_000)
+  it('on a field tablet, puts tickets awaiting dispatch last and says why they cannot be worked on', async () => {
+    const ops = await apiUser('operator')
+    const at = places[2]!
+    const waiting = await report('jalan_rusak', { lat: at.lat, lon: at.lon }, 'Jalan amblas di tikungan')
+    const ready = await report('jalan_rusak', { lat: at.lat + 0.003, lon: at.lon + 0.003 }, 'Lubang di jalan desa')
+    expect((await api('POST', `/api/tickets/${ready.incident_id}/transition`, ops, { to: 'dispatched', field_team: 'Regu 1' })).status).toBe(200)
+    const { page } = await signedInPage(rig.browser, rig.server.url, rig.db, 'field_officer', { agencyCode: 'pupr', viewport: { width: 1280, height: 800 } })
+    const errors: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    await page.goto(`${rig.server.url}/field`)
+    const list = page.locator('.list [data-ticket-id]')
+    await page.locator(`.list [data-ticket-id="${waiting.incident_id}"]`).waitFor({ timeout: 20_000 })
+    const order = await list.evaluateAll((els) => els.map((e) => e.getAttribute('data-ticket-id')))
+    // The ticket the team can work on comes before the one still waiting for the command center, though the other is nearer and older.
+    expect(order.indexOf(ready.incident_id)).toBeLessThan(order.indexOf(waiting.incident_id))
+    await page.locator(`.list [data-ticket-id="${waiting.incident_id}"] [data-testid="awaiting-dispatch"]`).waitFor()
+    await page.locator(`.list [data-ticket-id="${waiting.incident_id}"]`).click()
+    await expect.poll(() => page.locator('[data-testid="why-not"]').textContent()).toMatch(/Menunggu disposisi dari command center/)
+    await page.screenshot({ path: join(SCREENSHOTS, 'field-awaiting-dispatch-1280x800.png') })
+    expect(errors).toEqual([])
+  }, 60_000)
+
+  it('gives a signed-in leader a way from the wall to the review and sign-out; an unsigned wall shows none', async () => {
+    const errors: string[] = []
+    const lead = await signedInPage(rig.browser, rig.server.url, rig.db, 'leadership')
+    await openLiveScreen(lead.page, `${rig.server.url}/wall`, errors)
+    const nav = lead.page.locator('[data-testid="wall-nav"]')
+    await nav.waitFor()
+    expect(await nav.locator('a').evaluateAll((els) => els.map((e) => e.getAttribute('href')))).toEqual(['/review'])
+    await lead.page.screenshot({ path: join(SCREENSHOTS, 'wall-nav-leadership-1920x1080.png') })
+    await lead.page.locator('[data-testid="wall-nav-review"]').click()
+    await lead.page.waitForURL(/\/review/)
+    await lead.page.goto(`${rig.server.url}/wall`)
+    await lead.page.locator('[data-testid="wall-sign-out"]').click()
+    await lead.page.waitForURL(/\/signin/)
+    expect((await (await lead.context.request.get(`${rig.server.url}/api/auth/me`)).json()).signed_in).toBe(false)
+
+    const display = await rig.browser.newPage({ viewport: { width: 1920, height: 1080 } })
+    await openLiveScreen(display, `${rig.server.url}/wall`, errors)
+    await display.waitForTimeout(500) // the session has answered: still nothing
+    expect(await display.locator('[data-testid="wall-nav"]').count()).toBe(0)
+    await display.close()
     expect(errors).toEqual([])
   }, 90_000)
 })

@@ -104,6 +104,7 @@ export interface IncidentsTable {
   resolution_note: ColumnType<string | null, string | null | undefined, string | null>
   resolution_photo_ids: Generated<string[]>
   reject_reason: ColumnType<string | null, string | null | undefined, string | null>
+  reject_code: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface HotspotSetsTable {

@@ -24,6 +24,7 @@ export interface TicketRow extends Omit<IncidentRow, 'agency_code' | 'split_from
   resolution_note: string | null
   resolution_photo_ids: string[]
   reject_reason: string | null
+  reject_code: string | null
 }
 
 /** Columns of a TicketRow from incidents `i`, regions `g` and agencies `a`. */
@@ -31,7 +32,7 @@ const TICKET_COLUMNS = sql`i.id, i.category_code, i.status, ST_Y(i.location) AS 
   g.name AS region_name, i.report_count, i.channels, i.first_reported_at, i.last_reported_at, i.merged_into, i.created_at,
   i.updated_at, i.agency_code, a.short_name AS agency_name, i.field_team, i.priority, i.is_emergency, i.routed_at,
   i.response_due_at, i.resolve_due_at, i.first_response_at, i.resolved_at, i.ended_at, i.response_breached_at,
-  i.resolve_breached_at, i.status_changed_at, i.resolution_note, i.resolution_photo_ids, i.reject_reason`
+  i.resolve_breached_at, i.status_changed_at, i.resolution_note, i.resolution_photo_ids, i.reject_reason, i.reject_code`
 const FROM = sql`incidents i LEFT JOIN regions g ON g.code = i.region_code LEFT JOIN agencies a ON a.code = i.agency_code`
 
 export async function findTicket(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<TicketRow | undefined> {

@@ -72,6 +72,7 @@ export function ticketRoutes() {
         ...ticketView(t, new Date()),
         resolution: { note: redact(t.resolution_note, identities, p), photo_ids: t.resolution_photo_ids },
         reject_reason: redact(t.reject_reason, identities, p),
+        reject_code: t.reject_code,
         history: history.map((h) => ({
           id: Number(h.id),
           kind: h.kind,

@@ -3,6 +3,9 @@ import { isCommandRoom, type Principal } from '../auth/principal.js'
 export const STATUSES = ['new', 'verified', 'dispatched', 'in_progress', 'resolved', 'closed', 'rejected', 'reopened'] as const
 export type TicketStatus = (typeof STATUSES)[number]
 
+/** The kinds of rejection the statistics count (hoaxes and pranks are what a command room most wants to see). */
+export const REJECT_CODES = ['hoax', 'prank', 'duplicate', 'out_of_scope', 'other'] as const
+
 /** States in which a ticket is still being worked on (the backlog). */
 export const OPEN_STATUSES: readonly TicketStatus[] = ['new', 'verified', 'dispatched', 'in_progress', 'reopened']
 export const isOpen = (s: string) => (OPEN_STATUSES as readonly string[]).includes(s)

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { AgencyCode } from '../agencies/agency.schema.js'
-import { STATUSES } from './ticket.rules.js'
+import { REJECT_CODES, STATUSES } from './ticket.rules.js'
 
 export const TicketStatus = z.enum(STATUSES)
 export const TicketIdParam = z.object({ id: z.uuid('id must be a ticket id (UUID)') })
@@ -16,6 +16,8 @@ export const TransitionBody = z
     from: TicketStatus.optional(),
     note: Text(1, 'note').optional(),
     reason: Text(3, 'reason').optional(),
+    /** With `rejected`: what kind of rejection, counted in the statistics. */
+    reject_code: z.enum(REJECT_CODES).optional(),
     agency_code: AgencyCode.optional(),
     field_team: z.string().trim().min(1).max(120).optional(),
     photo_ids: z.array(z.uuid('photo_ids must be photo ids (UUID)')).max(20).optional(),
@@ -23,6 +25,8 @@ export const TransitionBody = z
   .superRefine((b, ctx) => {
     if ((b.to === 'rejected' || b.to === 'reopened') && !b.reason)
       ctx.addIssue({ code: 'custom', path: ['reason'], message: `a ticket is ${b.to} only with a reason` })
+    if (b.reject_code !== undefined && b.to !== 'rejected')
+      ctx.addIssue({ code: 'custom', path: ['reject_code'], message: 'only a rejection has a reject_code' })
     if (b.to === 'resolved' && !(b.note && b.note.length >= 3))
       ctx.addIssue({ code: 'custom', path: ['note'], message: 'a resolution needs a note saying what was done (at least 3 characters)' })
   })

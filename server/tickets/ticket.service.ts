@@ -115,7 +115,7 @@ export async function transitionTicket(
         first_response_at: t.first_response_at ?? now,
         ...(to === 'dispatched' ? { agency_code: agency, field_team: body.field_team ?? (agencyChange ? null : t.field_team) } : {}),
         ...(to === 'resolved' ? { resolved_at: now, resolution_note: body.note ?? null, resolution_photo_ids: body.photo_ids ?? [] } : {}),
-        ...(to === 'rejected' ? { reject_reason: body.reason ?? null } : {}),
+        ...(to === 'rejected' ? { reject_reason: body.reason ?? null, reject_code: body.reject_code ?? null } : {}),
         ...(ending ? { ended_at: t.ended_at ?? now } : {}),
         ...(to === 'reopened' ? { ended_at: null, resolved_at: null } : {}),
       })
@@ -133,6 +133,7 @@ export async function transitionTicket(
       note: body.reason ?? body.note ?? null,
       data: {
         ...(body.field_team ? { field_team: body.field_team } : {}),
+        ...(body.reject_code ? { reject_code: body.reject_code } : {}),
         ...(body.photo_ids?.length ? { photo_ids: body.photo_ids } : {}),
         ...(body.reason && body.note ? { detail: body.note } : {}),
         ...(key !== null ? { idempotency_key: key } : {}),

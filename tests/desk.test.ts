@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createTestApp, signIn, type TestApp } from './helpers/app.js'
+import { seedTwoKelurahan } from './helpers/factories.js'
+import { ALFA, newTicket } from './helpers/tickets.js'
+
+// The server side of the operator desk: what its actions rely on beyond the plain lifecycle.
+
+let t: TestApp
+type H = Record<string, string>
+let operator: H, operator2: H, admin: H, leadership: H, puprStaff: H, puprField: H
+
+beforeAll(async () => {
+  t = await createTestApp()
+  await seedTwoKelurahan(t.db.db)
+  operator = (await signIn(t, 'operator')).headers
+  operator2 = (await signIn(t, 'operator')).headers
+  admin = (await signIn(t, 'admin')).headers
+  leadership = (await signIn(t, 'leadership')).headers
+  puprStaff = (await signIn(t, 'agency_staff', { agencyCode: 'pupr' })).headers
+  puprField = (await signIn(t, 'field_officer', { agencyCode: 'pupr' })).headers
+})
+afterAll(() => t.close())
+
+const move = (id: string, body: Record<string, unknown>, who: H) => t.json('POST', `/api/tickets/${id}/transition`, body, who)
+const road = () => newTicket(t, ALFA, { category: 'jalan_rusak' })
+
+describe('two operators on one ticket', () => {
+  it('refuses the second of two different moves made from the same state with 409, and keeps the first', async () => {
+    const id = await road()
+    expect((await move(id, { to: 'rejected', from: 'new', reason: 'laporan iseng', reject_code: 'prank' }, operator)).status).toBe(200)
+    const late = await move(id, { to: 'dispatched', from: 'new', agency_code: 'pupr' }, operator2)
+    expect(late.status).toBe(409)
+    expect(late.body.error.code).toBe('conflict')
+    expect(late.body.error.message).toMatch(/rejected/)
+    const now = await t.json('GET', `/api/tickets/${id}`, undefined, operator)
+    expect(now.body.status).toBe('rejected')
+  })
+
+  it('refuses a forward made while the ticket went to another agency (from_agency), and changes nothing', async () => {
+    const id = await road()
+    expect((await t.json('POST', `/api/tickets/${id}/route`, { agency_code: 'pdam', reason: 'pipa bocor', from_agency: 'pupr' }, operator)).status).toBe(200)
+    const late = await t.json('POST', `/api/tickets/${id}/route`, { agency_code: 'dishub', reason: 'rambu rusak', from_agency: 'pupr' }, operator2)
+    expect(late.status).toBe(409)
+    expect(late.body.error.code).toBe('conflict')
+    const now = await t.json('GET', `/api/tickets/${id}`, undefined, operator)
+    expect(now.body.agency.code).toBe('pdam')
+    expect(now.body.history.filter((h: { kind: string }) => h.kind === 'routed')).toHaveLength(2) // at intake, and the first forward
+  })
+})
+
+describe('reject with a kind', () => {
+  it('stores the kind with the reason, shows it in the detail and history, and counts it in the statistics', async () => {
+    const ids = [await road(), await road(), await road()]
+    expect((await move(ids[0]!, { to: 'rejected', reason: 'foto dari internet', reject_code: 'hoax' }, operator)).status).toBe(200)
+    expect((await move(ids[1]!, { to: 'rejected', reason: 'sudah dilaporkan', reject_code: 'duplicate' }, admin)).status).toBe(200)
+    expect((await move(ids[2]!, { to: 'rejected', reason: 'urusan pusat', reject_code: 'out_of_scope' }, operator)).status).toBe(200)
+    const d = await t.json('GET', `/api/tickets/${ids[0]}`, undefined, operator)
+    expect(d.body).toMatchObject({ status: 'rejected', reject_code: 'hoax', reject_reason: 'foto dari internet' })
+    expect(d.body.history.at(-1)).toMatchObject({ kind: 'transition', to: 'rejected', data: { reject_code: 'hoax' } })
+    const stats = await t.json('GET', '/api/stats/response?group=none', undefined, leadership)
+    expect(stats.status).toBe(200)
+    expect(stats.body.rows[0]).toMatchObject({ rejected_hoax: 1, rejected_duplicate: 1, rejected_out_of_scope: 1 })
+    expect(stats.body.rows[0].rejected).toBeGreaterThanOrEqual(3)
+    const csv = await t.app.request('/api/stats/response.csv?group=none', { headers: leadership })
+    expect((await csv.text()).split('\n')[0]).toMatch(/,rejected_hoax,rejected_prank,rejected_duplicate,rejected_out_of_scope$/)
+  })
+
+  it('answers 422 naming reject_code for an unknown kind or a kind on another move, and changes nothing', async () => {
+    const id = await road()
+    const bad = await move(id, { to: 'rejected', reason: 'tidak jelas', reject_code: 'alien' }, operator)
+    expect(bad.status).toBe(422)
+    expect(bad.body.error.issues[0].field).toBe('reject_code')
+    const wrong = await move(id, { to: 'verified', reject_code: 'hoax' }, operator)
+    expect(wrong.status).toBe(422)
+    expect(wrong.body.error.issues[0].field).toBe('reject_code')
+    expect((await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body.status).toBe('new')
+  })
+
+  it('lets only the command room reject: agency staff, field officers and leadership get 403', async () => {
+    const id = await road()
+    for (const who of [puprStaff, puprField, leadership]) {
+      const r = await move(id, { to: 'rejected', reason: 'bukan urusan kami', reject_code: 'out_of_scope' }, who)
+      expect(r.status).toBe(403)
+    }
+    expect((await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body.status).toBe('new')
+  })
+})
