@@ -85,3 +85,48 @@ describe('reject with a kind', () => {
     expect((await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body.status).toBe('new')
   })
 })
+
+describe('change a ticket\'s category', () => {
+  const recat = (id: string, body: Record<string, unknown>, who: H) => t.json('POST', `/api/tickets/${id}/category`, body, who)
+
+  it('re-routes it and works out priority, emergency flag and SLA clocks again from its creation, in the history and live', async () => {
+    const id = await road()
+    expect((await move(id, { to: 'dispatched', field_team: 'Regu Jalan 3' }, operator)).status).toBe(200)
+    const before = (await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body
+    expect(before).toMatchObject({ category: 'jalan_rusak', agency: { code: 'pupr' }, priority: 3, is_emergency: false })
+    const r = await recat(id, { category_code: 'kebakaran', reason: 'ternyata kebakaran lahan, bukan jalan' }, operator)
+    expect(r.status).toBe(200)
+    expect(r.body).toMatchObject({ changed: true, ticket: { category: 'kebakaran', agency: { code: 'damkar' }, priority: 1, is_emergency: true, field_team: null, status: 'dispatched' } })
+    const created = Date.parse(before.created_at)
+    expect(Date.parse(r.body.ticket.sla.response_due_at) - created).toBe(15 * 60_000)
+    expect(Date.parse(r.body.ticket.sla.resolve_due_at) - created).toBe(360 * 60_000)
+    const after = (await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body
+    expect(after.history.at(-1)).toMatchObject({
+      kind: 'category_changed',
+      note: 'ternyata kebakaran lahan, bukan jalan',
+      agency_code: 'damkar',
+      data: { from_category: 'jalan_rusak', to_category: 'kebakaran', from_agency: 'pupr', emergency: true },
+    })
+    const ev = await t.db.db.selectFrom('events').select('data').where('type', '=', 'ticket.recategorized').orderBy('seq', 'desc').executeTakeFirstOrThrow()
+    expect(ev.data).toMatchObject({ ticket: { id, category: 'kebakaran' }, from_category: 'jalan_rusak', from_agency: 'pupr' })
+    // Again with the same category: nothing changes, no second history row.
+    const again = await recat(id, { category_code: 'kebakaran', reason: 'ulang' }, operator)
+    expect(again.body.changed).toBe(false)
+    expect((await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body.history).toHaveLength(after.history.length)
+  })
+
+  it('is for the command room only, names a bad category, and refuses a stale from_category with 409', async () => {
+    const id = await road()
+    for (const who of [puprStaff, puprField, leadership]) expect((await recat(id, { category_code: 'sampah', reason: 'salah kategori' }, who)).status).toBe(403)
+    const unknown = await recat(id, { category_code: 'ufo', reason: 'salah kategori' }, operator)
+    expect(unknown.status).toBe(422)
+    expect(unknown.body.error.issues[0].field).toBe('category_code')
+    const noReason = await recat(id, { category_code: 'sampah' }, operator)
+    expect(noReason.status).toBe(422)
+    expect(noReason.body.error.issues[0].field).toBe('reason')
+    expect((await recat(id, { category_code: 'sampah', reason: 'tumpukan sampah', from_category: 'jalan_rusak' }, operator)).status).toBe(200)
+    const stale = await recat(id, { category_code: 'drainase', reason: 'saluran', from_category: 'jalan_rusak' }, operator2)
+    expect(stale.status).toBe(409)
+    expect((await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body).toMatchObject({ category: 'sampah', agency: { code: 'dlh' } })
+  })
+})

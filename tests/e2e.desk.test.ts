@@ -132,6 +132,15 @@ describe.skipIf(!HAVE_CHROMIUM)('operator desk at 1920x1080 in Chromium', () => 
     expect(moved.incident_id).not.toBe(drain.incident_id)
     await page.locator(`[data-testid="queue-item"][data-ticket-id="${moved.incident_id}"]`).waitFor()
     await pick(page, drain.incident_id)
+    // Change its category with C: the ticket is routed and clocked again, and the history says so.
+    await page.locator('body').press('c')
+    await page.locator('[data-testid="act-new-category"]').selectOption('banjir')
+    await page.locator('[data-testid="act-reason"]').fill('air sudah meluap ke rumah warga')
+    await page.locator('[data-testid="act-reason"]').press('Enter')
+    await page.locator('[data-testid="history"]', { hasText: 'drainase → Banjir' }).waitFor()
+    const recat = await ticketOf(drain.incident_id, ops)
+    expect(recat.category).toBe('banjir')
+    expect(recat.history.at(-1)).toMatchObject({ kind: 'category_changed', note: 'air sudah meluap ke rumah warga' })
     await page.waitForTimeout(600) // the map flies to the ticket
     await page.screenshot({ path: join(SCREENSHOTS, 'desk-1920x1080.png') })
     expect(errors).toEqual([])

@@ -279,7 +279,7 @@ export interface HolidaysTable {
 export interface TicketEventsTable {
   id: Generated<number>
   incident_id: string
-  kind: 'opened' | 'routed' | 'transition' | 'sla_breached' | 'rated'
+  kind: 'opened' | 'routed' | 'transition' | 'sla_breached' | 'rated' | 'category_changed'
   from_status: string | null
   to_status: string | null
   agency_code: string | null

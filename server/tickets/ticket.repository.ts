@@ -125,7 +125,7 @@ export async function listTickets(db: Executor, f: TicketFilter, now: Date): Pro
 
 export interface TicketEventInput {
   incident_id: string
-  kind: 'opened' | 'routed' | 'transition' | 'sla_breached' | 'rated'
+  kind: 'opened' | 'routed' | 'transition' | 'sla_breached' | 'rated' | 'category_changed'
   from_status?: string | null
   to_status?: string | null
   agency_code?: string | null

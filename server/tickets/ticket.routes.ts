@@ -10,10 +10,11 @@ import { rateByApi } from '../ratings/rating.service.js'
 import { selectReports } from '../reports/report.repository.js'
 import { IdempotencyKey } from '../reports/report.schema.js'
 import { reportView } from '../reports/report.view.js'
+import { changeCategory } from './ticket.category.js'
 import { ticketsCsv } from './ticket.export.js'
 import { findTicket, listTickets, privateIdentitiesOf, ticketHistory } from './ticket.repository.js'
 import { OPEN_STATUSES } from './ticket.rules.js'
-import { RouteBody, TicketIdParam, TicketListQuery, TransitionBody } from './ticket.schema.js'
+import { CategoryBody, RouteBody, TicketIdParam, TicketListQuery, TransitionBody } from './ticket.schema.js'
 import { rerouteTicket, transitionTicket } from './ticket.service.js'
 import { redact, ticketView } from './ticket.view.js'
 
@@ -99,6 +100,11 @@ export function ticketRoutes() {
       const { id } = parseOr422(TicketIdParam, c.req.param(), 'ticket id')
       const body = parseOr422(RouteBody, await readJson(c), 'route')
       return c.json(await rerouteTicket(c.var.deps, c.var.principal, id, body.agency_code, body.reason, { fromAgency: body.from_agency }))
+    })
+    .post('/:id/category', async (c) => {
+      const { id } = parseOr422(TicketIdParam, c.req.param(), 'ticket id')
+      const body = parseOr422(CategoryBody, await readJson(c), 'category')
+      return c.json(await changeCategory(c.var.deps, c.var.principal, id, body))
     })
     .get('/:id/rating-links', async (c) => {
       // For the channels that send the citizen their link (WhatsApp, SMS): command room only.

@@ -40,6 +40,14 @@ export const RouteBody = z.object({
   from_agency: AgencyCode.nullable().optional(),
 })
 
+/** POST /api/tickets/:id/category */
+export const CategoryBody = z.object({
+  category_code: z.string().trim().min(1, 'category_code is required').max(64),
+  reason: Text(3, 'reason'),
+  /** Optional guard: refuse (409) if the ticket's category is no longer this one. */
+  from_category: z.string().trim().min(1).max(64).optional(),
+})
+
 export const TicketListQuery = z
   .object({
     /** Status codes, comma separated, or `open`. */
