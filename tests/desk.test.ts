@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { checkSla } from '../server/tickets/sla.checker.js'
+import { notifyStatusChanges } from '../server/whatsapp/whatsapp.service.js'
 import { createTestApp, signIn, type TestApp } from './helpers/app.js'
 import { seedTwoKelurahan } from './helpers/factories.js'
 import { ALFA, newTicket } from './helpers/tickets.js'
@@ -128,5 +130,54 @@ describe('change a ticket\'s category', () => {
     const stale = await recat(id, { category_code: 'drainase', reason: 'saluran', from_category: 'jalan_rusak' }, operator2)
     expect(stale.status).toBe(409)
     expect((await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body).toMatchObject({ category: 'sampah', agency: { code: 'dlh' } })
+  })
+})
+
+describe('waiting for the reporter', () => {
+  const hoursAgo = (h: number) => new Date(Date.now() - h * 3_600_000)
+
+  it('asks the reporter on their channel, and stops the resolution clock until the command room moves on', async () => {
+    const filed = await t.json('POST', '/api/reports', {
+      channel: 'whatsapp', category: 'jalan_rusak', description: 'Jalan rusak', location: { lat: -6.2095, lon: 106.8475 }, reporter: { name: 'Budi', phone: '6281200000777' },
+    })
+    expect(filed.status).toBe(201)
+    const id = filed.body.incident_id as string
+    const asked = await move(id, { to: 'waiting_reporter', from: 'new', reason: 'Mohon kirim foto dan patokan lokasi' }, operator)
+    expect(asked.status).toBe(200)
+    expect(asked.body.ticket).toMatchObject({ status: 'waiting_reporter', open: true })
+    expect(asked.body.ticket.sla.paused_at).not.toBeNull()
+    expect(asked.body.ticket.sla.first_response_at).not.toBeNull() // asking is a response
+    // The reporter hears it on WhatsApp (the status notifier reads the stored event).
+    const ev = await t.db.db.selectFrom('events').selectAll().where('type', '=', 'ticket.transitioned').orderBy('seq', 'desc').executeTakeFirstOrThrow()
+    expect(ev.data).toMatchObject({ ticket: { id }, to: 'waiting_reporter' })
+    expect(await notifyStatusChanges(t.deps, [{ seq: Number(ev.seq), type: ev.type, data: ev.data, created_at: ev.created_at }])).toBe(1)
+    const msg = await t.db.db.selectFrom('outbox_messages').select('body').where('recipient', '=', '6281200000777').executeTakeFirstOrThrow()
+    expect(msg.body).toMatch(/keterangan tambahan/)
+
+    // Two hours into the wait, with a resolution due time that fell inside it: not overdue, not flagged.
+    await t.db.db.updateTable('incidents').set({ paused_at: hoursAgo(2), resolve_due_at: hoursAgo(1) }).where('id', '=', id).execute()
+    await checkSla(t.deps)
+    const waiting = (await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body
+    expect(waiting.sla.resolve_breached).toBe(false)
+    expect((await t.json('GET', '/api/tickets?status=waiting_reporter&breached=true', undefined, operator)).body.tickets.map((x: { id: string }) => x.id)).not.toContain(id)
+
+    // The reporter answered: dispatch. The clock runs on from where it stood: due two hours later.
+    const dueBefore = Date.parse(waiting.sla.resolve_due_at)
+    const on = await move(id, { to: 'dispatched', from: 'waiting_reporter' }, operator)
+    expect(on.status).toBe(200)
+    expect(on.body.ticket.sla.paused_at).toBeNull()
+    const shifted = Date.parse(on.body.ticket.sla.resolve_due_at) - dueBefore
+    expect(Math.abs(shifted - 2 * 3_600_000)).toBeLessThan(60_000)
+    expect(on.body.ticket.sla.resolve_breached).toBe(false)
+    const hist = (await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body.history
+    expect(hist.at(-2)).toMatchObject({ to: 'waiting_reporter', note: 'Mohon kirim foto dan patokan lokasi' })
+    expect(hist.at(-1).data.paused_minutes).toBeGreaterThanOrEqual(119)
+  })
+
+  it('is for the command room only and needs the question', async () => {
+    const id = await road()
+    expect((await move(id, { to: 'waiting_reporter' }, operator)).status).toBe(422)
+    for (const who of [puprStaff, puprField, leadership]) expect((await move(id, { to: 'waiting_reporter', reason: 'kirim foto' }, who)).status).toBe(403)
+    expect((await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body.status).toBe('new')
   })
 })

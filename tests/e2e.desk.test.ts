@@ -233,4 +233,27 @@ describe.skipIf(!HAVE_CHROMIUM)('operator desk at 1920x1080 in Chromium', () => 
     await display.close()
     expect(errors).toEqual([])
   }, 90_000)
+  it('asks the reporter for more (the clock pauses), then verifies when they answer', async () => {
+    const ops = await apiUser('operator')
+    const at = places[3]!
+    const r = await api('POST', '/api/reports', {}, { channel: 'whatsapp', category: 'pohon_tumbang', description: 'Pohon tumbang, entah di mana', location: at, reporter: { phone: '6281200000999' } })
+    expect(r.status).toBe(201)
+    const id = r.body.incident_id as string
+    const { page } = await signedInPage(rig.browser, rig.server.url, rig.db, 'operator')
+    const errors: string[] = []
+    await openDesk(page, `${rig.server.url}/desk?t=${id}`, errors)
+    await page.locator(`[data-testid="desk-detail"][data-ticket-id="${id}"][data-status="new"]`).waitFor()
+    await page.locator('body').press('a')
+    await page.locator('[data-testid="act-reason"]').fill('Mohon kirim lokasi persis dan foto')
+    await page.locator('[data-testid="act-reason"]').press('Enter')
+    await page.locator(`[data-testid="desk-detail"][data-status="waiting_reporter"]`).waitFor()
+    // Still in the queue (it needs the command room again), its clock shown paused.
+    await page.locator(`[data-testid="queue-item"][data-ticket-id="${id}"]`, { hasText: 'jeda' }).waitFor()
+    expect((await ticketOf(id, ops)).sla.paused_at).not.toBeNull()
+    await page.screenshot({ path: join(SCREENSHOTS, 'desk-waiting-reporter-1920x1080.png') })
+    await page.locator('body').press('v')
+    await page.locator(`[data-testid="desk-detail"][data-status="verified"]`).waitFor()
+    expect((await ticketOf(id, ops)).sla.paused_at).toBeNull()
+    expect(errors).toEqual([])
+  }, 60_000)
 })

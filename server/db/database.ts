@@ -105,6 +105,7 @@ export interface IncidentsTable {
   resolution_photo_ids: Generated<string[]>
   reject_reason: ColumnType<string | null, string | null | undefined, string | null>
   reject_code: ColumnType<string | null, string | null | undefined, string | null>
+  paused_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
 export interface HotspotSetsTable {

@@ -218,5 +218,6 @@ function newTicketOf(row: IncidentRow, r: IntakeRow): TicketRow {
     resolution_photo_ids: [],
     reject_reason: null,
     reject_code: null,
+    paused_at: null,
   }
 }

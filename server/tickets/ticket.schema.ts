@@ -25,6 +25,8 @@ export const TransitionBody = z
   .superRefine((b, ctx) => {
     if ((b.to === 'rejected' || b.to === 'reopened') && !b.reason)
       ctx.addIssue({ code: 'custom', path: ['reason'], message: `a ticket is ${b.to} only with a reason` })
+    if (b.to === 'waiting_reporter' && !b.reason)
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'say what the reporter is asked (reason, at least 3 characters)' })
     if (b.reject_code !== undefined && b.to !== 'rejected')
       ctx.addIssue({ code: 'custom', path: ['reject_code'], message: 'only a rejection has a reject_code' })
     if (b.to === 'resolved' && !(b.note && b.note.length >= 3))

@@ -106,6 +106,9 @@ export async function transitionTicket(
     if (body.photo_ids?.length) await requirePhotos(trx, id, body.photo_ids)
 
     const ending = to === 'resolved' || to === 'closed' || to === 'rejected'
+    // Leaving "waiting for the reporter": the clocks run on from where they stood at the pause.
+    const nowTs = sql`${now.toISOString()}::timestamptz`
+    const resume = t.paused_at !== null && to !== 'waiting_reporter'
     await trx
       .updateTable('incidents')
       .set({
@@ -118,6 +121,14 @@ export async function transitionTicket(
         ...(to === 'rejected' ? { reject_reason: body.reason ?? null, reject_code: body.reject_code ?? null } : {}),
         ...(ending ? { ended_at: t.ended_at ?? now } : {}),
         ...(to === 'reopened' ? { ended_at: null, resolved_at: null } : {}),
+        ...(to === 'waiting_reporter' ? { paused_at: now } : {}),
+        ...(resume
+          ? {
+              paused_at: null,
+              resolve_due_at: sql<Date>`resolve_due_at + (${nowTs} - paused_at)`,
+              response_due_at: sql<Date>`CASE WHEN first_response_at IS NULL THEN response_due_at + (${nowTs} - paused_at) ELSE response_due_at END`,
+            }
+          : {}),
       })
       .where('id', '=', id)
       .execute()
@@ -134,6 +145,7 @@ export async function transitionTicket(
       data: {
         ...(body.field_team ? { field_team: body.field_team } : {}),
         ...(body.reject_code ? { reject_code: body.reject_code } : {}),
+        ...(resume ? { paused_minutes: Math.round((now.getTime() - t.paused_at!.getTime()) / 60_000) } : {}),
         ...(body.photo_ids?.length ? { photo_ids: body.photo_ids } : {}),
         ...(body.reason && body.note ? { detail: body.note } : {}),
         ...(key !== null ? { idempotency_key: key } : {}),

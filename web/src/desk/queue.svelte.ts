@@ -8,13 +8,15 @@ const isTicket = (v: unknown): v is DeskTicket =>
   typeof v === 'object' && v !== null && typeof (v as Ticket).id === 'string' && typeof (v as Ticket).status === 'string' && typeof (v as Ticket).location === 'object'
 
 /** The states the command room still has to act on; the rest of the open ones are with an agency. */
-export const NEEDS_ACTION = ['new', 'verified', 'reopened']
+export const NEEDS_ACTION = ['new', 'verified', 'waiting_reporter', 'reopened']
 
 /**
  * When the ticket's next clock runs out: the response clock until someone responded, then the
  * resolution clock. The queue is sorted by it, so the most urgent (and the overdue) come first.
  */
-export function nextDue(t: Ticket): { at: number; clock: 'respond' | 'resolve' } | null {
+export function nextDue(t: Ticket): { at: number; clock: 'respond' | 'resolve'; paused?: boolean } | null {
+  // Waiting for the reporter: the clock stands still, as much time left as at the pause.
+  if (t.sla.paused_at && t.sla.resolve_due_at) return { at: Date.parse(t.sla.resolve_due_at) - Date.parse(t.sla.paused_at) + Date.now(), clock: 'resolve', paused: true }
   if (t.sla.first_response_at === null && t.sla.response_due_at) return { at: Date.parse(t.sla.response_due_at), clock: 'respond' }
   if (t.sla.resolve_due_at) return { at: Date.parse(t.sla.resolve_due_at), clock: 'resolve' }
   return null

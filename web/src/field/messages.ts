@@ -76,6 +76,7 @@ const id = {
   // status names
   'status.new': 'Baru',
   'status.verified': 'Terverifikasi',
+  'status.waiting_reporter': 'Menunggu pelapor',
   'status.dispatched': 'Ditugaskan',
   'status.in_progress': 'Dikerjakan',
   'status.resolved': 'Selesai',
@@ -160,6 +161,7 @@ const en: Record<Key, string> = {
   withPhoto: 'with photo',
   'status.new': 'New',
   'status.verified': 'Verified',
+  'status.waiting_reporter': 'Waiting for reporter',
   'status.dispatched': 'Dispatched',
   'status.in_progress': 'In progress',
   'status.resolved': 'Resolved',
