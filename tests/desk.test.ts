@@ -181,3 +181,23 @@ describe('waiting for the reporter', () => {
     expect((await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body.status).toBe('new')
   })
 })
+
+describe('field check by a special team (tim khusus) before dispatch', () => {
+  it('sends a ticket to be checked on site by a named team, then on to the agency; command room only', async () => {
+    const id = await road()
+    const none = await move(id, { to: 'field_check' }, operator)
+    expect(none.status).toBe(422)
+    expect(none.body.error.issues[0].field).toBe('field_team')
+    for (const who of [puprStaff, puprField, leadership]) expect((await move(id, { to: 'field_check', field_team: 'Tim Khusus' }, who)).status).toBe(403)
+    const sent = await move(id, { to: 'field_check', from: 'new', field_team: 'Tim Khusus Kec. Alfa' }, operator)
+    expect(sent.status).toBe(200)
+    expect(sent.body.ticket).toMatchObject({ status: 'field_check', field_team: 'Tim Khusus Kec. Alfa', open: true })
+    // The field officers of the agency cannot start it: it has not been dispatched to them.
+    expect((await move(id, { to: 'in_progress' }, puprField)).status).toBe(409)
+    const on = await move(id, { to: 'dispatched', from: 'field_check', field_team: 'Regu Jalan 1' }, operator)
+    expect(on.status).toBe(200)
+    expect(on.body.ticket).toMatchObject({ status: 'dispatched', agency: { code: 'pupr' }, field_team: 'Regu Jalan 1' })
+    const hist = (await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body.history
+    expect(hist.slice(-2).map((h: { from: string; to: string }) => `${h.from}>${h.to}`)).toEqual(['new>field_check', 'field_check>dispatched'])
+  })
+})

@@ -233,7 +233,7 @@ describe.skipIf(!HAVE_CHROMIUM)('operator desk at 1920x1080 in Chromium', () => 
     await display.close()
     expect(errors).toEqual([])
   }, 90_000)
-  it('asks the reporter for more (the clock pauses), then verifies when they answer', async () => {
+  it('sends a ticket to the special team, asks the reporter for more (the clock pauses), then verifies when they answer', async () => {
     const ops = await apiUser('operator')
     const at = places[3]!
     const r = await api('POST', '/api/reports', {}, { channel: 'whatsapp', category: 'pohon_tumbang', description: 'Pohon tumbang, entah di mana', location: at, reporter: { phone: '6281200000999' } })
@@ -243,6 +243,12 @@ describe.skipIf(!HAVE_CHROMIUM)('operator desk at 1920x1080 in Chromium', () => 
     const errors: string[] = []
     await openDesk(page, `${rig.server.url}/desk?t=${id}`, errors)
     await page.locator(`[data-testid="desk-detail"][data-ticket-id="${id}"][data-status="new"]`).waitFor()
+    // First the special team checks the site (T), then the reporter is asked (A).
+    await page.locator('body').press('t')
+    await page.locator('[data-testid="act-check-team"]').fill('Tim Khusus Kec. Utara')
+    await page.locator('[data-testid="act-check-team"]').press('Enter')
+    await page.locator(`[data-testid="desk-detail"][data-status="field_check"]`).waitFor()
+    expect((await ticketOf(id, ops)).field_team).toBe('Tim Khusus Kec. Utara')
     await page.locator('body').press('a')
     await page.locator('[data-testid="act-reason"]').fill('Mohon kirim lokasi persis dan foto')
     await page.locator('[data-testid="act-reason"]').press('Enter')

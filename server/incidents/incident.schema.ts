@@ -17,7 +17,7 @@ export const Bbox = z
   )
   .refine(([w, s, e, n]) => w < e && s < n, 'bbox must be west,south,east,north with west < east and south < north')
 
-export const IncidentStatus = z.enum(['new', 'verified', 'waiting_reporter', 'dispatched', 'in_progress', 'resolved', 'closed', 'rejected', 'reopened'])
+export const IncidentStatus = z.enum(['new', 'verified', 'field_check', 'waiting_reporter', 'dispatched', 'in_progress', 'resolved', 'closed', 'rejected', 'reopened'])
 
 export const IncidentListQuery = z
   .object({

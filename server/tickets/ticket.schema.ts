@@ -25,6 +25,8 @@ export const TransitionBody = z
   .superRefine((b, ctx) => {
     if ((b.to === 'rejected' || b.to === 'reopened') && !b.reason)
       ctx.addIssue({ code: 'custom', path: ['reason'], message: `a ticket is ${b.to} only with a reason` })
+    if (b.to === 'field_check' && !b.field_team)
+      ctx.addIssue({ code: 'custom', path: ['field_team'], message: 'name the team that checks the site (field_team)' })
     if (b.to === 'waiting_reporter' && !b.reason)
       ctx.addIssue({ code: 'custom', path: ['reason'], message: 'say what the reporter is asked (reason, at least 3 characters)' })
     if (b.reject_code !== undefined && b.to !== 'rejected')

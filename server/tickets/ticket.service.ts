@@ -122,6 +122,8 @@ export async function transitionTicket(
         ...(ending ? { ended_at: t.ended_at ?? now } : {}),
         ...(to === 'reopened' ? { ended_at: null, resolved_at: null } : {}),
         ...(to === 'waiting_reporter' ? { paused_at: now } : {}),
+        // The check team is the ticket's team while it checks; dispatch names the agency's own.
+        ...(to === 'field_check' ? { field_team: body.field_team ?? null } : {}),
         ...(resume
           ? {
               paused_at: null,

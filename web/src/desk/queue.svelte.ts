@@ -8,7 +8,7 @@ const isTicket = (v: unknown): v is DeskTicket =>
   typeof v === 'object' && v !== null && typeof (v as Ticket).id === 'string' && typeof (v as Ticket).status === 'string' && typeof (v as Ticket).location === 'object'
 
 /** The states the command room still has to act on; the rest of the open ones are with an agency. */
-export const NEEDS_ACTION = ['new', 'verified', 'waiting_reporter', 'reopened']
+export const NEEDS_ACTION = ['new', 'verified', 'field_check', 'waiting_reporter', 'reopened']
 
 /**
  * When the ticket's next clock runs out: the response clock until someone responded, then the

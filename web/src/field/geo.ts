@@ -18,7 +18,7 @@ export function formatDistance(m: number, lang: string): string {
 }
 
 /** Not yet handed to a field team by the command center: the team can only look at it. */
-export const awaitingDispatch = (status: string) => status === 'new' || status === 'verified' || status === 'waiting_reporter'
+export const awaitingDispatch = (status: string) => status === 'new' || status === 'verified' || status === 'field_check' || status === 'waiting_reporter'
 
 /**
  * The tickets the team can work on first (those still awaiting dispatch after them), then

@@ -76,6 +76,7 @@ const id = {
   // status names
   'status.new': 'Baru',
   'status.verified': 'Terverifikasi',
+  'status.field_check': 'Cek lapangan',
   'status.waiting_reporter': 'Menunggu pelapor',
   'status.dispatched': 'Ditugaskan',
   'status.in_progress': 'Dikerjakan',
@@ -161,6 +162,7 @@ const en: Record<Key, string> = {
   withPhoto: 'with photo',
   'status.new': 'New',
   'status.verified': 'Verified',
+  'status.field_check': 'Field check',
   'status.waiting_reporter': 'Waiting for reporter',
   'status.dispatched': 'Dispatched',
   'status.in_progress': 'In progress',

@@ -1,7 +1,7 @@
 import { bytesToUuid, decodeTickets, FLAG_BREACHED, FLAG_EMERGENCY, flagsOf, PRIORITY_MASK } from '../../../server/wall/wall.codec'
 import type { LiveEvent } from '../lib/live.svelte'
 
-const OPEN = new Set(['new', 'verified', 'waiting_reporter', 'dispatched', 'in_progress', 'reopened'])
+const OPEN = new Set(['new', 'verified', 'field_check', 'waiting_reporter', 'dispatched', 'in_progress', 'reopened'])
 
 /** What the wall learns about one ticket from an event (ticket.* or incident.*). */
 interface TicketLike {
