@@ -146,15 +146,18 @@ CREATE TABLE incidents (
   status_changed_at timestamp with time zone,
   resolution_note text,
   resolution_photo_ids text[] DEFAULT '{}'::text[] NOT NULL,
-  reject_reason text
+  reject_reason text,
+  reject_code text,
+  paused_at timestamp with time zone
 );
 ALTER TABLE incidents ADD CONSTRAINT incidents_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES agencies(code);
 ALTER TABLE incidents ADD CONSTRAINT incidents_category_code_fkey FOREIGN KEY (category_code) REFERENCES categories(code);
 ALTER TABLE incidents ADD CONSTRAINT incidents_merged_into_fkey FOREIGN KEY (merged_into) REFERENCES incidents(id);
 ALTER TABLE incidents ADD CONSTRAINT incidents_pkey PRIMARY KEY (id);
 ALTER TABLE incidents ADD CONSTRAINT incidents_region_code_fkey FOREIGN KEY (region_code) REFERENCES regions(code) ON DELETE SET NULL;
+ALTER TABLE incidents ADD CONSTRAINT incidents_reject_code_check CHECK (((reject_code IS NULL) OR (reject_code = ANY (ARRAY['hoax'::text, 'prank'::text, 'duplicate'::text, 'out_of_scope'::text, 'other'::text]))));
 ALTER TABLE incidents ADD CONSTRAINT incidents_split_from_fkey FOREIGN KEY (split_from) REFERENCES incidents(id);
-ALTER TABLE incidents ADD CONSTRAINT incidents_status_chk CHECK ((status = ANY (ARRAY['new'::text, 'verified'::text, 'dispatched'::text, 'in_progress'::text, 'resolved'::text, 'closed'::text, 'rejected'::text, 'reopened'::text])));
+ALTER TABLE incidents ADD CONSTRAINT incidents_status_chk CHECK ((status = ANY (ARRAY['new'::text, 'verified'::text, 'field_check'::text, 'waiting_reporter'::text, 'dispatched'::text, 'in_progress'::text, 'resolved'::text, 'closed'::text, 'rejected'::text, 'reopened'::text])));
 CREATE INDEX incidents_agency_created_idx ON public.incidents USING btree (agency_code, created_at);
 CREATE INDEX incidents_created_idx ON public.incidents USING btree (created_at);
 CREATE INDEX incidents_last_reported_idx ON public.incidents USING btree (last_reported_at);
@@ -450,7 +453,7 @@ CREATE TABLE ticket_events (
   at timestamp with time zone DEFAULT now() NOT NULL
 );
 ALTER TABLE ticket_events ADD CONSTRAINT ticket_events_incident_id_fkey FOREIGN KEY (incident_id) REFERENCES incidents(id) ON DELETE CASCADE;
-ALTER TABLE ticket_events ADD CONSTRAINT ticket_events_kind_check CHECK ((kind = ANY (ARRAY['opened'::text, 'routed'::text, 'transition'::text, 'sla_breached'::text, 'rated'::text])));
+ALTER TABLE ticket_events ADD CONSTRAINT ticket_events_kind_check CHECK ((kind = ANY (ARRAY['opened'::text, 'routed'::text, 'transition'::text, 'sla_breached'::text, 'rated'::text, 'category_changed'::text])));
 ALTER TABLE ticket_events ADD CONSTRAINT ticket_events_pkey PRIMARY KEY (id);
 CREATE INDEX ticket_events_incident_idx ON public.ticket_events USING btree (incident_id, id);
 CREATE UNIQUE INDEX ticket_events_pkey ON public.ticket_events USING btree (id);

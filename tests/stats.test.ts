@@ -75,11 +75,13 @@ describe('response statistics', () => {
     expect(pupr).toEqual({
       agency_code: 'pupr', region_code: null, received: 5, responded: 4, response_p50_min: 45, response_p90_min: 81, responded_within_sla: 4,
       resolved: 3, resolve_p50_min: 600, resolve_p90_min: 1320, resolved_within_sla: 2, share_within_sla: 0.6667, breached: 2, rejected: 0, backlog: 3,
+      rejected_hoax: 0, rejected_prank: 0, rejected_duplicate: 0, rejected_out_of_scope: 0,
     })
     // DLH: responses 5, 20 -> median 12.5, p90 = 5 + 0.9 x 15 = 18.5; one resolution of 100 min within SLA.
     expect(dlh).toEqual({
       agency_code: 'dlh', region_code: null, received: 2, responded: 2, response_p50_min: 12.5, response_p90_min: 18.5, responded_within_sla: 2,
       resolved: 1, resolve_p50_min: 100, resolve_p90_min: 100, resolved_within_sla: 1, share_within_sla: 1, breached: 0, rejected: 1, backlog: 0,
+      rejected_hoax: 0, rejected_prank: 0, rejected_duplicate: 0, rejected_out_of_scope: 0,
     })
   })
 
@@ -123,9 +125,9 @@ describe('response statistics', () => {
     expect(res.status).toBe(200)
     const lines = (await res.text()).trim().split('\n')
     expect(lines[0]).toBe(
-      'from,to,agency_code,region_code,received,responded,response_p50_min,response_p90_min,responded_within_sla,resolved,resolve_p50_min,resolve_p90_min,resolved_within_sla,share_within_sla,breached,rejected,backlog',
+      'from,to,agency_code,region_code,received,responded,response_p50_min,response_p90_min,responded_within_sla,resolved,resolve_p50_min,resolve_p90_min,resolved_within_sla,share_within_sla,breached,rejected,backlog,rejected_hoax,rejected_prank,rejected_duplicate,rejected_out_of_scope',
     )
-    expect(lines[2]).toBe('2025-03-01T00:00:00+07:00,2025-04-01T00:00:00+07:00,pupr,,5,4,45,81,4,3,600,1320,2,0.6667,2,0,3')
+    expect(lines[2]).toBe('2025-03-01T00:00:00+07:00,2025-04-01T00:00:00+07:00,pupr,,5,4,45,81,4,3,600,1320,2,0.6667,2,0,3,0,0,0,0')
   })
 
   it('validates its input', async () => {

@@ -106,6 +106,8 @@ export interface IncidentsTable {
   resolution_note: ColumnType<string | null, string | null | undefined, string | null>
   resolution_photo_ids: Generated<string[]>
   reject_reason: ColumnType<string | null, string | null | undefined, string | null>
+  reject_code: ColumnType<string | null, string | null | undefined, string | null>
+  paused_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
 export interface HotspotSetsTable {
@@ -288,7 +290,7 @@ export interface HolidaysTable {
 export interface TicketEventsTable {
   id: Generated<number>
   incident_id: string
-  kind: 'opened' | 'routed' | 'transition' | 'sla_breached' | 'rated'
+  kind: 'opened' | 'routed' | 'transition' | 'sla_breached' | 'rated' | 'category_changed'
   from_status: string | null
   to_status: string | null
   agency_code: string | null

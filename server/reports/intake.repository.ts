@@ -217,5 +217,7 @@ function newTicketOf(row: IncidentRow, r: IntakeRow): TicketRow {
     resolution_note: null,
     resolution_photo_ids: [],
     reject_reason: null,
+    reject_code: null,
+    paused_at: null,
   }
 }

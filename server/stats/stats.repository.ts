@@ -37,6 +37,11 @@ export interface ResponseStatsRow {
   breached: number
   rejected: number
   backlog: number
+  /** Rejected tickets of the cohort by kind (those rejected without a kind count in `rejected` only). */
+  rejected_hoax: number
+  rejected_prank: number
+  rejected_duplicate: number
+  rejected_out_of_scope: number
 }
 
 function regionExpr(level: RegionLevel): RawBuilder<string | null> {
@@ -82,13 +87,17 @@ export async function responseStats(db: Kysely<Database>, f: StatsFilter, groupB
       count(*) FILTER (WHERE cohort AND resolved_at <= resolve_due_at)::int AS resolved_within_sla,
       count(*) FILTER (WHERE cohort AND (response_breached_at IS NOT NULL OR resolve_breached_at IS NOT NULL))::int AS breached,
       count(*) FILTER (WHERE cohort AND status = 'rejected')::int AS rejected,
-      count(*) FILTER (WHERE ended_at IS NULL OR ended_at >= ${to})::int AS backlog
+      count(*) FILTER (WHERE ended_at IS NULL OR ended_at >= ${to})::int AS backlog,
+      count(*) FILTER (WHERE cohort AND status = 'rejected' AND reject_code = 'hoax')::int AS rejected_hoax,
+      count(*) FILTER (WHERE cohort AND status = 'rejected' AND reject_code = 'prank')::int AS rejected_prank,
+      count(*) FILTER (WHERE cohort AND status = 'rejected' AND reject_code = 'duplicate')::int AS rejected_duplicate,
+      count(*) FILTER (WHERE cohort AND status = 'rejected' AND reject_code = 'out_of_scope')::int AS rejected_out_of_scope
     FROM (
       SELECT ${agencyKey} AS agency_code, ${regionKey} AS region_code, i.created_at >= ${from} AS cohort,
         CASE WHEN i.created_at >= ${from} THEN extract(epoch FROM i.first_response_at - i.created_at)::float8 / 60 END AS resp_min,
         CASE WHEN i.created_at >= ${from} THEN extract(epoch FROM i.resolved_at - i.created_at)::float8 / 60 END AS res_min,
         i.first_response_at, i.response_due_at, i.resolved_at, i.resolve_due_at, i.response_breached_at, i.resolve_breached_at,
-        i.status, i.ended_at
+        i.status, i.ended_at, i.reject_code
       FROM incidents i ${join}
       WHERE ${conditions(f)}
     ) t

@@ -30,6 +30,7 @@ function filterOf(q: Q, scope: ReturnType<typeof ticketScope>): StatsFilter {
 const COLUMNS = [
   'agency_code', 'region_code', 'received', 'responded', 'response_p50_min', 'response_p90_min', 'responded_within_sla', 'resolved',
   'resolve_p50_min', 'resolve_p90_min', 'resolved_within_sla', 'share_within_sla', 'breached', 'rejected', 'backlog',
+  'rejected_hoax', 'rejected_prank', 'rejected_duplicate', 'rejected_out_of_scope',
 ] as const
 
 /**

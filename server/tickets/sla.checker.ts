@@ -37,7 +37,7 @@ export async function checkSla(deps: Deps, now: Date = new Date()): Promise<SlaC
         UPDATE incidents SET ${col} = ${t}
         WHERE id IN (
           SELECT id FROM incidents
-          WHERE ${col} IS NULL AND ended_at IS NULL AND merged_into IS NULL AND ${due}
+          WHERE ${col} IS NULL AND ended_at IS NULL AND merged_into IS NULL AND paused_at IS NULL AND ${due}
           ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
         RETURNING id`.execute(trx)
       for (const { id } of res.rows) {

@@ -23,6 +23,9 @@ export interface TicketRow extends Omit<IncidentRow, 'agency_code' | 'split_from
   resolution_note: string | null
   resolution_photo_ids: string[]
   reject_reason: string | null
+  reject_code: string | null
+  /** Since when the ticket waits for its reporter (its resolution clock stands still); null otherwise. */
+  paused_at: Date | null
 }
 
 /** Columns of a TicketRow from incidents `i`, regions `g` and agencies `a`. */
@@ -30,7 +33,7 @@ const TICKET_COLUMNS = sql`i.id, i.category_code, i.status, ST_Y(i.location) AS 
   g.name AS region_name, i.report_count, i.channels, i.first_reported_at, i.last_reported_at, i.merged_into, i.created_at,
   i.updated_at, i.agency_code, a.short_name AS agency_name, i.field_team, i.priority, i.is_emergency, i.routed_at,
   i.response_due_at, i.resolve_due_at, i.first_response_at, i.resolved_at, i.ended_at, i.response_breached_at,
-  i.resolve_breached_at, i.status_changed_at, i.resolution_note, i.resolution_photo_ids, i.reject_reason`
+  i.resolve_breached_at, i.status_changed_at, i.resolution_note, i.resolution_photo_ids, i.reject_reason, i.reject_code, i.paused_at`
 const FROM = sql`incidents i LEFT JOIN regions g ON g.code = i.region_code LEFT JOIN agencies a ON a.code = i.agency_code`
 
 export async function findTicket(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<TicketRow | undefined> {
@@ -108,7 +111,7 @@ export async function listTickets(db: Executor, f: TicketFilter, now: Date): Pro
   if (f.from) where.push(sql`i.created_at >= ${f.from.toISOString()}::timestamptz`)
   if (f.to) where.push(sql`i.created_at < ${f.to.toISOString()}::timestamptz`)
   if (f.breached !== undefined) {
-    const t = sql`${now.toISOString()}::timestamptz`
+    const t = sql`coalesce(i.paused_at, ${now.toISOString()}::timestamptz)`
     const breached = sql`(i.response_breached_at IS NOT NULL OR i.resolve_breached_at IS NOT NULL
       OR (i.first_response_at IS NULL AND i.response_due_at < ${t}) OR (i.ended_at IS NULL AND i.resolve_due_at < ${t}))`
     where.push(f.breached ? breached : sql`NOT ${breached}`)
@@ -123,7 +126,7 @@ export async function listTickets(db: Executor, f: TicketFilter, now: Date): Pro
 
 export interface TicketEventInput {
   incident_id: string
-  kind: 'opened' | 'routed' | 'transition' | 'sla_breached' | 'rated'
+  kind: 'opened' | 'routed' | 'transition' | 'sla_breached' | 'rated' | 'category_changed'
   from_status?: string | null
   to_status?: string | null
   agency_code?: string | null

@@ -10,10 +10,11 @@ import { rateByApi } from '../ratings/rating.service.js'
 import { selectReports } from '../reports/report.repository.js'
 import { IdempotencyKey } from '../reports/report.schema.js'
 import { reportView } from '../reports/report.view.js'
+import { changeCategory } from './ticket.category.js'
 import { ticketsCsv } from './ticket.export.js'
 import { findTicket, listTickets, privateIdentitiesOf, ticketHistory } from './ticket.repository.js'
 import { OPEN_STATUSES } from './ticket.rules.js'
-import { RouteBody, TicketIdParam, TicketListQuery, TransitionBody } from './ticket.schema.js'
+import { CategoryBody, RouteBody, TicketIdParam, TicketListQuery, TransitionBody } from './ticket.schema.js'
 import { rerouteTicket, transitionTicket } from './ticket.service.js'
 import { redact, ticketView } from './ticket.view.js'
 
@@ -72,6 +73,7 @@ export function ticketRoutes() {
         ...ticketView(t, new Date()),
         resolution: { note: redact(t.resolution_note, identities, p), photo_ids: t.resolution_photo_ids },
         reject_reason: redact(t.reject_reason, identities, p),
+        reject_code: t.reject_code,
         history: history.map((h) => ({
           id: Number(h.id),
           kind: h.kind,
@@ -97,7 +99,12 @@ export function ticketRoutes() {
     .post('/:id/route', async (c) => {
       const { id } = parseOr422(TicketIdParam, c.req.param(), 'ticket id')
       const body = parseOr422(RouteBody, await readJson(c), 'route')
-      return c.json(await rerouteTicket(c.var.deps, c.var.principal, id, body.agency_code, body.reason))
+      return c.json(await rerouteTicket(c.var.deps, c.var.principal, id, body.agency_code, body.reason, { fromAgency: body.from_agency }))
+    })
+    .post('/:id/category', async (c) => {
+      const { id } = parseOr422(TicketIdParam, c.req.param(), 'ticket id')
+      const body = parseOr422(CategoryBody, await readJson(c), 'category')
+      return c.json(await changeCategory(c.var.deps, c.var.principal, id, body))
     })
     .get('/:id/rating-links', async (c) => {
       // For the channels that send the citizen their link (WhatsApp, SMS): command room only.

@@ -1,6 +1,6 @@
 import { isCommandRoom, type Principal } from '../auth/principal.js'
 
-export const STATUSES = ['new', 'verified', 'dispatched', 'in_progress', 'resolved', 'closed', 'rejected', 'reopened'] as const
+export const STATUSES = ['new', 'verified', 'field_check', 'waiting_reporter', 'dispatched', 'in_progress', 'resolved', 'closed', 'rejected', 'reopened'] as const
 export type TicketStatus = (typeof STATUSES)[number]
 
 /**
@@ -15,6 +15,9 @@ export const isClosed = (s: string | null): boolean => s !== null && (CLOSED_STA
 
 /** States in which a ticket is still being worked on (the backlog): all but the closed ones. */
 export const OPEN_STATUSES: readonly TicketStatus[] = STATUSES.filter((s) => !isClosed(s))
+
+/** The kinds of rejection the statistics count (hoaxes and pranks are what a command room most wants to see). */
+export const REJECT_CODES = ['hoax', 'prank', 'duplicate', 'out_of_scope', 'other'] as const
 export const isOpen = (s: string) => (OPEN_STATUSES as readonly string[]).includes(s)
 
 /**
@@ -22,14 +25,18 @@ export const isOpen = (s: string) => (OPEN_STATUSES as readonly string[]).includ
  * invalid reports and hoaxes, before the work starts or when the agency finds nothing on site.
  */
 export const NEXT: Record<TicketStatus, readonly TicketStatus[]> = {
-  new: ['verified', 'dispatched', 'rejected'],
-  verified: ['dispatched', 'rejected'],
+  new: ['verified', 'field_check', 'waiting_reporter', 'dispatched', 'rejected'],
+  verified: ['field_check', 'waiting_reporter', 'dispatched', 'rejected'],
+  // A special team (tim khusus) checks the site first; then forward, ask the reporter, or reject.
+  field_check: ['verified', 'waiting_reporter', 'dispatched', 'rejected'],
+  // Asked the reporter for more: back to the command room's choices when they answer (or not).
+  waiting_reporter: ['verified', 'dispatched', 'rejected'],
   dispatched: ['dispatched', 'in_progress', 'resolved', 'rejected'],
   in_progress: ['resolved'],
   resolved: ['closed', 'reopened'],
   closed: ['reopened'],
   rejected: ['reopened'],
-  reopened: ['verified', 'dispatched', 'in_progress', 'resolved', 'rejected'],
+  reopened: ['verified', 'field_check', 'waiting_reporter', 'dispatched', 'in_progress', 'resolved', 'rejected'],
 }
 
 export function canMove(from: string, to: TicketStatus): boolean {

@@ -106,6 +106,9 @@ export async function transitionTicket(
     if (body.photo_ids?.length) await requirePhotos(trx, id, body.photo_ids)
 
     const ending = isClosed(to)
+    // Leaving "waiting for the reporter": the clocks run on from where they stood at the pause.
+    const nowTs = sql`${now.toISOString()}::timestamptz`
+    const resume = t.paused_at !== null && to !== 'waiting_reporter'
     await trx
       .updateTable('incidents')
       .set({
@@ -115,9 +118,19 @@ export async function transitionTicket(
         first_response_at: t.first_response_at ?? now,
         ...(to === 'dispatched' ? { agency_code: agency, field_team: body.field_team ?? (agencyChange ? null : t.field_team) } : {}),
         ...(to === 'resolved' ? { resolved_at: now, resolution_note: body.note ?? null, resolution_photo_ids: body.photo_ids ?? [] } : {}),
-        ...(to === 'rejected' ? { reject_reason: body.reason ?? null } : {}),
+        ...(to === 'rejected' ? { reject_reason: body.reason ?? null, reject_code: body.reject_code ?? null } : {}),
         ...(ending ? { ended_at: t.ended_at ?? now } : {}),
         ...(to === 'reopened' ? { ended_at: null, resolved_at: null } : {}),
+        ...(to === 'waiting_reporter' ? { paused_at: now } : {}),
+        // The check team is the ticket's team while it checks; dispatch names the agency's own.
+        ...(to === 'field_check' ? { field_team: body.field_team ?? null } : {}),
+        ...(resume
+          ? {
+              paused_at: null,
+              resolve_due_at: sql<Date>`resolve_due_at + (${nowTs} - paused_at)`,
+              response_due_at: sql<Date>`CASE WHEN first_response_at IS NULL THEN response_due_at + (${nowTs} - paused_at) ELSE response_due_at END`,
+            }
+          : {}),
       })
       .where('id', '=', id)
       .execute()
@@ -133,6 +146,8 @@ export async function transitionTicket(
       note: body.reason ?? body.note ?? null,
       data: {
         ...(body.field_team ? { field_team: body.field_team } : {}),
+        ...(body.reject_code ? { reject_code: body.reject_code } : {}),
+        ...(resume ? { paused_minutes: Math.round((now.getTime() - t.paused_at!.getTime()) / 60_000) } : {}),
         ...(body.photo_ids?.length ? { photo_ids: body.photo_ids } : {}),
         ...(body.reason && body.note ? { detail: body.note } : {}),
         ...(key !== null ? { idempotency_key: key } : {}),
@@ -163,11 +178,22 @@ async function requirePhotos(trx: Transaction<Database>, incidentId: string, ids
 }
 
 /** Hands a ticket to another agency, with a reason (command room only). */
-export async function rerouteTicket(deps: Deps, p: Principal, id: string, agencyCode: string, reason: string, now = new Date()): Promise<ChangeResult> {
+export async function rerouteTicket(
+  deps: Deps,
+  p: Principal,
+  id: string,
+  agencyCode: string,
+  reason: string,
+  opts: { now?: Date; fromAgency?: string | null | undefined } = {},
+): Promise<ChangeResult> {
+  const now = opts.now ?? new Date()
   if (!isCommandRoom(p)) throw new AppError(403, 'forbidden', 'Only operators and admins re-route tickets')
   const result = await deps.db.db.transaction().execute(async (trx): Promise<ChangeResult> => {
     const t = await loadForChange(trx, p, id)
     if (t.agency_code === agencyCode) return { ticket: ticketView(t, now), changed: false }
+    // Two operators forwarding the same ticket: the second one learns of the first, not overwrites it.
+    if (opts.fromAgency !== undefined && opts.fromAgency !== t.agency_code)
+      throw new AppError(409, 'conflict', `Ticket ${id} is now with ${t.agency_code ?? 'no agency'}, not ${opts.fromAgency ?? 'no agency'}; reload it`)
     if (!(await findAgency(trx, agencyCode)))
       throw new AppError(422, 'validation_failed', `Unknown agency "${agencyCode}"`, [{ field: 'agency_code', message: 'unknown agency' }])
     // A new agency starts with no field team of the old one.

@@ -10,8 +10,10 @@ const round6 = (v: number) => Math.round(v * 1e6) / 1e6
  * staff-written text (notes may name people; they are in the detail, redacted by role).
  */
 export function ticketView(r: TicketRow, now: Date) {
-  const responseOverdue = r.first_response_at === null && r.response_due_at !== null && r.response_due_at < now
-  const resolveOverdue = r.ended_at === null && r.resolve_due_at !== null && r.resolve_due_at < now
+  // A ticket waiting for its reporter is read as of the pause: its clock stands still.
+  const at = r.paused_at ?? now
+  const responseOverdue = r.first_response_at === null && r.response_due_at !== null && r.response_due_at < at
+  const resolveOverdue = r.ended_at === null && r.resolve_due_at !== null && r.resolve_due_at < at
   return {
     id: r.id,
     category: r.category_code,
@@ -36,6 +38,7 @@ export function ticketView(r: TicketRow, now: Date) {
       resolved_at: iso(r.resolved_at),
       response_breached: r.response_breached_at !== null || responseOverdue,
       resolve_breached: r.resolve_breached_at !== null || resolveOverdue,
+      paused_at: iso(r.paused_at),
     },
   }
 }

@@ -206,6 +206,8 @@ export async function tick(deps: Deps): Promise<{ flushed: number; reminded: num
 
 const STATUS_ID: Record<string, string> = {
   verified: 'sudah diverifikasi',
+  field_check: 'sedang dicek di lokasi oleh tim khusus',
+  waiting_reporter: 'memerlukan keterangan tambahan dari Anda: balas pesan ini dengan keterangan atau foto',
   dispatched: 'diteruskan ke dinas terkait',
   in_progress: 'sedang dikerjakan',
   resolved: 'selesai ditangani',

@@ -17,9 +17,17 @@ export function formatDistance(m: number, lang: string): string {
   return `${lang === 'en' ? km : km.replace('.', ',')} km`
 }
 
-/** Emergencies first, then by priority (1 is the most urgent), then the nearest. */
+/** Not yet handed to a field team by the command center: the team can only look at it. */
+export const awaitingDispatch = (status: string) => status === 'new' || status === 'verified' || status === 'field_check' || status === 'waiting_reporter'
+
+/**
+ * The tickets the team can work on first (those still awaiting dispatch after them), then
+ * emergencies, then by priority (1 is the most urgent), then the nearest.
+ */
 export function byUrgencyThenDistance(here: Here | null) {
   return (a: Ticket, b: Ticket) => {
+    const wa = awaitingDispatch(a.status)
+    if (wa !== awaitingDispatch(b.status)) return wa ? 1 : -1
     if (a.is_emergency !== b.is_emergency) return a.is_emergency ? -1 : 1
     if (a.priority !== b.priority) return a.priority - b.priority
     if (here) return distanceM(here, a.location) - distanceM(here, b.location)

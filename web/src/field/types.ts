@@ -21,6 +21,8 @@ export interface Ticket {
     resolved_at: string | null
     response_breached: boolean
     resolve_breached: boolean
+    /** Since when it waits for its reporter (the resolution clock stands still). */
+    paused_at?: string | null
   }
 }
 

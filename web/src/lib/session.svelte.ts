@@ -32,8 +32,8 @@ export async function signOut(): Promise<void> {
 
 /** The screens each role may open, in the order the navigation shows them. */
 export const SCREENS_FOR: Record<Role, string[]> = {
-  admin: ['wall', 'review', 'disputes', 'field', 'intake'],
-  operator: ['intake', 'wall', 'disputes', 'field'],
+  admin: ['desk', 'wall', 'review', 'disputes', 'field', 'intake'],
+  operator: ['intake', 'desk', 'wall', 'disputes', 'field'],
   leadership: ['wall', 'review'],
   region_head: ['disputes', 'wall'],
   agency_staff: ['field', 'wall'],
