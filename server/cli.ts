@@ -2,11 +2,13 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from './config.js'
 import { connect } from './db/connect.js'
 import { migrate } from './db/migrate.js'
+import { loadShippedCalendar } from './holidays/holiday.calendar.js'
 import { ImportError, importRegionsFile } from './regions/region.import.js'
 import type { RegionLevel } from './db/database.js'
 import { importCommand } from './imports/import.cli.js'
 import { checkLocationsCommand } from './locations/location.cli.js'
 import { USERS_USAGE, usersCommand } from './users/user.cli.js'
+import { HOLIDAYS_USAGE, holidaysCommand } from './holidays/holiday.cli.js'
 
 const USAGE = `Usage: npm run sigap -- <command>
   migrate                                   apply database migrations
@@ -19,7 +21,8 @@ const USAGE = `Usage: npm run sigap -- <command>
       --mapping FILE      JSON column/category mapping (see server/imports/import.mapping.ts)
       --batch N           rows per batch and checkpoint (default: 200)
   check-locations [--batch N]               re-check stored reports' claimed vs detected region (after a regions import)
-${USERS_USAGE}`
+${USERS_USAGE}
+${HOLIDAYS_USAGE}`
 
 const LEVELS = ['provinsi', 'kabupaten', 'kecamatan', 'kelurahan'] as const
 
@@ -40,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       region: { type: 'string' },
       agency: { type: 'string' },
+      year: { type: 'string' },
+      shipped: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -54,6 +59,8 @@ async function main(argv: string[]): Promise<number> {
     if (cmd === 'migrate') {
       const r = await migrate(db.db)
       console.log(r.applied.length ? `applied: ${r.applied.join(', ')}` : 'nothing to apply: the database is up to date')
+      const years = await loadShippedCalendar(db.db)
+      if (years.length) console.log(`holiday calendar loaded: ${years.map((y) => `${y.year} (${y.status})`).join(', ')}`)
       return 0
     }
     if (cmd === 'regions' && sub === 'import' && arg) {
@@ -79,6 +86,7 @@ async function main(argv: string[]): Promise<number> {
       return await importCommand(config, db, arg, { mapping: values.mapping, batch: values.batch })
     }
     if (cmd === 'users') return await usersCommand(db, sub, values)
+    if (cmd === 'holidays') return await holidaysCommand(db, sub, arg, values)
     if (cmd === 'check-locations') return await checkLocationsCommand(config, db, { batch: values.batch })
     console.error(`unknown command: ${positionals.join(' ')}\n${USAGE}`)
     return 2

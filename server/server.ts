@@ -9,6 +9,7 @@ import { CategoryCatalog } from './categories/category.repository.js'
 import type { Config } from './config.js'
 import { connect, type Db } from './db/connect.js'
 import { migrate } from './db/migrate.js'
+import { loadShippedCalendar } from './holidays/holiday.calendar.js'
 import { EventFeed } from './events/event.feed.js'
 import { WsHub } from './events/ws.hub.js'
 import { createApiApp } from './app.js'
@@ -69,6 +70,8 @@ export async function startServer(
   const db = opts.db ?? (await connect({ databaseUrl: config.DATABASE_URL, dataDir: config.SIGAP_DATA_DIR }))
   const mig = await migrate(db.db)
   if (mig.applied.length) log.info(`migrations applied: ${mig.applied.join(', ')}`)
+  const holidayYears = await loadShippedCalendar(db.db)
+  if (holidayYears.length) log.info(`holiday calendar loaded: ${holidayYears.map((y) => `${y.year} (${y.status})`).join(', ')}`)
   const feed = new EventFeed(db)
   await feed.start()
   const deps: Deps = { db, config, feed, categories: new CategoryCatalog(db.db), log, authenticate: opts.authenticate ?? sessionAuthenticator(db.db) }

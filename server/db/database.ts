@@ -147,6 +147,7 @@ export interface Database {
   agencies: AgenciesTable
   routing_rules: RoutingRulesTable
   holidays: HolidaysTable
+  holiday_years: HolidayYearsTable
   ticket_events: TicketEventsTable
   rating_links: RatingLinksTable
   ratings: RatingsTable
@@ -273,6 +274,18 @@ export interface RoutingRulesTable {
 export interface HolidaysTable {
   day: ColumnType<string, string, string>
   name: string
+  kind: ColumnType<HolidayKind, HolidayKind | undefined, HolidayKind>
+  source: string | null
+}
+
+export type HolidayKind = 'libur_nasional' | 'cuti_bersama'
+
+export interface HolidayYearsTable {
+  year: number
+  status: 'official' | 'provisional'
+  decree: string
+  origin: 'shipped' | 'import'
+  loaded_at: ColumnType<Date, Date | undefined, Date>
 }
 
 export interface TicketEventsTable {
