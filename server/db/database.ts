@@ -148,6 +148,7 @@ export interface Database {
   routing_rules: RoutingRulesTable
   holidays: HolidaysTable
   holiday_years: HolidayYearsTable
+  sigap_secrets: SigapSecretsTable
   ticket_events: TicketEventsTable
   rating_links: RatingLinksTable
   ratings: RatingsTable
@@ -276,6 +277,11 @@ export interface HolidaysTable {
   name: string
   kind: ColumnType<HolidayKind, HolidayKind | undefined, HolidayKind>
   source: string | null
+}
+
+export interface SigapSecretsTable {
+  name: string
+  value: string
 }
 
 export type HolidayKind = 'libur_nasional' | 'cuti_bersama'
