@@ -1,6 +1,7 @@
 import { z } from 'zod'
 
-export const CHANNELS = ['app', 'call_center', 'whatsapp', 'lapor', 'web', 'open311', 'field'] as const
+// walk_in: a citizen who came to the office, logged by staff (Purwakarta counts them apart).
+export const CHANNELS = ['app', 'call_center', 'whatsapp', 'lapor', 'web', 'open311', 'field', 'walk_in'] as const
 export const Channel = z.enum(CHANNELS)
 export type Channel = z.infer<typeof Channel>
 

@@ -7,7 +7,7 @@ import { duration, num, percent, wibDate, words, type Lang } from './review.word
 type Doc = InstanceType<typeof PDFDocument>
 
 /** The report always has these pages, in this order (tables are cut to what a page holds). */
-export const REPORT_PAGES = 3
+export const REPORT_PAGES = 4
 const PAGE = { w: 841.89, h: 595.28, margin: 36 }
 const INK = '#1d2733'
 const MUTED = '#5d6b7e'
@@ -250,6 +250,42 @@ export function reportPdf(d: ReviewData, shapes: RegionShape[], lang: Lang, opts
     d.categories.slice(0, 10).map((c) => [lang === 'en' ? c.name_en : c.name, num(c.count, lang), num(c.previous, lang), change(c.count, c.previous, lang)]),
     { rowH: 16 },
   )
+
+  // Page 4: channels (WhatsApp, 112, SP4N-LAPOR!, walk-in...), with rejected hoaxes and pranks.
+  doc.addPage()
+  header(doc, d, lang)
+  y = heading(doc, w.channels, PAGE.margin, top, inner)
+  if (d.channels.length === 0) note(doc, w.noAgencies, PAGE.margin, y, inner)
+  else {
+    const all = d.channels.reduce((a, c) => a + c.reports, 0)
+    y = table(
+      doc, PAGE.margin, y,
+      [
+        { title: w.channel, width: 170 },
+        { title: w.reports, width: 90, align: 'right' },
+        { title: '%', width: 60, align: 'right' },
+        { title: w.tickets, width: 90, align: 'right' },
+        { title: w.resolved, width: 70, align: 'right' },
+        { title: w.late, width: 80, align: 'right' },
+        { title: w.rejected, width: 70, align: 'right' },
+        { title: w.hoax, width: 70, align: 'right' },
+        { title: w.prank, width: 80, align: 'right' },
+      ],
+      d.channels.map((c) => [
+        w.channelNames[c.channel] ?? c.channel,
+        num(c.reports, lang),
+        percent(all ? c.reports / all : null, lang),
+        num(c.tickets, lang),
+        num(c.resolved, lang),
+        num(c.late, lang),
+        num(c.rejected, lang),
+        num(c.rejected_hoax, lang),
+        num(c.rejected_prank, lang),
+      ]),
+      { rowH: 18 },
+    )
+    note(doc, w.channelNote, PAGE.margin, y + 8, inner)
+  }
 
   // Footers, once every page exists.
   const range = doc.bufferedPageRange()

@@ -175,7 +175,7 @@ const STATUS_EN: Record<string, string> = {
 }
 const CHANNEL: Record<string, [string, string]> = {
   app: ['Aplikasi', 'App'], call_center: ['Call center 112', 'Call center 112'], whatsapp: ['WhatsApp', 'WhatsApp'], lapor: ['SP4N-LAPOR!', 'SP4N-LAPOR!'],
-  web: ['Web', 'Web'], open311: ['Open311', 'Open311'], field: ['Petugas lapangan', 'Field team'],
+  web: ['Web', 'Web'], open311: ['Open311', 'Open311'], field: ['Petugas lapangan', 'Field team'], walk_in: ['Datang langsung', 'Walk-in'],
 }
 export const statusName = (s: string, lang: string) => (lang === 'en' ? STATUS_EN : STATUS_ID)[s] ?? s
 export const channelName = (c: string, lang: string) => CHANNEL[c]?.[lang === 'en' ? 1 : 0] ?? c
