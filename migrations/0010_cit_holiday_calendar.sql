@@ -3,7 +3,7 @@
 -- working-day SLA clocks skip it too), and which decree it comes from. `holiday_years` records
 -- which years were loaded, from which decree, and whether the dates are official or only
 -- estimated (a year whose decree was not out yet); the server loads the shipped calendar
--- (data/holidays/indonesia.json) for every year not recorded here, so an admin's later edits
+-- (server/holidays/indonesia.json) for every year not recorded here, so an admin's later edits
 -- of a year are never overwritten.
 ALTER TABLE holidays
   ADD COLUMN kind text NOT NULL DEFAULT 'libur_nasional' CHECK (kind IN ('libur_nasional', 'cuti_bersama')),

@@ -6,7 +6,7 @@ import type { Database } from '../db/database.js'
 import { HolidayCalendar, type HolidayYear } from './holiday.schema.js'
 
 /** The calendar shipped with sigap: SKB tiga menteri, one block per year, with its decree. */
-export const SHIPPED_CALENDAR = join(dirname(fileURLToPath(import.meta.url)), '../../data/holidays/indonesia.json')
+export const SHIPPED_CALENDAR = join(dirname(fileURLToPath(import.meta.url)), 'indonesia.json')
 
 export function readCalendarFile(file: string): HolidayCalendar {
   const parsed = HolidayCalendar.safeParse(JSON.parse(readFileSync(file, 'utf8')))

@@ -2,7 +2,7 @@ import type { Db } from '../db/connect.js'
 import { migrate } from '../db/migrate.js'
 import { importYears, readCalendarFile, SHIPPED_CALENDAR } from './holiday.calendar.js'
 
-export const HOLIDAYS_USAGE = `  holidays import FILE.json                   load whole years of holidays (format of data/holidays/indonesia.json); each year replaces that year's days
+export const HOLIDAYS_USAGE = `  holidays import FILE.json                   load whole years of holidays (format of server/holidays/indonesia.json); each year replaces that year's days
   holidays import --shipped                   load the calendar shipped with sigap again (overwrites edits to those years)
   holidays list [--year YYYY]                 the loaded years with their decree, or one year's days`
 

@@ -26,7 +26,7 @@ export const HolidayYear = z
   })
 export type HolidayYear = z.infer<typeof HolidayYear>
 
-/** A calendar file (data/holidays/indonesia.json and admins' imports): `{ years: [...] }`. */
+/** A calendar file (server/holidays/indonesia.json and admins' imports): `{ years: [...] }`. */
 export const HolidayCalendar = z
   .object({ about: z.string().optional(), years: z.array(HolidayYear).min(1).max(50) })
   .superRefine((c, ctx) => {
