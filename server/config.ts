@@ -17,6 +17,9 @@ const EnvSchema = z.object({
   SIGAP_DEMO_RATE: z.coerce.number().min(0).max(1000).default(0.5),
   SIGAP_REGIONS: z.string().optional(),
   SIGAP_BASEMAP_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  // The address citizens reach this server at (https://lapor.example.go.id): links in WhatsApp
+  // messages (status page, rating page). Without it, messages give the ticket number only.
+  SIGAP_PUBLIC_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   SIGAP_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   // Reports waiting to be stored, beyond which intake answers 503 (retry): a flood must not
   // grow the waiting line without end (about 10 s of work at the default).
