@@ -48,7 +48,7 @@ let reportId = '', incidentId = '', token = ''
 beforeAll(async () => {
   t = await createTestApp({ config: testConfig({ SIGAP_WHATSAPP_APP_SECRET: SECRET, SIGAP_PUBLIC_URL: PUBLIC }) })
   const none: MessageSender = { send: async () => {} }
-  useWhatsAppServices(t.deps, { sender: none })
+  useWhatsAppServices(t.deps, { sender: none, media: null })
   await seedTwoKelurahan(t.db.db)
   operator = (await signIn(t, 'operator')).headers
   expect((await post([text(who, 'Jalan berlubang besar #rahasia'), location(who, -6.2045, 106.8445)])).reports).toBe(1)
