@@ -10,6 +10,7 @@ import type { Config } from './config.js'
 import { connect, type Db } from './db/connect.js'
 import { migrate } from './db/migrate.js'
 import { loadShippedCalendar } from './holidays/holiday.calendar.js'
+import { startReportSchedule } from './review/review.schedule.js'
 import { EventFeed } from './events/event.feed.js'
 import { WsHub } from './events/ws.hub.js'
 import { createApiApp } from './app.js'
@@ -83,6 +84,7 @@ export async function startServer(
   if (!config.SIGAP_DEMO && (await countUsers(db.db)) === 0)
     log.info('no user accounts yet: create the first admin with `npm run sigap -- users add --username admin --role admin`')
   const disputesOverdue = startDisputeOverdueCheck(deps) // pushes dispute.overdue (issue 4)
+  const reportSchedule = startReportSchedule(deps) // SIGAP_REPORT_SCHEDULE: daily/weekly PDF into a folder
 
   let webBuild: string | null = null
   if (existsSync(WEB_DIST)) {
@@ -127,6 +129,7 @@ export async function startServer(
       await hotspots.stop()
       await sla.stop()
       await disputesOverdue.stop()
+      reportSchedule?.stop()
       await hub.close()
       await feed.stop()
       await new Promise<void>((r) => server.close(() => r()))
