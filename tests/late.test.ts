@@ -71,3 +71,16 @@ describe('a late response the SLA checker never flagged', () => {
     expect(metrics).toContain('sigap_sla_breaches{agency="damkar",kind="response"} 1')
   })
 })
+
+describe("JAKI's red", () => {
+  it('turns a ticket red after six days without a first response, and not once it is answered', async () => {
+    const id = await newTicket(t, BETA, { category: 'jalan_rusak' })
+    expect((await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body.sla.red).toBe(false)
+    await sql`UPDATE incidents SET created_at = now() - interval '6 days 1 minute' WHERE id = ${id}::uuid`.execute(t.db.db)
+    expect((await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body.sla.red).toBe(true)
+    const listed = await t.json('GET', '/api/tickets?status=open', undefined, operator)
+    expect(listed.body.tickets.find((x: { id: string }) => x.id === id).sla.red).toBe(true)
+    await t.json('POST', `/api/tickets/${id}/transition`, { to: 'verified' }, operator)
+    expect((await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body.sla.red).toBe(false)
+  })
+})

@@ -31,3 +31,10 @@ export function lateSql(which: 'response' | 'resolve' | 'any', at?: Date, a = 'i
   if (which === 'resolve') return sql<boolean>`${res}`
   return sql<boolean>`(${resp} OR ${res})`
 }
+
+/** Jakarta's CRM rule: a ticket still without a first response six days after it came in turns red. */
+export const RED_AFTER_MS = 6 * 86_400_000
+
+export function isRed(t: { first_response_at: Date | null; created_at: Date; ended_at: Date | null }, at: Date): boolean {
+  return t.first_response_at === null && t.ended_at === null && at.getTime() - t.created_at.getTime() >= RED_AFTER_MS
+}

@@ -1,7 +1,7 @@
 import { canSeePrivateIdentity, type Principal } from '../auth/principal.js'
 import type { TicketRow } from './ticket.repository.js'
 import { isOpen } from './ticket.rules.js'
-import { resolveLate, responseLate } from './late.js'
+import { isRed, resolveLate, responseLate } from './late.js'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6
@@ -35,6 +35,8 @@ export function ticketView(r: TicketRow, now: Date) {
       resolved_at: iso(r.resolved_at),
       response_breached: responseLate(r, now),
       resolve_breached: resolveLate(r, now),
+      /** Six days without a first response (JAKI's red): shown on every ticket view. */
+      red: isRed(r, now),
     },
   }
 }
