@@ -1,3 +1,4 @@
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { statusLinkPath } from '../server/status/status.service.js'
 import { createTestApp, signIn, testConfig, type TestApp } from './helpers/app.js'
@@ -53,6 +54,7 @@ describe('the public status of a ticket number', () => {
     expect(api.body.tickets).toHaveLength(1)
     expect(api.body.tickets[0]).toMatchObject({ ticket_number: r.number, status: 'new', category: expect.any(String), kelurahan: 'Alfa', agency: expect.any(String) })
     expect(api.body.tickets[0].rating_url).toBeUndefined()
+    expect(api.body.tickets[0].red).toBe(false)
     expect(leaks(JSON.stringify(api.body), r)).toEqual([])
     // The number as typed, in lower case, works too.
     expect((await t.json('GET', `/api/status/${r.number.toLowerCase()}`)).body.tickets[0].ticket_number).toBe(r.number)
@@ -110,6 +112,15 @@ describe('the public status of a ticket number', () => {
     const html = await page(link)
     expect(html.text).toContain('Beri penilaian layanan')
     expect(leaks(html.text, r)).toEqual([])
+  })
+})
+
+describe('six days without a response', () => {
+  it('shows the ticket red on its status page', async () => {
+    const r = await privateReport()
+    await sql`UPDATE incidents SET created_at = now() - interval '7 days' WHERE id = ${r.incidentId}::uuid`.execute(t.db.db)
+    expect((await t.json('GET', `/api/status/${r.number}`)).body.tickets[0].red).toBe(true)
+    expect((await page(`/status/${r.number}`)).text).toContain('Belum ada tanggapan lebih dari 6 hari')
   })
 })
 

@@ -47,6 +47,7 @@ export function statusPage(tickets: PublicStatus[], now: Date): string {
 <div class="muted">Nomor tiket <strong>${esc(t.ticket_number)}</strong></div>
 <div class="status">${esc(t.status_label)}</div>
 ${late ? '<p class="late">Melewati batas waktu penyelesaian</p>' : ''}
+${t.red ? '<p class="late">Belum ada tanggapan lebih dari 6 hari</p>' : ''}
 <dl><dt>Kategori</dt><dd>${esc(t.category)}</dd>
 <dt>Lokasi</dt><dd>${esc([t.kelurahan, t.kecamatan].filter(Boolean).join(', ') || '–')}</dd>
 <dt>Dinas</dt><dd>${esc(t.agency ?? 'Belum ditentukan')}</dd>

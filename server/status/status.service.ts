@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
 import { ticketNumber } from '../open311/open311.service.js'
 import { STATUS_LABEL } from './status.labels.js'
+import { isRed } from '../tickets/late.js'
 import { findByNumber, ratingTokenOf, statusHistory, statusLinkSecret, type StatusRow } from './status.repository.js'
 
 const RATEABLE = new Set(['resolved', 'closed'])
@@ -39,6 +40,8 @@ export interface PublicStatus {
   resolved_at: string | null
   updated_at: string
   history: { status: string; label: string; at: string }[]
+  /** Six days without a first response (JAKI's red). */
+  red: boolean
   /** Only through the reporter's own link, once the ticket is resolved. */
   rating_url?: string
 }
@@ -79,6 +82,7 @@ export async function publicStatus(db: Kysely<Database>, number: string, k?: str
         responded_at: iso(r.first_response_at),
         resolved_at: iso(r.resolved_at),
         updated_at: iso(r.updated_at ?? r.received_at)!,
+        red: r.ticket_created_at !== null && isRed({ first_response_at: r.first_response_at, created_at: r.ticket_created_at, ended_at: r.ended_at }, new Date()),
         history: history.map((h) => ({ status: h.to_status!, label: STATUS_LABEL[h.to_status!]?.id ?? h.to_status!, at: iso(h.at)! })),
       }
       if (own && RATEABLE.has(status)) {
