@@ -133,3 +133,24 @@ describe('the rating and SKM page', () => {
     expect(await t.db.db.selectFrom('skm_responses').select('id').where('report_id', '=', reportId).execute()).toHaveLength(1)
   })
 })
+
+describe('112 callers who agreed', () => {
+  it('get the status messages at the phone they gave; callers who did not, nothing', async () => {
+    const call = (phone: string, notify?: boolean) =>
+      t.json('POST', '/api/reports', { channel: 'call_center', category: 'pohon_tumbang', description: 'Pohon tumbang', location: { lat: -6.2079, lon: 106.8555 }, reporter: { phone, name: 'Penelepon', ...(notify === undefined ? {} : { notify }) } }, operator)
+    const bad = await t.json('POST', '/api/reports', { channel: 'call_center', category: 'pohon_tumbang', description: 'x', location: { lat: -6.2, lon: 106.85 }, reporter: { notify: true } }, operator)
+    expect(bad.status).toBe(422)
+    expect(bad.body.error.issues[0].field).toBe('reporter.phone')
+    const yes = await call('0812 3456 7001', true)
+    expect(yes.status).toBe(201)
+    const no = await call('0812 3456 7002')
+    const ids = [yes.body.incident_id, no.body.incident_id] as string[]
+    for (const id of new Set(ids)) {
+      await t.json('POST', `/api/tickets/${id}/transition`, { to: 'dispatched' }, operator)
+      const ev: StoredEvent = { seq: 1, type: 'ticket.transitioned', data: { ticket: { id }, from: 'new', to: 'dispatched' }, created_at: new Date() }
+      await notifyStatusChanges(t.deps, [ev])
+    }
+    expect((await outbox('6281234567001')).map((m) => m.body)).toEqual([expect.stringContaining('diteruskan ke dinas terkait')])
+    expect(await outbox('6281234567002')).toEqual([])
+  })
+})

@@ -149,6 +149,7 @@ export interface Database {
   holidays: HolidaysTable
   holiday_years: HolidayYearsTable
   sigap_secrets: SigapSecretsTable
+  report_contact_consents: { report_id: string; created_at: ColumnType<Date, Date | undefined, Date> }
   ticket_events: TicketEventsTable
   rating_links: RatingLinksTable
   ratings: RatingsTable

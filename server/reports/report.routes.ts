@@ -19,6 +19,9 @@ export function reportRoutes() {
       const header = c.req.header('idempotency-key')
       const key = header === undefined ? null : parseOr422(IdempotencyKey, header, 'Idempotency-Key header')
       const { report, created, fields } = await intakeReport(c.var.deps, input, key)
+      // Consent to status messages (a retry finds it stored already).
+      if (input.reporter?.notify)
+        await c.var.deps.db.db.insertInto('report_contact_consents').values({ report_id: report.id }).onConflict((oc) => oc.doNothing()).execute()
       // Not a spread: see intake.repository.ts storedOf.
       return c.json(Object.assign(reportView(report, c.var.principal), fields, { duplicate: !created }), created ? 201 : 200)
     })

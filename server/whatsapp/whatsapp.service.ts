@@ -256,13 +256,14 @@ export async function notifyStatusChanges(deps: Deps, events: StoredEvent[]): Pr
       .selectFrom('reports')
       .select(['id', 'reporter_phone'])
       .where('incident_id', '=', incidentId)
-      .where('channel', '=', 'whatsapp')
       .where('reporter_phone', 'is not', null)
+      // WhatsApp reporters, and callers who agreed to be told (report_contact_consents).
+      .where((eb) => eb.or([eb('channel', '=', 'whatsapp'), eb.exists(eb.selectFrom('report_contact_consents as k').select('k.report_id').whereRef('k.report_id', '=', 'reports.id'))]))
       .execute()
     for (const r of rows) {
       const ok = await enqueueMessage(deps.db.db, {
         channel: 'whatsapp',
-        to: r.reporter_phone!.replace(/^\+/, ''),
+        to: waNumber(r.reporter_phone!),
         dedupKey: `status:${r.id}:${status}`,
         body: `Tiket ${ticketNumber(r.id)}: laporan Anda ${STATUS_ID[status]}.` + (status === 'resolved' ? await ratingPrompt(deps, r.id) : ''),
       })
@@ -311,3 +312,6 @@ export async function ratingReply(deps: Deps, part: MessagePart): Promise<{ toke
     .executeTakeFirst()
   return row ? { token: row.token, score: Number(m[1]), reportId: row.id } : null
 }
+
+/** A phone as WhatsApp addresses it: digits only, a national 0 as Indonesia's 62 (a caller says 0812...). */
+export const waNumber = (phone: string) => phone.replace(/\D/g, '').replace(/^0/, '62')
