@@ -79,10 +79,26 @@ CREATE TABLE events (
 ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (seq);
 CREATE UNIQUE INDEX events_pkey ON public.events USING btree (seq);
 
+CREATE TABLE holiday_years (
+  year integer NOT NULL,
+  status text NOT NULL,
+  decree text NOT NULL,
+  origin text NOT NULL,
+  loaded_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE holiday_years ADD CONSTRAINT holiday_years_origin_check CHECK ((origin = ANY (ARRAY['shipped'::text, 'import'::text])));
+ALTER TABLE holiday_years ADD CONSTRAINT holiday_years_pkey PRIMARY KEY (year);
+ALTER TABLE holiday_years ADD CONSTRAINT holiday_years_status_check CHECK ((status = ANY (ARRAY['official'::text, 'provisional'::text])));
+ALTER TABLE holiday_years ADD CONSTRAINT holiday_years_year_check CHECK (((year >= 2000) AND (year <= 2100)));
+CREATE UNIQUE INDEX holiday_years_pkey ON public.holiday_years USING btree (year);
+
 CREATE TABLE holidays (
   day date NOT NULL,
-  name text NOT NULL
+  name text NOT NULL,
+  kind text DEFAULT 'libur_nasional'::text NOT NULL,
+  source text
 );
+ALTER TABLE holidays ADD CONSTRAINT holidays_kind_check CHECK ((kind = ANY (ARRAY['libur_nasional'::text, 'cuti_bersama'::text])));
 ALTER TABLE holidays ADD CONSTRAINT holidays_pkey PRIMARY KEY (day);
 CREATE UNIQUE INDEX holidays_pkey ON public.holidays USING btree (day);
 
@@ -323,6 +339,14 @@ CREATE INDEX regions_name_key_idx ON public.regions USING btree (name_key);
 CREATE INDEX regions_parent_idx ON public.regions USING btree (parent_code);
 CREATE UNIQUE INDEX regions_pkey ON public.regions USING btree (code);
 
+CREATE TABLE report_contact_consents (
+  report_id uuid NOT NULL,
+  created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE report_contact_consents ADD CONSTRAINT report_contact_consents_pkey PRIMARY KEY (report_id);
+ALTER TABLE report_contact_consents ADD CONSTRAINT report_contact_consents_report_id_fkey FOREIGN KEY (report_id) REFERENCES reports(id) ON DELETE CASCADE;
+CREATE UNIQUE INDEX report_contact_consents_pkey ON public.report_contact_consents USING btree (report_id);
+
 CREATE TABLE report_photo_tokens (
   report_id uuid NOT NULL,
   token_sha256 text NOT NULL,
@@ -405,6 +429,13 @@ ALTER TABLE sessions ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) 
 CREATE INDEX sessions_expires_idx ON public.sessions USING btree (expires_at);
 CREATE UNIQUE INDEX sessions_pkey ON public.sessions USING btree (token_sha256);
 CREATE INDEX sessions_user_idx ON public.sessions USING btree (user_id);
+
+CREATE TABLE sigap_secrets (
+  name text NOT NULL,
+  value text NOT NULL
+);
+ALTER TABLE sigap_secrets ADD CONSTRAINT sigap_secrets_pkey PRIMARY KEY (name);
+CREATE UNIQUE INDEX sigap_secrets_pkey ON public.sigap_secrets USING btree (name);
 
 CREATE TABLE skm_recommendations (
   id uuid DEFAULT gen_random_uuid() NOT NULL,
@@ -557,6 +588,7 @@ FUNCTION sigap_check_resolved(p_pt geometry, p_claim text, p_claimed boolean, p_
 FUNCTION sigap_claim_candidates(p_claim text) RETURNS text[] LANGUAGE plpgsql STABLE;
 FUNCTION sigap_intake_report(p_item jsonb, p_default_tol_m double precision, p_ord integer) RETURNS SETOF sigap_intake_row LANGUAGE plpgsql VOLATILE SET jit=off;
 FUNCTION sigap_intake_reports(p_items jsonb, p_default_tol_m double precision) RETURNS SETOF sigap_intake_row LANGUAGE plpgsql VOLATILE SET jit=off;
+FUNCTION sigap_late(p_due timestamp with time zone, p_stopped timestamp with time zone, p_flagged timestamp with time zone, p_at timestamp with time zone) RETURNS boolean LANGUAGE sql IMMUTABLE;
 FUNCTION sigap_level_tag(p_level text) RETURNS text LANGUAGE sql IMMUTABLE;
 FUNCTION sigap_location_check(p_pt geometry, p_claim text, p_accuracy_m double precision, p_default_tol_m double precision) RETURNS TABLE(status text, claimed_code text, detected_code text, distance_m double precision, region_code text) LANGUAGE plpgsql STABLE SET jit=off SET plan_cache_mode=force_generic_plan;
 FUNCTION sigap_match_key(p_category text, p_location geometry) RETURNS geometry LANGUAGE sql IMMUTABLE;

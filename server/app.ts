@@ -28,6 +28,8 @@ import { ratingRoutes } from './ratings/rating.routes.js'
 import { skmRoutes } from './ratings/skm.routes.js'
 import { displayTokenRoutes, userRoutes } from './users/user.routes.js'
 import { wallRoutes } from './wall/wall.routes.js'
+import { statusApiRoutes, statusPageRoutes } from './status/status.routes.js'
+import { ratingPageRoutes } from './ratings/rating.page.js'
 
 /** The HTTP API, without a listening server: tests call it through `app.request`. */
 export function createApiApp(deps: Deps) {
@@ -82,6 +84,9 @@ export function createApiApp(deps: Deps) {
   app.route('/api/export', exportRoutes())
   app.route('/api/review', reviewRoutes()) // leadership review and periodic report (issue 6)
   app.route('/open311/v2', open311Routes())
+  app.route('/api/status', statusApiRoutes()) // citizens follow their ticket by number (issue 19)
+  app.route('/status', statusPageRoutes())
+  app.route('/nilai', ratingPageRoutes())
   app.route('/webhooks/whatsapp', whatsappRoutes())
   app.route('/metrics', metricsRoutes())
   observeFeed(deps.feed)

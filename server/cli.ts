@@ -2,12 +2,14 @@ import { parseArgs } from 'node:util'
 import { loadConfig } from './config.js'
 import { connect } from './db/connect.js'
 import { migrate } from './db/migrate.js'
+import { loadShippedCalendar } from './holidays/holiday.calendar.js'
 import { ImportError, importRegions, readRegionsFile, type ImportOptions } from './regions/region.import.js'
 import type { RegionInput } from './regions/region.repository.js'
 import type { RegionLevel } from './db/database.js'
 import { importCommand } from './imports/import.cli.js'
 import { checkLocationsCommand } from './locations/location.cli.js'
 import { USERS_USAGE, usersCommand } from './users/user.cli.js'
+import { HOLIDAYS_USAGE, holidaysCommand } from './holidays/holiday.cli.js'
 
 const USAGE = `Usage: npm run sigap -- <command>
   migrate                                   apply database migrations
@@ -20,7 +22,8 @@ const USAGE = `Usage: npm run sigap -- <command>
       --mapping FILE      JSON column/category mapping (see server/imports/import.mapping.ts)
       --batch N           rows per batch and checkpoint (default: 200)
   check-locations [--batch N]               re-check stored reports' claimed vs detected region (after a regions import)
-${USERS_USAGE}`
+${USERS_USAGE}
+${HOLIDAYS_USAGE}`
 
 const LEVELS = ['provinsi', 'kabupaten', 'kecamatan', 'kelurahan'] as const
 
@@ -48,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
       name: { type: 'string' },
       region: { type: 'string' },
       agency: { type: 'string' },
+      year: { type: 'string' },
+      shipped: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   })
@@ -80,6 +85,8 @@ async function main(argv: string[]): Promise<number> {
       if (r.applied.length) console.log(`applied: ${r.applied.join(', ')}`)
       if (r.functions.length) console.log(`functions applied: ${r.functions.join(', ')}`)
       if (!r.applied.length && !r.functions.length) console.log('nothing to apply: the database is up to date')
+      const years = await loadShippedCalendar(db.db)
+      if (years.length) console.log(`holiday calendar loaded: ${years.map((y) => `${y.year} (${y.status})`).join(', ')}`)
       return 0
     }
     if (regions) {
@@ -98,6 +105,7 @@ async function main(argv: string[]): Promise<number> {
       return await importCommand(config, db, arg, { mapping: values.mapping, batch: values.batch })
     }
     if (cmd === 'users') return await usersCommand(db, sub, values)
+    if (cmd === 'holidays') return await holidaysCommand(db, sub, arg, values)
     if (cmd === 'check-locations') return await checkLocationsCommand(config, db, { batch: values.batch })
     console.error(`unknown command: ${positionals.join(' ')}\n${USAGE}`)
     return 2

@@ -20,6 +20,19 @@ const EnvSchema = z.object({
   SIGAP_DEMO_RATE: z.coerce.number().min(0).max(1000).default(0.5),
   SIGAP_REGIONS: z.string().optional(),
   SIGAP_BASEMAP_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  // The address citizens reach this server at (https://lapor.example.go.id): links in WhatsApp
+  // messages (status page, rating page). Without it, messages give the ticket number only.
+  SIGAP_PUBLIC_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  // The government the reports are for ("Kabupaten Purwakarta"): on the periodic report's pages.
+  SIGAP_AUTHORITY_NAME: z.string().trim().max(120).optional().or(z.literal('').transform(() => undefined)),
+  // Scheduled periodic report: "daily", "weekly" or "daily,weekly" (off when unset), written as
+  // PDF into SIGAP_REPORT_DIR (default: DATA_DIR/reports) after 06:00 WIB for the day / week before.
+  SIGAP_REPORT_SCHEDULE: z
+    .string()
+    .regex(/^(daily|weekly)(,(daily|weekly))?$/, 'daily, weekly or daily,weekly')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  SIGAP_REPORT_DIR: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
   SIGAP_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   // Reports waiting to be stored, beyond which intake answers 503 (retry): a flood must not
   // grow the waiting line without end (about 10 s of work at the default).

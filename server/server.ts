@@ -9,6 +9,8 @@ import { CategoryCatalog } from './categories/category.repository.js'
 import type { Config } from './config.js'
 import { connect, type Db } from './db/connect.js'
 import { migrate } from './db/migrate.js'
+import { loadShippedCalendar } from './holidays/holiday.calendar.js'
+import { startReportSchedule } from './review/review.schedule.js'
 import { EventFeed } from './events/event.feed.js'
 import { WsHub, type WsLimits } from './events/ws.hub.js'
 import { createApiApp } from './app.js'
@@ -69,6 +71,8 @@ export async function startServer(
   const mig = await migrate(db.db)
   if (mig.applied.length) log.info(`migrations applied: ${mig.applied.join(', ')}`)
   if (mig.functions.length) log.info(`functions applied: ${mig.functions.join(', ')}`)
+  const holidayYears = await loadShippedCalendar(db.db)
+  if (holidayYears.length) log.info(`holiday calendar loaded: ${holidayYears.map((y) => `${y.year} (${y.status})`).join(', ')}`)
   const feed = new EventFeed(db)
   await feed.start()
   const deps: Deps = { db, config, feed, categories: new CategoryCatalog(db.db), log, authenticate: opts.authenticate ?? sessionAuthenticator(db.db) }
@@ -80,6 +84,7 @@ export async function startServer(
   if (!config.SIGAP_DEMO && (await countUsers(db.db)) === 0)
     log.info('no user accounts yet: create the first admin with `npm run sigap -- users add --username admin --role admin`')
   const disputesOverdue = startDisputeOverdueCheck(deps) // pushes dispute.overdue (issue 4)
+  const reportSchedule = startReportSchedule(deps) // SIGAP_REPORT_SCHEDULE: daily/weekly PDF into a folder
 
   let webBuild: string | null = null
   const WEB_DIST = webDist(config)
@@ -126,6 +131,7 @@ export async function startServer(
       await hotspots.stop()
       await sla.stop()
       await disputesOverdue.stop()
+      reportSchedule?.stop()
       await hub.close()
       await feed.stop()
       await new Promise<void>((r) => server.close(() => r()))

@@ -111,6 +111,9 @@ describe.skipIf(!HAVE_CHROMIUM)('call-center intake in Chromium', () => {
     await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('attach')
     await page.keyboard.press('ArrowDown')
     expect(await option.locator('input').isChecked()).toBe(true)
+    // The caller agrees to updates on WhatsApp (the box is there once a number is given).
+    await page.getByTestId('intake-notify').check()
+    await option.locator('input').focus()
     await page.waitForTimeout(800) // the map's move and the pins settle before the picture
     await page.screenshot({ path: join(SCREENSHOTS, 'intake-1920x1080.png') })
 
@@ -153,6 +156,8 @@ describe.skipIf(!HAVE_CHROMIUM)('call-center intake in Chromium', () => {
     expect(calls.map((r) => r.description)).toEqual(['Api dan asap dari gudang kayu, warga sudah mengungsi'])
     const stored = await db.db.selectFrom('reports').select(['reporter_phone', 'reporter_name', 'reporter_private']).where('channel', '=', 'call_center').execute()
     expect(stored).toEqual([{ reporter_phone: '0812 3456 7890', reporter_name: 'Pak Darto', reporter_private: false }])
+    const consents = await db.db.selectFrom('report_contact_consents as k').innerJoin('reports as r', 'r.id', 'k.report_id').select('r.channel').execute()
+    expect(consents).toEqual([{ channel: 'call_center' }])
     expect(errors).toEqual([])
     await context.close()
   })

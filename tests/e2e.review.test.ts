@@ -78,6 +78,8 @@ describe.skipIf(!HAVE_CHROMIUM)('review screen in Chromium', () => {
     await expect(cell('resolve_p50')).resolves.toBe('17,5 jam')
     await expect(cell('sla')).resolves.toBe('50,0%')
     await expect(page.locator('[data-agency="bpbd"] [data-col="received"]').textContent()).resolves.toBe('1')
+    // Reports per channel, as the seeds made them (call center 112 among them).
+    await expect(page.locator('[data-testid="channel-table"] [data-channel="call_center"] th').textContent()).resolves.toBe('Call center 112')
     await page.waitForTimeout(1200) // let the map draw before the picture
     await page.screenshot({ path: join(SCREENSHOTS, 'review-1920x1080.png') })
     await page.screenshot({ path: join(SCREENSHOTS, 'review-full-1920.png'), fullPage: true })

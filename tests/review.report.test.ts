@@ -116,16 +116,17 @@ describe('the periodic report', () => {
     expect(Number(hotspots[0]!.centre_lat)).toBeCloseTo(HOT.lat, 3)
   })
 
-  it('PDF: three pages with the map, the figures and the agency table; no private reporter', async () => {
+  it('PDF: four pages with the map, the figures, the agency and the channel tables; no private reporter', async () => {
     const res = await get('/api/review/report.pdf?period=week&compress=0', leadership)
     expect(res.status).toBe(200)
     expect(res.type).toBe('application/pdf')
     expect(res.body.subarray(0, 5).toString('latin1')).toBe('%PDF-')
     const raw = res.body.toString('latin1')
-    expect(raw.match(/\/Type \/Page\b/g)).toHaveLength(3)
+    expect(raw.match(/\/Type \/Page\b/g)).toHaveLength(4)
     const text = pdfText(res.body)
     expect(text).toContain('Laporan Periodik Pengaduan Warga')
-    expect(text).toContain('Halaman 3 dari 3')
+    expect(text).toContain('Halaman 4 dari 4')
+    expect(text).toContain('Laporan per saluran')
     // The agency row: PUPR, 4 received, response median 60 min and p90 84 min, resolution median 17.5 h, 50 % in SLA, rating 4.5 of 2, SKM 87.5 grade B.
     for (const s of ['PUPR', '60 mnt', '17,5 jam', '84 mnt', '50,0%', '4,50 (2)', '87,50 B', 'BPBD']) expect(text).toContain(s)
     // Key figures and the regions ranked.

@@ -118,9 +118,10 @@ describe('GET /api/wall/tickets.bin', () => {
     expect(cols.counts[a]).toBe(4)
     expect(cols.positions[2 * a]).toBeCloseTo(106.845, 5)
     expect(cols.positions[2 * a + 1]).toBeCloseTo(-6.2, 5)
-    // B's response is overdue (its due time is in the past); D was answered and its resolution is due in 2099.
+    // B's response is overdue (its due time is in the past); D was answered 10 minutes after its
+    // response was due: late by the one definition, as the summary counts it (yesterday's breach).
     expect(cols.flags[got.get(ids.B!)!]! & FLAG_BREACHED).toBeTruthy()
-    expect(cols.flags[got.get(ids.D!)!]! & FLAG_BREACHED).toBe(0)
+    expect(cols.flags[got.get(ids.D!)!]! & FLAG_BREACHED).toBeTruthy()
     expect(cols.flags[got.get(ids.B!)!]! & FLAG_EMERGENCY).toBe(0)
   })
 

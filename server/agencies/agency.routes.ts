@@ -9,6 +9,8 @@ import { requireAdmin } from '../users/user.routes.js'
 import { findAgency, listAgencies, listRoutingRules } from './agency.repository.js'
 import { AgencyCode, AgencyPatch, CategoryCode, CategoryPatch, Holiday, NewAgency, NewCategory, RoutingRule, RoutingRuleKey } from './agency.schema.js'
 import { z } from 'zod'
+import { importYears } from '../holidays/holiday.calendar.js'
+import { HolidayCalendar } from '../holidays/holiday.schema.js'
 
 export function agencyView(a: Agency) {
   return { code: a.code, short_name: a.short_name, name: a.name_id, name_en: a.name_en, region_codes: a.region_codes, active: a.active, sort_order: a.sort_order }
@@ -95,12 +97,13 @@ export function catalogueRoutes() {
   return new Hono<AppEnv>()
     .get('/', async (c) => {
       const db = c.var.deps.db.db
-      const [cats, rules, holidays] = await Promise.all([
+      const [cats, rules, holidays, years] = await Promise.all([
         db.selectFrom('categories').selectAll().orderBy('sort_order').orderBy('code').execute(),
         listRoutingRules(db),
-        sql<{ day: string; name: string }>`SELECT day::text AS day, name FROM holidays ORDER BY day`.execute(db),
+        sql<{ day: string; name: string; kind: string }>`SELECT day::text AS day, name, kind FROM holidays ORDER BY day`.execute(db),
+        db.selectFrom('holiday_years').select(['year', 'status', 'decree', 'origin']).orderBy('year').execute(),
       ])
-      return c.json({ categories: cats.map(catalogueCategoryView), routing_rules: rules, holidays: holidays.rows })
+      return c.json({ categories: cats.map(catalogueCategoryView), routing_rules: rules, holidays: holidays.rows, holiday_years: years })
     })
     .post('/categories', async (c) => {
       requireAdmin(c.var.principal)
@@ -167,9 +170,16 @@ export function catalogueRoutes() {
       requireAdmin(c.var.principal)
       const h = parseOr422(Holiday, await readJson(c), 'holiday')
       await change(c.var.deps, c.var.principal, 'holiday', (trx) =>
-        trx.insertInto('holidays').values(h).onConflict((oc) => oc.column('day').doUpdateSet({ name: h.name })).execute().then(() => h),
+        trx.insertInto('holidays').values(h).onConflict((oc) => oc.column('day').doUpdateSet({ name: h.name, kind: h.kind })).execute().then(() => h),
       )
       return c.json(h)
+    })
+    // Whole years at once (the shipped file's format): each year replaces that year's days.
+    .post('/holidays/import', async (c) => {
+      requireAdmin(c.var.principal)
+      const cal = parseOr422(HolidayCalendar, await readJson(c), 'holiday calendar')
+      const years = await change(c.var.deps, c.var.principal, 'holidays_imported', (trx) => importYears(trx, cal.years, 'import'))
+      return c.json({ years })
     })
     .delete('/holidays/:day', async (c) => {
       requireAdmin(c.var.principal)

@@ -49,4 +49,4 @@ export type CategoryPatch = z.infer<typeof CategoryPatch>
 export const RoutingRule = z.object({ category_code: CategoryCode, region_code: RegionCode, agency_code: AgencyCode })
 export const RoutingRuleKey = RoutingRule.omit({ agency_code: true })
 
-export const Holiday = z.object({ day: z.iso.date('day is YYYY-MM-DD'), name: Name })
+export const Holiday = z.object({ day: z.iso.date('day is YYYY-MM-DD'), name: Name, kind: z.enum(['libur_nasional', 'cuti_bersama']).default('libur_nasional') })

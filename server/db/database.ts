@@ -71,7 +71,7 @@ export interface ReportsTable {
   detected_region_code: ColumnType<string | null, string | null | undefined, string | null>
   claim_distance_m: ColumnType<number | null, number | null | undefined, number | null>
   location_checked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
-  /** A link to media the sender posted with the report (Open311 media_url; migrations/0010_secin_input.sql). */
+  /** A link to media the sender posted with the report (Open311 media_url; migrations/0010_reports_media_url.sql). */
   media_url: ColumnType<string | null, string | null | undefined, string | null>
 }
 
@@ -151,6 +151,9 @@ export interface Database {
   agencies: AgenciesTable
   routing_rules: RoutingRulesTable
   holidays: HolidaysTable
+  holiday_years: HolidayYearsTable
+  sigap_secrets: SigapSecretsTable
+  report_contact_consents: { report_id: string; created_at: ColumnType<Date, Date | undefined, Date> }
   ticket_events: TicketEventsTable
   rating_links: RatingLinksTable
   ratings: RatingsTable
@@ -162,7 +165,7 @@ export interface Database {
   // Location disputes (migrations/0003_locations.sql): see the end of this file.
   location_disputes: LocationDisputesTable
   dispute_actions: DisputeActionsTable
-  // Photo capability tokens (migrations/0010_secac_photo_tokens.sql).
+  // Photo capability tokens (migrations/0011_photo_tokens.sql).
   report_photo_tokens: ReportPhotoTokensTable
 }
 
@@ -285,6 +288,23 @@ export interface RoutingRulesTable {
 export interface HolidaysTable {
   day: ColumnType<string, string, string>
   name: string
+  kind: ColumnType<HolidayKind, HolidayKind | undefined, HolidayKind>
+  source: string | null
+}
+
+export interface SigapSecretsTable {
+  name: string
+  value: string
+}
+
+export type HolidayKind = 'libur_nasional' | 'cuti_bersama'
+
+export interface HolidayYearsTable {
+  year: number
+  status: 'official' | 'provisional'
+  decree: string
+  origin: 'shipped' | 'import'
+  loaded_at: ColumnType<Date, Date | undefined, Date>
 }
 
 export interface TicketEventsTable {

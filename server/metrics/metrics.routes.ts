@@ -7,6 +7,7 @@ import { openapi } from '../openapi/openapi.registry.js'
 import { observeFeed, registry, slaBreaches } from './metrics.js'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
+import { lateSql } from '../tickets/late.js'
 
 function sameSecret(a: string, b: string): boolean {
   const x = Buffer.from(a)
@@ -15,21 +16,22 @@ function sameSecret(a: string, b: string): boolean {
 }
 
 /**
- * Open tickets flagged past their SLA (by the SLA checker), read at scrape time so that every
+ * Open tickets past their SLA (by the one definition of late), read at scrape time so that every
  * server process reports the same figure from the database.
  */
 async function refreshSlaBreaches(db: Kysely<Database>): Promise<void> {
+  // Open tickets late by the one definition (tickets/late.ts), judged at scrape time.
   const rows = await db
-    .selectFrom('incidents')
+    .selectFrom('incidents as i')
     .select((eb) => [
-      'agency_code',
-      eb.fn.count<number>('id').filterWhere('response_breached_at', 'is not', null).filterWhere('first_response_at', 'is', null).as('response'),
-      eb.fn.count<number>('id').filterWhere('resolve_breached_at', 'is not', null).as('resolution'),
+      'i.agency_code',
+      eb.fn.count<number>('i.id').filterWhere(lateSql('response')).as('response'),
+      eb.fn.count<number>('i.id').filterWhere(lateSql('resolve')).as('resolution'),
     ])
-    .where('merged_into', 'is', null)
-    .where('ended_at', 'is', null)
-    .where((eb) => eb.or([eb('response_breached_at', 'is not', null), eb('resolve_breached_at', 'is not', null)]))
-    .groupBy('agency_code')
+    .where('i.merged_into', 'is', null)
+    .where('i.ended_at', 'is', null)
+    .where(lateSql('any'))
+    .groupBy('i.agency_code')
     .execute()
   slaBreaches.reset()
   for (const r of rows) {

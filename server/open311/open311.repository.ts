@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
 import { CLOSED_STATUSES } from '../tickets/ticket.rules.js'
+import { numberRange, TICKET_NUMBER } from '../status/status.repository.js'
 
 export interface RequestRow {
   id: string
@@ -67,9 +68,16 @@ export async function listRequests(db: Kysely<Database>, f: RequestFilter): Prom
     ])
   if (f.ids) {
     // A malformed id matches nothing rather than failing the whole query on the uuid cast.
+    // A ticket number (the id's first 8 hex digits, as citizens get it) stands for its reports.
     const ids = f.ids.filter((id) => UUID.test(id))
-    if (ids.length === 0) return []
-    q = q.where('r.id', 'in', ids)
+    const numbers = f.ids.filter((id) => TICKET_NUMBER.test(id)).map(numberRange)
+    if (ids.length === 0 && numbers.length === 0) return []
+    q = q.where((eb) =>
+      eb.or([
+        ...(ids.length ? [eb('r.id', 'in', ids)] : []),
+        ...numbers.map(([lo, hi]) => eb.between('r.id', lo, hi)),
+      ]),
+    )
   } else {
     if (f.serviceCodes) q = q.where('r.category_code', 'in', f.serviceCodes)
     if (f.from) q = q.where('r.reported_at', '>=', f.from)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { HolidayCalendar } from '../holidays/holiday.schema.js'
 import { AgencyCode, AgencyPatch, CategoryCode, CategoryPatch, Holiday, NewAgency, NewCategory, RoutingRule, RoutingRuleKey } from '../agencies/agency.schema.js'
 import { DisputeIdParam, DisputeListQuery, DisputeStep } from '../disputes/dispute.schema.js'
 import { ApiRatingInput, RatingInput, TokenParam } from '../ratings/rating.schema.js'
@@ -48,6 +49,7 @@ op('patch', '/api/catalogue/categories/:code', agencies, 'Change a category (adm
 op('put', '/api/catalogue/routing-rules', agencies, 'Route a category in a region to an agency (admin)', { requestBody: jsonBody(RoutingRule) })
 op('delete', '/api/catalogue/routing-rules', agencies, 'Remove a routing rule (admin)', { requestParams: { query: RoutingRuleKey } })
 op('put', '/api/catalogue/holidays', agencies, 'Add a public holiday (working-day SLA clocks skip it)', { requestBody: jsonBody(Holiday) })
+op('post', '/api/catalogue/holidays/import', agencies, 'Load whole years of holidays (SKB calendar); each year replaces that year\'s days', { requestBody: jsonBody(HolidayCalendar) })
 op('delete', '/api/catalogue/holidays/:day', agencies, 'Remove a public holiday', { requestParams: { path: z.object({ day: z.iso.date() }) } })
 
 const tickets = ['tickets']

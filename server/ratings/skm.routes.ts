@@ -9,6 +9,7 @@ import { AppError, notFound, parseOr422, readJson } from '../http/errors.js'
 import { Period, periodRange } from '../stats/period.js'
 import { findLinkTarget } from './rating.repository.js'
 import { SKM_ELEMENTS, skmFromSums } from './skm.js'
+import { storeSkmResponse } from './skm.service.js'
 
 const Scores = z.array(z.number().int().min(1, 'each element is scored 1-4').max(4, 'each element is scored 1-4')).length(10, 'the survey has 10 elements (U1-U10)')
 
@@ -51,24 +52,14 @@ export function skmRoutes() {
       const exists = await db.selectFrom('agencies').select('code').where('code', '=', agency!).executeTakeFirst()
       if (!exists) throw new AppError(422, 'validation_failed', `Unknown agency "${agency}"`, [{ field: 'agency_code', message: 'unknown agency' }])
       const key = c.req.header('idempotency-key')?.slice(0, 200) ?? null
-      const stored = await db.transaction().execute(async (trx) => {
-        const row = await trx
-          .insertInto('skm_responses')
-          .values({
-            agency_code: agency!,
-            scores: input.scores,
-            report_id: reportId,
-            idempotency_key: key,
-            ...(input.submitted_at ? { submitted_at: new Date(input.submitted_at) } : {}),
-          })
-          .onConflict((oc) => oc.doNothing())
-          .returning(['id', 'submitted_at'])
-          .executeTakeFirst()
-        if (row) await appendEvent(trx, 'skm.response', { agency_code: agency, id: row.id })
-        return row
+      const stored = await storeSkmResponse(c.var.deps, {
+        agency: agency!,
+        scores: input.scores,
+        reportId,
+        key,
+        submittedAt: input.submitted_at ? new Date(input.submitted_at) : undefined,
       })
       if (!stored) return c.json({ duplicate: true }, 200)
-      c.var.deps.feed.poke()
       return c.json({ id: stored.id, agency_code: agency, submitted_at: stored.submitted_at.toISOString() }, 201)
     })
     .get('/', async (c) => {

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 
-export const CHANNELS = ['app', 'call_center', 'whatsapp', 'lapor', 'web', 'open311', 'field'] as const
+// walk_in: a citizen who came to the office, logged by staff (Purwakarta counts them apart).
+export const CHANNELS = ['app', 'call_center', 'whatsapp', 'lapor', 'web', 'open311', 'field', 'walk_in'] as const
 export const Channel = z.enum(CHANNELS)
 export type Channel = z.infer<typeof Channel>
 
@@ -37,7 +38,10 @@ export const ReportInput = z.object({
       name: z.string().trim().min(1).max(200).optional(),
       phone: z.string().trim().regex(/^\+?[0-9 ()-]{4,30}$/, 'phone must be digits, optionally with + and spaces').optional(),
       private: z.boolean().optional(),
+      /** The caller agreed to be told of status changes at this phone (112, walk-in). */
+      notify: z.boolean().optional(),
     })
+    .refine((r) => !r.notify || r.phone, { message: 'notify needs a phone', path: ['phone'] })
     .optional(),
   /** Join this open incident instead of matching by place (an operator attaching a call to one they saw nearby). */
   incident_id: z.uuid('incident_id must be an incident id (UUID)').optional(),

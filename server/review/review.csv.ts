@@ -38,6 +38,11 @@ export function reportCsv(d: ReviewData): string {
       a.share_within_sla, a.rating_mean, a.ratings, a.skm_index, a.skm_grade, a.skm_respondents,
     ]),
   )
+  section(
+    'channels',
+    ['channel', 'reports', 'tickets', 'resolved', 'late', 'rejected', 'rejected_hoax', 'rejected_prank'],
+    d.channels.map((c) => [c.channel, c.reports, c.tickets, c.resolved, c.late, c.rejected, c.rejected_hoax, c.rejected_prank]),
+  )
   section('categories', ['category_code', 'category_name', 'reports', 'reports_previous_period'], d.categories.map((c) => [c.code, c.name, c.count, c.previous]))
   section(
     'regions',

@@ -7,7 +7,7 @@ import { duration, num, percent, wibDate, words, type Lang } from './review.word
 type Doc = InstanceType<typeof PDFDocument>
 
 /** The report always has these pages, in this order (tables are cut to what a page holds). */
-export const REPORT_PAGES = 3
+export const REPORT_PAGES = 4
 const PAGE = { w: 841.89, h: 595.28, margin: 36 }
 const INK = '#1d2733'
 const MUTED = '#5d6b7e'
@@ -67,10 +67,18 @@ function periodText(d: ReviewData, lang: Lang): string {
   return name ? `${name} (${span})` : span
 }
 
-function header(doc: Doc, d: ReviewData, lang: Lang) {
+function header(doc: Doc, d: ReviewData, lang: Lang, opts: PdfOptions = {}) {
   const w = words(lang)
   doc.rect(0, 0, PAGE.w, 58).fill('#0f2540')
-  doc.font('Helvetica-Bold').fontSize(17).fillColor('#ffffff').text(`SIGAP · ${w.title}`, PAGE.margin, 14, { lineBreak: false })
+  const title = `SIGAP · ${w.title}${opts.authority ? ` · ${opts.authority}` : ''}`
+  doc.font('Helvetica-Bold').fontSize(17).fillColor('#ffffff').text(title, PAGE.margin, 14, { lineBreak: false })
+  if (opts.demo) {
+    const mark = lang === 'en' ? 'DEMO · sample data' : 'DEMO · data contoh'
+    doc.font('Helvetica-Bold').fontSize(12)
+    const mw = doc.widthOfString(mark) + 16
+    doc.rect(PAGE.w - PAGE.margin - mw, 10, mw, 20).fill('#c62828')
+    doc.fillColor('#ffffff').text(mark, PAGE.w - PAGE.margin - mw + 8, 14, { lineBreak: false })
+  }
   doc.font('Helvetica').fontSize(10).fillColor('#cfe0f5').text(`${w.period}: ${periodText(d, lang)}`, PAGE.margin, 36, { lineBreak: false })
   const gen = `${w.generated}: ${wibDate(new Date(d.generated_at), lang, true)} WIB`
   doc.text(gen, PAGE.w - PAGE.margin - doc.widthOfString(gen), 36, { lineBreak: false })
@@ -131,7 +139,15 @@ const trendWord = (dir: string, lang: Lang) => {
  * page 3 the regions ranked, the hotspots and the categories. Content streams are left
  * uncompressed when asked (tests read the text back).
  */
-export function reportPdf(d: ReviewData, shapes: RegionShape[], lang: Lang, opts: { compress?: boolean } = {}): Promise<Buffer> {
+export interface PdfOptions {
+  compress?: boolean
+  /** The government the report is for (SIGAP_AUTHORITY_NAME), on every page's header. */
+  authority?: string | undefined
+  /** Demo mode: every page says its figures are made up. */
+  demo?: boolean
+}
+
+export function reportPdf(d: ReviewData, shapes: RegionShape[], lang: Lang, opts: PdfOptions = {}): Promise<Buffer> {
   const w = words(lang)
   const doc = new PDFDocument({
     size: 'A4',
@@ -139,7 +155,7 @@ export function reportPdf(d: ReviewData, shapes: RegionShape[], lang: Lang, opts
     margin: PAGE.margin,
     bufferPages: true,
     compress: opts.compress ?? true,
-    info: { Title: `${w.title} — ${periodText(d, lang)}`, Author: 'sigap', Subject: w.title },
+    info: { Title: `${opts.demo ? 'DEMO · ' : ''}${w.title}${opts.authority ? ` ${opts.authority}` : ''} — ${periodText(d, lang)}`, Author: 'sigap', Subject: w.title },
   })
   const chunks: Buffer[] = []
   doc.on('data', (c: Buffer) => chunks.push(c))
@@ -151,7 +167,7 @@ export function reportPdf(d: ReviewData, shapes: RegionShape[], lang: Lang, opts
   const inner = PAGE.w - 2 * PAGE.margin
 
   // Page 1: the map and the key figures.
-  header(doc, d, lang)
+  header(doc, d, lang, opts)
   const mapW = 540
   doc.font('Helvetica-Bold').fontSize(11).fillColor(ACCENT).text(w.map, PAGE.margin, top, { lineBreak: false })
   const load = new Map(d.ranking.map((r) => [r.code, r.count]))
@@ -160,7 +176,7 @@ export function reportPdf(d: ReviewData, shapes: RegionShape[], lang: Lang, opts
 
   // Page 2: agencies.
   doc.addPage()
-  header(doc, d, lang)
+  header(doc, d, lang, opts)
   let y = heading(doc, w.agencies, PAGE.margin, top, inner)
   const agencyCols: Column[] = [
     { title: w.agency, width: 190 },
@@ -200,7 +216,7 @@ export function reportPdf(d: ReviewData, shapes: RegionShape[], lang: Lang, opts
 
   // Page 3: regions, hotspots, categories.
   doc.addPage()
-  header(doc, d, lang)
+  header(doc, d, lang, opts)
   const half = (inner - 24) / 2
   y = heading(doc, w.regions, PAGE.margin, top, half)
   if (d.ranking.length === 0) note(doc, w.noRegions, PAGE.margin, y, half)
@@ -250,6 +266,42 @@ export function reportPdf(d: ReviewData, shapes: RegionShape[], lang: Lang, opts
     d.categories.slice(0, 10).map((c) => [lang === 'en' ? c.name_en : c.name, num(c.count, lang), num(c.previous, lang), change(c.count, c.previous, lang)]),
     { rowH: 16 },
   )
+
+  // Page 4: channels (WhatsApp, 112, SP4N-LAPOR!, walk-in...), with rejected hoaxes and pranks.
+  doc.addPage()
+  header(doc, d, lang, opts)
+  y = heading(doc, w.channels, PAGE.margin, top, inner)
+  if (d.channels.length === 0) note(doc, w.noAgencies, PAGE.margin, y, inner)
+  else {
+    const all = d.channels.reduce((a, c) => a + c.reports, 0)
+    y = table(
+      doc, PAGE.margin, y,
+      [
+        { title: w.channel, width: 170 },
+        { title: w.reports, width: 90, align: 'right' },
+        { title: '%', width: 60, align: 'right' },
+        { title: w.tickets, width: 90, align: 'right' },
+        { title: w.resolved, width: 70, align: 'right' },
+        { title: w.late, width: 80, align: 'right' },
+        { title: w.rejected, width: 70, align: 'right' },
+        { title: w.hoax, width: 70, align: 'right' },
+        { title: w.prank, width: 80, align: 'right' },
+      ],
+      d.channels.map((c) => [
+        w.channelNames[c.channel] ?? c.channel,
+        num(c.reports, lang),
+        percent(all ? c.reports / all : null, lang),
+        num(c.tickets, lang),
+        num(c.resolved, lang),
+        num(c.late, lang),
+        num(c.rejected, lang),
+        num(c.rejected_hoax, lang),
+        num(c.rejected_prank, lang),
+      ]),
+      { rowH: 18 },
+    )
+    note(doc, w.channelNote, PAGE.margin, y + 8, inner)
+  }
 
   // Footers, once every page exists.
   const range = doc.bufferedPageRange()

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
+import { lateSql } from '../tickets/late.js'
 import { skmFromSums, SKM_ELEMENTS, type SkmResult } from '../ratings/skm.js'
 
 const iso = (d: Date) => sql`${d.toISOString()}::timestamptz`
@@ -105,4 +106,45 @@ export async function regionsExtent(db: Kysely<Database>): Promise<[number, numb
     FROM (SELECT ST_Extent(geom) AS x FROM regions WHERE level IN ('kecamatan', 'kelurahan')) t`.execute(db)
   const r = res.rows[0]
   return r && r.w !== null && r.s !== null && r.e !== null && r.n !== null ? [r.w, r.s, r.e, r.n] : null
+}
+
+export interface ChannelCount {
+  channel: string
+  reports: number
+  tickets: number
+  resolved: number
+  late: number
+  rejected: number
+  rejected_hoax: number
+  rejected_prank: number
+}
+
+/**
+ * A rejection counts as a hoax or a prank by its kind (`reject_code`, chosen on /desk); one
+ * rejected before kinds existed, or through the API without one, by the words operators use
+ * for a false report and for a prank call in its free-text reason.
+ */
+export const REJECT_HOAX = '(hoax|hoaks|palsu|bohong|fitnah)'
+export const REJECT_PRANK = '(prank|iseng|main-main|usil|ngerjain)'
+
+/**
+ * Reports per channel in [from, to), with what became of them: the ticket each is in now (the
+ * one it was merged into, if so), late by the one definition, rejected (as a hoax, as a prank).
+ */
+export async function channelCounts(db: Kysely<Database>, from: Date, to: Date): Promise<ChannelCount[]> {
+  const res = await sql<ChannelCount>`
+    SELECT r.channel,
+      count(*)::int AS reports,
+      count(DISTINCT t.id)::int AS tickets,
+      count(*) FILTER (WHERE t.status IN ('resolved', 'closed'))::int AS resolved,
+      count(*) FILTER (WHERE t.id IS NOT NULL AND ${lateSql('any', undefined, 't')})::int AS late,
+      count(*) FILTER (WHERE t.status = 'rejected')::int AS rejected,
+      count(*) FILTER (WHERE t.status = 'rejected' AND (t.reject_code = 'hoax' OR (t.reject_code IS NULL AND t.reject_reason ~* ${REJECT_HOAX})))::int AS rejected_hoax,
+      count(*) FILTER (WHERE t.status = 'rejected' AND (t.reject_code = 'prank' OR (t.reject_code IS NULL AND t.reject_reason ~* ${REJECT_PRANK})))::int AS rejected_prank
+    FROM reports r
+    LEFT JOIN incidents i ON i.id = r.incident_id
+    LEFT JOIN incidents t ON t.id = coalesce(i.merged_into, i.id)
+    WHERE r.reported_at >= ${iso(from)} AND r.reported_at < ${iso(to)}
+    GROUP BY 1 ORDER BY reports DESC, channel`.execute(db)
+  return res.rows
 }

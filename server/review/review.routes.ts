@@ -30,8 +30,11 @@ const fileName = (w: ReviewWindow, ext: string) => {
   return `sigap-laporan-${day(w.from)}_${day(new Date(w.to.getTime() - 1))}.${ext}`
 }
 
+/** The authority's name and the demo mark, from the configuration. */
+export const pdfMarks = (deps: Deps) => ({ authority: deps.config.SIGAP_AUTHORITY_NAME, demo: deps.config.SIGAP_DEMO })
+
 /** Kelurahan outlines simplified to about a third of a point on the report's map (540 pt wide). */
-async function shapesForMap(deps: Deps) {
+export async function shapesForMap(deps: Deps) {
   const ext = await regionsExtent(deps.db.db)
   if (!ext) return []
   return regionShapes(deps.db.db, Math.max(ext[2] - ext[0], ext[3] - ext[1]) / 1600)
@@ -57,7 +60,7 @@ export function reviewRoutes() {
       const { q, w } = parse(c.req.query())
       const [data, shapes] = await Promise.all([buildReview(c.var.deps, w, { rankingLimit: 5000 }), shapesForMap(c.var.deps)])
       // Uncompressed on request: the text can then be read back (tests, accessibility checks).
-      const pdf = await reportPdf(data, shapes, q.lang, { compress: q.compress !== '0' })
+      const pdf = await reportPdf(data, shapes, q.lang, { compress: q.compress !== '0', ...pdfMarks(c.var.deps) })
       c.header('Content-Type', 'application/pdf')
       c.header('Content-Disposition', `attachment; filename="${fileName(w, 'pdf')}"`)
       return c.body(new Uint8Array(pdf))

@@ -4,7 +4,7 @@ import { computeHotspots, currentSet, type HotspotFeature } from '../hotspots/ho
 import { rankRegions } from '../hotspots/ranking.repository.js'
 import type { SkmGrade } from '../ratings/skm.js'
 import { ratingStats, responseStats, type ResponseStatsRow } from '../stats/stats.repository.js'
-import { agencyNames, categoryCounts, countReports, dailyByCategory, dailyByKecamatan, skmByAgency, type DailyRow } from './review.repository.js'
+import { agencyNames, categoryCounts, channelCounts, countReports, dailyByCategory, dailyByKecamatan, skmByAgency, type ChannelCount, type DailyRow } from './review.repository.js'
 import type { ReviewWindow } from './review.schema.js'
 
 export interface AgencyFigures {
@@ -71,6 +71,8 @@ export interface ReviewData {
     ratings: number
   }
   agencies: AgencyFigures[]
+  /** Reports per channel received in the window, with their tickets' outcome (late, rejected as hoax or prank). */
+  channels: ChannelCount[]
   categories: { code: string; name: string; name_en: string; color: string; count: number; previous: number }[]
   /** Reports per WIB day (YYYY-MM-DD), per category and per kecamatan: the biggest, the rest together. */
   trend: { days: string[]; categories: Series[]; regions: Series[] }
@@ -130,7 +132,7 @@ export async function buildReview(deps: Deps, w: ReviewWindow, opts: { rankingLi
     w.hotspots.key === 'range'
       ? computeHotspots(db, w.hotspots, { byCategory: false })
       : currentSet(deps, w.hotspots.key, staleAfterMs(hotspotIntervalMs(deps.config)))
-  const [total, byAgency, ratings, skm, names, cats, catalogue, daily, dailyKec, reports, reportsPrev, ranking, hotspots] = await Promise.all([
+  const [total, byAgency, ratings, skm, names, cats, catalogue, daily, dailyKec, reports, reportsPrev, ranking, hotspots, channels] = await Promise.all([
     responseStats(db, { from, to, scope }, 'none', 'kelurahan'),
     responseStats(db, { from, to, scope }, 'agency', 'kelurahan'),
     ratingStats(db, { from, to }),
@@ -144,6 +146,7 @@ export async function buildReview(deps: Deps, w: ReviewWindow, opts: { rankingLi
     countReports(db, prevFrom, from),
     rankRegions(db, { key: 'range', from, to }, { level: 'kelurahan', sort: 'count', limit: opts.rankingLimit ?? 200 }),
     hotspotSet,
+    channelCounts(db, from, to),
   ])
 
   const catOf = new Map(catalogue.map((c) => [c.code, c]))
@@ -195,6 +198,7 @@ export async function buildReview(deps: Deps, w: ReviewWindow, opts: { rankingLi
       ratings: allRatings,
     },
     agencies,
+    channels,
     categories: cats.filter((c) => c.current > 0).map((c) => ({ code: c.code, ...catLabel(c.code), count: c.current, previous: c.previous })),
     trend: {
       days: Array.from({ length: days }, (_, i) => dayKey(firstDay + i)),

@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { TicketScope } from '../auth/principal.js'
 import type { Database } from '../db/database.js'
 import { scopeCondition } from '../tickets/ticket.repository.js'
+import { lateSql } from '../tickets/late.js'
 
 export type GroupBy = 'agency' | 'region' | 'agency_region' | 'none'
 export type RegionLevel = 'kelurahan' | 'kecamatan'
@@ -85,7 +86,7 @@ export async function responseStats(db: Kysely<Database>, f: StatsFilter, groupB
       count(res_min)::int AS resolved,
       percentile_cont(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY res_min) AS res_p,
       count(*) FILTER (WHERE cohort AND resolved_at <= resolve_due_at)::int AS resolved_within_sla,
-      count(*) FILTER (WHERE cohort AND (response_breached_at IS NOT NULL OR resolve_breached_at IS NOT NULL))::int AS breached,
+      count(*) FILTER (WHERE cohort AND late)::int AS breached,
       count(*) FILTER (WHERE cohort AND status = 'rejected')::int AS rejected,
       count(*) FILTER (WHERE ended_at IS NULL OR ended_at >= ${to})::int AS backlog,
       count(*) FILTER (WHERE cohort AND status = 'rejected' AND reject_code = 'hoax')::int AS rejected_hoax,
@@ -96,7 +97,7 @@ export async function responseStats(db: Kysely<Database>, f: StatsFilter, groupB
       SELECT ${agencyKey} AS agency_code, ${regionKey} AS region_code, i.created_at >= ${from} AS cohort,
         CASE WHEN i.created_at >= ${from} THEN extract(epoch FROM i.first_response_at - i.created_at)::float8 / 60 END AS resp_min,
         CASE WHEN i.created_at >= ${from} THEN extract(epoch FROM i.resolved_at - i.created_at)::float8 / 60 END AS res_min,
-        i.first_response_at, i.response_due_at, i.resolved_at, i.resolve_due_at, i.response_breached_at, i.resolve_breached_at,
+        i.first_response_at, i.response_due_at, i.resolved_at, i.resolve_due_at, ${lateSql('any')} AS late,
         i.status, i.ended_at, i.reject_code
       FROM incidents i ${join}
       WHERE ${conditions(f)}

@@ -2,6 +2,7 @@ import { sql, type Transaction } from 'kysely'
 import type { TicketScope } from '../auth/principal.js'
 import type { Database, Executor } from '../db/database.js'
 import type { IncidentRow } from '../incidents/incident.repository.js'
+import { lateSql } from './late.js'
 
 
 /** An incident as the ticket agencies act on: the incident's own columns and its lifecycle. */
@@ -111,9 +112,7 @@ export async function listTickets(db: Executor, f: TicketFilter, now: Date): Pro
   if (f.from) where.push(sql`i.created_at >= ${f.from.toISOString()}::timestamptz`)
   if (f.to) where.push(sql`i.created_at < ${f.to.toISOString()}::timestamptz`)
   if (f.breached !== undefined) {
-    const t = sql`coalesce(i.paused_at, ${now.toISOString()}::timestamptz)`
-    const breached = sql`(i.response_breached_at IS NOT NULL OR i.resolve_breached_at IS NOT NULL
-      OR (i.first_response_at IS NULL AND i.response_due_at < ${t}) OR (i.ended_at IS NULL AND i.resolve_due_at < ${t}))`
+    const breached = lateSql('any', now)
     where.push(f.breached ? breached : sql`NOT ${breached}`)
   }
   const res = await sql<TicketRow>`

@@ -1,6 +1,7 @@
 import { canSeePrivateIdentity, type Principal } from '../auth/principal.js'
 import type { TicketRow } from './ticket.repository.js'
 import { isOpen } from './ticket.rules.js'
+import { isRed, resolveLate, responseLate } from './late.js'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6
@@ -10,10 +11,6 @@ const round6 = (v: number) => Math.round(v * 1e6) / 1e6
  * staff-written text (notes may name people; they are in the detail, redacted by role).
  */
 export function ticketView(r: TicketRow, now: Date) {
-  // A ticket waiting for its reporter is read as of the pause: its clock stands still.
-  const at = r.paused_at ?? now
-  const responseOverdue = r.first_response_at === null && r.response_due_at !== null && r.response_due_at < at
-  const resolveOverdue = r.ended_at === null && r.resolve_due_at !== null && r.resolve_due_at < at
   return {
     id: r.id,
     category: r.category_code,
@@ -36,8 +33,10 @@ export function ticketView(r: TicketRow, now: Date) {
       resolve_due_at: iso(r.resolve_due_at),
       first_response_at: iso(r.first_response_at),
       resolved_at: iso(r.resolved_at),
-      response_breached: r.response_breached_at !== null || responseOverdue,
-      resolve_breached: r.resolve_breached_at !== null || resolveOverdue,
+      response_breached: responseLate(r, now),
+      resolve_breached: resolveLate(r, now),
+      /** Six days without a first response (JAKI's red): shown on every ticket view. */
+      red: isRed(r, now),
       paused_at: iso(r.paused_at),
     },
   }

@@ -3,6 +3,7 @@ import type { TicketScope } from '../auth/principal.js'
 import type { Database } from '../db/database.js'
 import { scopeCondition } from '../tickets/ticket.repository.js'
 import { OPEN_STATUSES } from '../tickets/ticket.rules.js'
+import { lateSql } from '../tickets/late.js'
 import type { TicketInput } from './wall.codec.js'
 
 const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`
@@ -40,8 +41,9 @@ export interface SummaryRow {
 export async function wallSummary(db: Kysely<Database>, scope: TicketScope, r: SummaryRanges): Promise<SummaryRow> {
   const [now, t0, y0, y1] = [ts(r.now), ts(r.todayStart), ts(r.yesterdayStart), ts(r.yesterdayNow)]
   const inRange = (col: ReturnType<typeof sql>, a: ReturnType<typeof sql>, b: ReturnType<typeof sql>) => sql`(${col} >= ${a} AND ${col} < ${b})`
-  const respLate = sql`(i.first_response_at IS NULL OR i.first_response_at > i.response_due_at)`
-  const resLate = sql`(i.ended_at IS NULL OR i.ended_at > i.resolve_due_at)`
+  // Late by the one definition (tickets/late.ts), for due times that fell in the range.
+  const respLate = lateSql('response', r.now)
+  const resLate = lateSql('resolve', r.now)
   const breaches = (a: ReturnType<typeof sql>, b: ReturnType<typeof sql>) =>
     sql`(count(*) FILTER (WHERE ${inRange(sql`i.response_due_at`, a, b)} AND ${respLate})
        + count(*) FILTER (WHERE ${inRange(sql`i.resolve_due_at`, a, b)} AND ${resLate}))::int`
@@ -68,11 +70,9 @@ export async function wallSummary(db: Kysely<Database>, scope: TicketScope, r: S
 
 /** Every open ticket in the scope, the few columns a map pin needs (what the wall codec encodes). */
 export async function openTickets(db: Kysely<Database>, scope: TicketScope, now: Date): Promise<TicketInput[]> {
-  const t = ts(now)
   const res = await sql<TicketInput>`
     SELECT i.id, ST_X(i.location) AS lon, ST_Y(i.location) AS lat, i.report_count, i.category_code, i.priority, i.is_emergency,
-      (i.response_breached_at IS NOT NULL OR i.resolve_breached_at IS NOT NULL
-        OR (i.first_response_at IS NULL AND i.response_due_at < ${t}) OR i.resolve_due_at < ${t}) AS breached
+      ${lateSql('any', now)} AS breached
     FROM incidents i
     WHERE i.merged_into IS NULL AND ${OPEN} AND ${scopeCondition(scope)}
     ORDER BY i.id`.execute(db)

@@ -5,6 +5,9 @@ import type { Deps } from '../http/context.js'
 import { guessCategory } from '../imports/category.guess.js'
 import { channelMessages } from '../metrics/metrics.js'
 import { ticketNumber } from '../open311/open311.service.js'
+import { rateByToken } from '../ratings/rating.service.js'
+import { ratingTokenOf } from '../status/status.repository.js'
+import { statusLinkPath } from '../status/status.service.js'
 import { attachPhotos } from '../photos/photo.service.js'
 import { ReportInput } from '../reports/report.schema.js'
 import { intakeReport } from '../reports/report.service.js'
@@ -51,14 +54,26 @@ export async function receiveWebhook(deps: Deps, payload: WaWebhook, now = new D
           continue
         }
         const part = toPart(msg, names.get(msg.from) ?? null)
+        const rating = part ? await ratingReply(deps, part) : null
         const conv = await deps.db.db.transaction().execute(async (trx) => {
           if (!(await markSeen(trx, msg.id, new Date(msg.timestamp * 1000)))) return 'duplicate' as const
           if (!part) return 'ignored' as const
+          if (rating) return 'rating' as const
           const late = await addLatePhoto(trx, part, deps.config.SIGAP_WHATSAPP_WINDOW_S)
           return late ? { late, media: part.media! } : addToConversation(trx, part)
         })
         if (conv === 'duplicate') out.duplicates++
         else if (conv === 'ignored') out.ignored++
+        else if (conv === 'rating') {
+          out.accepted++
+          await rateByToken(deps, rating!.token, rating!.score, null)
+          await enqueueMessage(deps.db.db, {
+            channel: 'whatsapp',
+            to: msg.from,
+            dedupKey: `rated:${msg.id}`,
+            body: `Terima kasih, penilaian Anda (${rating!.score} dari 5) untuk tiket ${ticketNumber(rating!.reportId)} sudah kami catat.`,
+          })
+        }
         else if ('late' in conv) {
           out.accepted++
           await attachMedia(deps, { ...conv.late, media: [conv.media] }, conv.late.report_id!)
@@ -137,7 +152,8 @@ export async function flushConversation(deps: Deps, id: string): Promise<string 
     dedupKey: `ack:${report.id}`,
     body:
       `Terima kasih, laporan Anda sudah kami terima.\nNomor tiket: ${ticketNumber(report.id)}\nKategori: ${category?.name_id ?? report.category_code}` +
-      `${report.region_name ? `\nLokasi: ${report.region_name}` : ''}\nKami akan mengabarkan perkembangannya melalui WhatsApp ini.`,
+      `${report.region_name ? `\nLokasi: ${report.region_name}` : ''}\nKami akan mengabarkan perkembangannya melalui WhatsApp ini.` +
+      (deps.config.SIGAP_PUBLIC_URL ? `\nCek status: ${deps.config.SIGAP_PUBLIC_URL.replace(/\/$/, '')}${await statusLinkPath(db, report.id)}` : ''),
   })
   await attachMedia(deps, conv, report.id)
   return report.id
@@ -242,18 +258,62 @@ export async function notifyStatusChanges(deps: Deps, events: StoredEvent[]): Pr
       .selectFrom('reports')
       .select(['id', 'reporter_phone'])
       .where('incident_id', '=', incidentId)
-      .where('channel', '=', 'whatsapp')
       .where('reporter_phone', 'is not', null)
+      // WhatsApp reporters, and callers who agreed to be told (report_contact_consents).
+      .where((eb) => eb.or([eb('channel', '=', 'whatsapp'), eb.exists(eb.selectFrom('report_contact_consents as k').select('k.report_id').whereRef('k.report_id', '=', 'reports.id'))]))
       .execute()
     for (const r of rows) {
       const ok = await enqueueMessage(deps.db.db, {
         channel: 'whatsapp',
-        to: r.reporter_phone!.replace(/^\+/, ''),
+        to: waNumber(r.reporter_phone!),
         dedupKey: `status:${r.id}:${status}`,
-        body: `Tiket ${ticketNumber(r.id)}: laporan Anda ${STATUS_ID[status]}.`,
+        body: `Tiket ${ticketNumber(r.id)}: laporan Anda ${STATUS_ID[status]}.` + (status === 'resolved' ? await ratingPrompt(deps, r.id) : ''),
       })
       if (ok) queued++
     }
   }
   return queued
 }
+
+/**
+ * What a resolution message adds: how to rate (a reply 1-5, read by `ratingReply`), and the
+ * rating page when the server's public address is known.
+ */
+async function ratingPrompt(deps: Deps, reportId: string): Promise<string> {
+  const token = await ratingTokenOf(deps.db.db, reportId)
+  if (!token) return ''
+  const base = deps.config.SIGAP_PUBLIC_URL?.replace(/\/$/, '')
+  return (
+    '\nMohon nilai penanganannya: balas pesan ini dengan angka 1 (sangat buruk) sampai 5 (sangat baik).' +
+    (base ? `\nAtau isi penilaian dan survei kepuasan di ${base}/nilai/${token}` : '')
+  )
+}
+
+/** Replies within this many days of a resolution may rate it. */
+const RATING_REPLY_DAYS = 30
+
+/**
+ * A message that is only a digit 1-5, from a sender whose WhatsApp report was resolved (or
+ * closed) lately, is that report's rating; answers its rating link token, or null when the
+ * message is not a rating (it then joins the sender's conversation as usual).
+ */
+export async function ratingReply(deps: Deps, part: MessagePart): Promise<{ token: string; score: number; reportId: string } | null> {
+  const m = part.text && !part.location && !part.media ? /^\s*([1-5])\s*[.!]?\s*$/.exec(part.text) : null
+  if (!m) return null
+  const row = await deps.db.db
+    .selectFrom('reports as r')
+    .innerJoin('rating_links as l', 'l.report_id', 'r.id')
+    .innerJoin('incidents as i', 'i.id', 'l.incident_id')
+    .select(['l.token', 'r.id'])
+    .where('r.channel', '=', 'whatsapp')
+    .where('r.reporter_phone', '=', `+${part.sender}`)
+    .where('i.status', 'in', ['resolved', 'closed'])
+    .where('i.resolved_at', '>', new Date(Date.now() - RATING_REPLY_DAYS * 86_400_000))
+    .orderBy('i.resolved_at', 'desc')
+    .limit(1)
+    .executeTakeFirst()
+  return row ? { token: row.token, score: Number(m[1]), reportId: row.id } : null
+}
+
+/** A phone as WhatsApp addresses it: digits only, a national 0 as Indonesia's 62 (a caller says 0812...). */
+export const waNumber = (phone: string) => phone.replace(/\D/g, '').replace(/^0/, '62')

@@ -62,6 +62,14 @@ export const t = messages(
     p50Resolve: 'Penyelesaian median',
     skm: 'IKM',
     noAgencies: 'Tidak ada tiket pada periode ini.',
+    byChannel: 'Laporan per saluran',
+    channelCol: 'Saluran',
+    reportsCol: 'Laporan',
+    lateCol: 'Melewati SLA',
+    rejectedCol: 'Ditolak',
+    hoaxCol: 'Hoaks',
+    prankCol: 'Iseng/prank',
+    channelsNote: 'Laporan yang masuk dalam periode, menurut nasib tiketnya. Hoaks dan iseng: tiket ditolak dengan alasan tersebut.',
     ranking: 'Wilayah dengan beban masalah tertinggi',
     kelurahan: 'Kelurahan/desa',
     kecamatan: 'Kecamatan',
@@ -144,6 +152,14 @@ export const t = messages(
     p50Resolve: 'Median resolution',
     skm: 'SKM index',
     noAgencies: 'No tickets in this period.',
+    byChannel: 'Reports per channel',
+    channelCol: 'Channel',
+    reportsCol: 'Reports',
+    lateCol: 'Past SLA',
+    rejectedCol: 'Rejected',
+    hoaxCol: 'Hoax',
+    prankCol: 'Prank',
+    channelsNote: 'Reports received in the period, by what became of their ticket. Hoax and prank: tickets rejected for that reason.',
     ranking: 'Regions with the highest problem load',
     kelurahan: 'Kelurahan/desa',
     kecamatan: 'Kecamatan',
@@ -175,7 +191,7 @@ const STATUS_EN: Record<string, string> = {
 }
 const CHANNEL: Record<string, [string, string]> = {
   app: ['Aplikasi', 'App'], call_center: ['Call center 112', 'Call center 112'], whatsapp: ['WhatsApp', 'WhatsApp'], lapor: ['SP4N-LAPOR!', 'SP4N-LAPOR!'],
-  web: ['Web', 'Web'], open311: ['Open311', 'Open311'], field: ['Petugas lapangan', 'Field team'],
+  web: ['Web', 'Web'], open311: ['Open311', 'Open311'], field: ['Petugas lapangan', 'Field team'], walk_in: ['Datang langsung', 'Walk-in'],
 }
 export const statusName = (s: string, lang: string) => (lang === 'en' ? STATUS_EN : STATUS_ID)[s] ?? s
 export const channelName = (c: string, lang: string) => CHANNEL[c]?.[lang === 'en' ? 1 : 0] ?? c

@@ -1,0 +1,52 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../http/context.js'
+import { notFound, parseOr422 } from '../http/errors.js'
+import { lookupForm, statusPage } from './status.page.js'
+import { TICKET_NUMBER } from './status.repository.js'
+import { publicStatus } from './status.service.js'
+import { openapi } from '../openapi/openapi.registry.js'
+
+const NumberParam = z.object({ number: z.string().regex(TICKET_NUMBER, 'a ticket number is 8 characters 0-9 and A-F') })
+const LinkQuery = z.object({ k: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'k is the tag of a status link').optional() })
+
+const tags = ['citizens']
+openapi.add('get', '/api/status/:number', {
+  tags,
+  summary: "A ticket number's public status (no reporter, words, exact place or photos); with the link's k, the reporter's own (and its rating link once resolved)",
+  requestParams: { path: NumberParam, query: LinkQuery },
+})
+openapi.add('get', '/status', { tags, summary: 'Citizens\' page: enter a ticket number (HTML, Bahasa Indonesia)' })
+openapi.add('get', '/status/:number', { tags, summary: 'Citizens\' status page of a ticket number (HTML)', requestParams: { path: NumberParam, query: LinkQuery } })
+
+/** GET /api/status/:number: the public status of a ticket number (JSON). */
+export function statusApiRoutes() {
+  return new Hono<AppEnv>().get('/:number', async (c) => {
+    const { number } = parseOr422(NumberParam, c.req.param(), 'ticket number')
+    const { k } = parseOr422(LinkQuery, c.req.query(), 'status link')
+    const tickets = await publicStatus(c.var.deps.db.db, number, k)
+    if (!tickets.length) throw notFound(`Ticket ${number.toUpperCase()}`)
+    return c.json({ tickets })
+  })
+}
+
+/** /status (a form) and /status/:number: the citizens' page, in Bahasa Indonesia. */
+export function statusPageRoutes() {
+  return new Hono<AppEnv>()
+    .get('/', (c) => {
+      const n = c.req.query('nomor')?.trim()
+      if (n === undefined || n === '') return c.html(lookupForm())
+      if (!NumberParam.safeParse({ number: n }).success) return c.html(lookupForm('Nomor tiket terdiri dari 8 karakter (0-9, A-F).'), 400)
+      return c.redirect(`/status/${n.toUpperCase()}`, 302)
+    })
+    .get('/:number', async (c) => {
+      const number = c.req.param('number')
+      if (!NumberParam.safeParse({ number }).success) return c.html(lookupForm('Nomor tiket terdiri dari 8 karakter (0-9, A-F).'), 400)
+      const k = LinkQuery.safeParse(c.req.query())
+      const tickets = await publicStatus(c.var.deps.db.db, number, k.success ? k.data.k : undefined)
+      if (!tickets.length) return c.html(lookupForm(`Tiket ${number.toUpperCase()} tidak ditemukan.`), 404)
+      c.header('Cache-Control', 'no-store')
+      c.header('Referrer-Policy', 'no-referrer')
+      return c.html(statusPage(tickets, new Date()))
+    })
+}
