@@ -4,7 +4,9 @@ import type { AppEnv } from '../http/context.js'
 import { countRegions } from '../regions/region.repository.js'
 import { importRegionsFile } from '../regions/region.import.js'
 import type { ReportInput } from '../reports/report.schema.js'
-import { seedDemoArea } from './demo.area.js'
+import { countMapFeatures } from '../mapfeatures/map-feature.repository.js'
+import { DEMO_KABUPATEN, seedDemoArea } from './demo.area.js'
+import { seedDemoFeatures } from './demo.features.js'
 import { startDemoAgencies } from './demo.agencies.js'
 import { replayDemoWeek } from './demo.history.js'
 import { DemoSimulator } from './demo.simulator.js'
@@ -27,8 +29,11 @@ export async function setupDemoArea(deps: Deps): Promise<void> {
       log.info(`imported ${res.imported} regions from ${config.SIGAP_REGIONS}`)
     } else {
       const n = await seedDemoArea(db.db)
-      log.info(`created the demo area "Kabupaten Contoh (DEMO)" with ${n} regions`)
+      log.info(`created the demo area "Kabupaten Contoh (DEMO)" with ${n} regions, roads, rivers and landmarks`)
     }
+  } else if (regions.demo > 0 && (await countMapFeatures(db.db)) === 0) {
+    // A demo created before roads and landmarks existed gets them now.
+    await seedDemoFeatures(db.db, DEMO_KABUPATEN)
   }
 }
 
