@@ -70,6 +70,9 @@ describe.skipIf(!HAVE_CHROMIUM)('wall labels in Chromium', () => {
         // Readable from 4 m: nothing smaller than 16 px tall (the box is the text plus its halo).
         expect(labels[i]![3] - labels[i]![1]).toBeGreaterThanOrEqual(16 * 1.2)
       }
+      // The header's larger figures still end inside the screen.
+      const live = await page.locator('[data-testid="live-status"]').boundingBox()
+      expect(live!.x + live!.width).toBeLessThanOrEqual(1920)
       await page.close()
     }, 120_000)
   }
