@@ -43,7 +43,7 @@ const id = {
   hotspotArea: 'Wilayah',
   trend: 'Tren',
   growing: 'naik',
-  stable: 'tetap',
+  stable: 'stabil',
   shrinking: 'turun',
   noHotspots: 'Tidak ada titik rawan pada periode ini.',
   categories: 'Laporan per kategori',

@@ -37,7 +37,7 @@ export const t = messages(
     noHotspots: 'Tidak ada titik rawan pada periode ini.',
     reportsN: 'laporan',
     growing: 'naik',
-    stable: 'tetap',
+    stable: 'stabil',
     shrinking: 'turun',
     back: 'Kembali',
     incidents: 'Tiket di titik rawan ini',
