@@ -216,6 +216,20 @@ CREATE INDEX location_disputes_detected_idx ON public.location_disputes USING bt
 CREATE UNIQUE INDEX location_disputes_pkey ON public.location_disputes USING btree (id);
 CREATE INDEX location_disputes_report_idx ON public.location_disputes USING btree (report_id);
 
+CREATE TABLE map_features (
+  id bigint DEFAULT nextval('map_features_id_seq'::regclass) NOT NULL,
+  kind text NOT NULL,
+  class text NOT NULL,
+  name text NOT NULL,
+  geom geometry(Geometry,4326) NOT NULL,
+  is_demo boolean DEFAULT false NOT NULL,
+  created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE map_features ADD CONSTRAINT map_features_kind_check CHECK ((kind = ANY (ARRAY['road'::text, 'river'::text, 'landmark'::text])));
+ALTER TABLE map_features ADD CONSTRAINT map_features_pkey PRIMARY KEY (id);
+CREATE INDEX map_features_geom_idx ON public.map_features USING gist (geom);
+CREATE UNIQUE INDEX map_features_pkey ON public.map_features USING btree (id);
+
 CREATE TABLE open311_api_keys (
   key_sha256 text NOT NULL,
   name text NOT NULL,

@@ -5,6 +5,7 @@ import type { AppEnv, Deps } from './http/context.js'
 import { AppError, errorResponse } from './http/errors.js'
 import { declaredBodyLimit } from './http/body-limit.js'
 import { regionRoutes } from './regions/region.routes.js'
+import { mapFeatureRoutes } from './mapfeatures/map-feature.routes.js'
 import { countRegions } from './regions/region.repository.js'
 import { reportRoutes } from './reports/report.routes.js'
 import { incidentRoutes } from './incidents/incident.routes.js'
@@ -62,6 +63,7 @@ export function createApiApp(deps: Deps) {
   )
   app.route('/api/categories', categoryRoutes())
   app.route('/api/regions', regionRoutes())
+  app.route('/api/map-features', mapFeatureRoutes()) // roads, rivers, landmarks (issue 21)
   app.route('/api/reports', reportRoutes())
   app.route('/api/incidents', incidentRoutes())
   app.route('/api/disputes', disputeRoutes()) // location disputes (issue 4)

@@ -17,7 +17,10 @@ const EnvSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   SIGAP_DATA_DIR: z.string().min(1).default('./data'),
   SIGAP_DEMO: flag.default(true),
-  SIGAP_DEMO_RATE: z.coerce.number().min(0).max(1000).default(0.5),
+  // The demo's live reports: SIGAP_DEMO_PER_DAY a day by a daily rhythm with bursts (a regency's
+  // pace); SIGAP_DEMO_RATE, when set, a steady stream of that many a second instead (load demos).
+  SIGAP_DEMO_PER_DAY: z.coerce.number().min(0).max(100_000).default(40),
+  SIGAP_DEMO_RATE: z.coerce.number().min(0).max(1000).optional().or(z.literal('').transform(() => undefined)),
   SIGAP_REGIONS: z.string().optional(),
   SIGAP_BASEMAP_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
   // The address citizens reach this server at (https://lapor.example.go.id): links in WhatsApp

@@ -1,5 +1,5 @@
 import { loadConfig } from './config.js'
-import { setupDemo } from './demo/demo.setup.js'
+import { setupDemo, setupDemoArea } from './demo/demo.setup.js'
 import { ensureDemoAccounts } from './demo/demo.accounts.js'
 import { SCREENS, startServer } from './server.js'
 import { createApiApp } from './app.js'
@@ -14,7 +14,9 @@ try {
 }
 const running = await startServer(config)
 const { deps } = running
-const sim = config.SIGAP_DEMO ? await setupDemo(deps, createApiApp(deps)) : null
+// Demo accounts are printed before the demo's history and simulator start logging, so they
+// are the last thing on the screen at start-up instead of lost under WhatsApp replies.
+if (config.SIGAP_DEMO) await setupDemoArea(deps)
 
 const where = deps.db.kind === 'pglite' ? `embedded PGlite + PostGIS in ${config.SIGAP_DATA_DIR}` : 'PostgreSQL (DATABASE_URL)'
 console.log(`sigap is serving on ${running.url} (${where}), ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
@@ -27,7 +29,11 @@ if (config.SIGAP_DEMO) {
     for (const a of accounts) console.log(`  ${a.username.padEnd(9)} ${a.password}  ${a.note}`)
   }
 }
-if (sim) console.log(`demo simulator: about ${config.SIGAP_DEMO_RATE} reports/s (SIGAP_DEMO=0 turns it off)`)
+const sim = config.SIGAP_DEMO ? await setupDemo(deps, createApiApp(deps)) : null
+if (sim) {
+  console.log(sim.describe())
+  sim.start()
+}
 
 let stopping = false
 const stop = async () => {

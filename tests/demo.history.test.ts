@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedDemoArea } from '../server/demo/demo.area.js'
 import { replayDemoWeek } from '../server/demo/demo.history.js'
 import { DemoSimulator } from '../server/demo/demo.simulator.js'
-import { rng } from '../server/demo/random.js'
 import { createTestApp, type TestApp } from './helpers/app.js'
 
 let t: TestApp
@@ -22,7 +21,7 @@ beforeAll(async () => {
   })
   await sim.init()
   await sim.backfill(90)
-  week = await replayDemoWeek(t.deps, rng(5), now)
+  week = await replayDemoWeek(t.deps, now)
 })
 afterAll(() => t.close())
 

@@ -110,7 +110,7 @@ describe.skipIf(!HAVE_CHROMIUM)('disputes screen in Chromium', () => {
 
     // The pin is wrong: keep it here, at a corrected place typed in (the map click fills the same fields).
     const fixed = await inside(db.db, CLAIMED.code)
-    await page.getByLabel(`Tetap di ${CLAIMED.name}`).check()
+    await page.getByLabel(`Pertahankan di ${CLAIMED.name}`).check()
     // Picking on the map fills the fields; "clear" empties them again.
     await page.getByRole('button', { name: 'Pilih di peta' }).click()
     const box = (await page.locator('.mapwrap canvas').first().boundingBox())!

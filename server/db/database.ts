@@ -22,6 +22,17 @@ export interface RegionsTable {
   kec_key: GeneratedAlways<string | null>
 }
 
+/** Roads, rivers and named landmarks drawn under the pins (migrations/0018_map_features.sql). */
+export interface MapFeaturesTable {
+  id: Generated<string>
+  kind: 'road' | 'river' | 'landmark'
+  class: string
+  name: string
+  geom: Geometry
+  is_demo: Generated<boolean>
+  created_at: Generated<Date>
+}
+
 export interface RegionPartsTable {
   id: Generated<number>
   region_code: string
@@ -134,6 +145,7 @@ export interface SchemaMigrationsTable {
 
 export interface Database {
   regions: RegionsTable
+  map_features: MapFeaturesTable
   region_parts: RegionPartsTable
   categories: CategoriesTable
   reports: ReportsTable

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
 import { importRegions } from '../regions/region.import.js'
 import type { RegionInput } from '../regions/region.repository.js'
+import { seedDemoFeatures } from './demo.features.js'
 import { rng } from './random.js'
 
 // A made-up regency, generated (not copied from any boundary data): an irregular outline cut
@@ -78,8 +79,10 @@ export async function buildDemoRegions(db: Kysely<Database>, seed = 20261123): P
   }
 }
 
+/** The demo regency's regions, then its roads, rivers and landmarks. */
 export async function seedDemoArea(db: Kysely<Database>): Promise<number> {
   const regions = await buildDemoRegions(db)
   const res = await importRegions(db, regions, { isDemo: true })
+  await seedDemoFeatures(db, DEMO_KABUPATEN)
   return res.imported
 }

@@ -1,12 +1,6 @@
 import { sql } from 'kysely'
-import type { Principal } from '../auth/principal.js'
-import { decideDispute } from '../disputes/dispute.service.js'
 import type { Deps } from '../http/context.js'
-import type { TransitionBody } from '../tickets/ticket.schema.js'
-import { transitionTicket } from '../tickets/ticket.service.js'
-import type { Rng } from './random.js'
-
-const HOUR = 3_600_000
+import { settleDueDisputes, workDueTickets } from './demo.agencies.js'
 
 /**
  * Makes the demo's backfilled week read like a week the command center ran. The backfill
@@ -19,7 +13,7 @@ const HOUR = 3_600_000
  * command room settles most of the week's location disputes.
  * Only for a freshly seeded demo: it rewrites the times of every ticket it finds.
  */
-export async function replayDemoWeek(deps: Deps, r: Rng, now = new Date()): Promise<{ tickets: number; moves: number; disputes: number }> {
+export async function replayDemoWeek(deps: Deps, now = new Date()): Promise<{ tickets: number; moves: number; disputes: number }> {
   const db = deps.db.db
   await db.transaction().execute(async (trx) => {
     await sql`UPDATE reports SET received_at = reported_at WHERE reported_at < received_at`.execute(trx)
@@ -41,64 +35,8 @@ export async function replayDemoWeek(deps: Deps, r: Rng, now = new Date()): Prom
       FROM location_disputes d WHERE d.id = a.dispute_id AND a.action = 'opened'`.execute(trx)
   })
 
-  const tickets = await db
-    .selectFrom('incidents')
-    .select(['id', 'agency_code', 'created_at', 'is_emergency'])
-    .where('merged_into', 'is', null)
-    .where('agency_code', 'is not', null)
-    .orderBy('created_at')
-    .execute()
-  const operator: Principal = { role: 'operator' }
-  let moves = 0
-  for (const t of tickets) {
-    const pace = agencyPace(t.agency_code!)
-    const field: Principal = { role: 'field_officer', agencyCode: t.agency_code! }
-    const at = (h: number) => new Date(t.created_at.getTime() + h * HOUR)
-    // Hours after opening: the command room dispatches, the team starts, the work is done.
-    const dispatch = (t.is_emergency ? 0.05 + r.next() * 0.4 : 0.2 + r.next() * 5) * pace
-    const start = dispatch + (0.3 + r.next() * 8) * pace
-    const done = start + (1 + r.next() * 30) * pace
-    const steps: [number, Principal, TransitionBody][] =
-      r.next() < 0.04
-        ? [[dispatch, operator, { to: 'rejected', reason: 'Tidak ditemukan masalah di lokasi (data demo)' }]]
-        : [
-            [dispatch, operator, { to: 'dispatched', field_team: 'Tim Reaksi Cepat' }],
-            [start, field, { to: 'in_progress' }],
-            [done, field, { to: 'resolved', note: 'Sudah ditangani di lokasi (data demo)' }],
-          ]
-    for (const [h, who, body] of steps) {
-      if (at(h) >= now) break
-      await transitionTicket(deps, who, t.id, body, { now: at(h) })
-      moves++
-    }
-  }
-  return { tickets: tickets.length, moves, disputes: await settleDisputes(deps, r, now) }
-}
-
-const SETTLED = [
-  ['move', 'Titik GPS benar, laporan dipindah ke wilayah lokasinya (data demo)', 7],
-  ['keep', 'Pelapor menyebut wilayah yang benar, titik GPS meleset (data demo)', 2],
-  ['return', 'Lokasi belum jelas, ditanyakan kembali ke pelapor (data demo)', 1],
-] as const
-
-/** The command room settles most mismatched locations of the week within a day, a few are still waiting. */
-async function settleDisputes(deps: Deps, r: Rng, now: Date): Promise<number> {
-  const disputes = await deps.db.db.selectFrom('location_disputes').select(['id', 'opened_at']).where('state', '=', 'open').orderBy('opened_at').execute()
-  const operator: Principal = { role: 'operator' }
-  let settled = 0
-  for (const d of disputes) {
-    const at = new Date(d.opened_at.getTime() + (0.5 + r.next() * 20) * HOUR)
-    if (at >= now || r.next() < 0.15) continue
-    const [decision, reason] = r.weighted(SETTLED.map(([dec, why, w]) => [[dec, why] as const, w] as const))
-    await decideDispute(deps, operator, d.id, { decision, reason }, at)
-    settled++
-  }
-  return settled
-}
-
-/** How slowly an agency works, 0.6 (quick) to 2.4 (slow): fixed per agency, so the demo's ranking holds still. */
-function agencyPace(code: string): number {
-  let h = 7
-  for (const c of code) h = (h * 31 + c.charCodeAt(0)) >>> 0
-  return 0.6 + (h % 5) * 0.45
+  const tickets = await db.selectFrom('incidents').select((eb) => eb.fn.countAll<number>().as('n')).where('merged_into', 'is', null).where('agency_code', 'is not', null).executeTakeFirstOrThrow()
+  // The agencies and the command room work the week by the same course they follow live.
+  const moves = await workDueTickets(deps, now)
+  return { tickets: Number(tickets.n), moves, disputes: await settleDueDisputes(deps, now) }
 }

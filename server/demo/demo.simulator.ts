@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
 import type { ReportInput } from '../reports/report.schema.js'
+import { burstAt, burstTimes, BURSTS_PER_DAY, DEMO_PER_DAY, plannedBursts, rateAt, rhythmTimes, type Burst } from './demo.rhythm.js'
 import { rng, type Rng } from './random.js'
 
 // Posts realistic reports through the public intake path, as a channel would.
@@ -45,7 +46,10 @@ interface Area {
 }
 
 export interface SimulatorOptions {
-  ratePerSecond: number
+  /** Reports a day on average, by the daily rhythm, with bursts (the default). */
+  perDay?: number
+  /** Set: a steady stream of this many reports a second instead (load demos); 0: no live reports. */
+  ratePerSecond?: number
   post: (input: ReportInput) => Promise<void>
   seed?: number
   onError?: (err: unknown) => void
@@ -93,6 +97,8 @@ export class DemoSimulator {
   private areas: Area[] = []
   private clusters: Cluster[] = []
   private timer: NodeJS.Timeout | null = null
+  private burstTimer: NodeJS.Timeout | null = null
+  private readonly burstPosts = new Set<NodeJS.Timeout>()
   private readonly r: Rng
   private n = 0
 
@@ -116,11 +122,24 @@ export class DemoSimulator {
     return true
   }
 
-  /** One report: from a growing cluster about a third of the time, otherwise anywhere. */
-  next(reportedAt?: Date): ReportInput {
+  get perDay(): number {
+    return this.opts.perDay ?? DEMO_PER_DAY
+  }
+
+  /** Where a burst happens: a point somewhere in the area, with the burst's reach. */
+  placeBurst(b: Burst): Cluster {
+    const [lon, lat] = this.r.pick(this.r.pick(this.areas).points)
+    return { lon, lat, category: b.category, radiusM: b.radiusM }
+  }
+
+  /** One report: of a burst when given, else from a growing cluster about a third of the time, otherwise anywhere. */
+  next(reportedAt?: Date, burst?: Cluster): ReportInput {
     const r = this.r
     let lon: number, lat: number, category: string
-    if (r.next() < 0.35 && this.clusters.length) {
+    if (burst) {
+      ;[lon, lat] = jitter(r, burst.lon, burst.lat, burst.radiusM)
+      category = burst.category
+    } else if (r.next() < 0.35 && this.clusters.length) {
       const c = r.pick(this.clusters)
       ;[lon, lat] = jitter(r, c.lon, c.lat, c.radiusM)
       category = c.category
@@ -160,29 +179,67 @@ export class DemoSimulator {
     return best
   }
 
-  /** Fills the past week so the map is not empty on the first start. */
-  async backfill(count: number, days = 7): Promise<void> {
-    const now = Date.now()
-    const times = Array.from({ length: count }, () => now - this.r.next() * days * 86_400_000).sort((a, b) => a - b)
-    for (const t of times) await this.opts.post(this.next(new Date(t)))
+  /**
+   * Fills the past days so the map is not empty on the first start: `count` reports (default:
+   * the live rate's, `perDay` a day) by the same daily rhythm, and the same bursts, as the live
+   * stream, so the week's trend runs on into today without a step. Returns the reports posted.
+   */
+  async backfill(count?: number, days = 7, now = Date.now()): Promise<number> {
+    const from = now - days * 86_400_000
+    const posts: [number, Cluster | undefined][] = rhythmTimes(this.r, count ?? Math.round(this.perDay * days), from, now).map((t) => [t, undefined])
+    if (count === undefined)
+      for (const b of plannedBursts(this.r, from, now)) {
+        const place = this.placeBurst(b)
+        for (const t of burstTimes(this.r, b, now)) posts.push([t, place])
+      }
+    posts.sort((a, b) => a[0] - b[0])
+    for (const [t, place] of posts) await this.opts.post(this.next(new Date(t), place))
+    return posts.length
   }
 
   start(): void {
-    if (this.opts.ratePerSecond <= 0) return
+    const load = this.opts.ratePerSecond
+    if (load === 0 || this.perDay <= 0) return
+    const post = (place?: Cluster) => this.opts.post(this.next(undefined, place)).catch((e) => this.opts.onError?.(e))
     const tick = () => {
-      // Poisson arrivals: exponential gaps around the configured mean rate.
-      const gap = (-Math.log(1 - this.r.next()) / this.opts.ratePerSecond) * 1000
+      // Poisson arrivals: exponential gaps around the rate of the moment. A long gap is cut
+      // short and drawn again (arrivals have no memory), so the morning rise is not slept through.
+      const rate = load ?? rateAt(this.perDay, Date.now())
+      const gap = (-Math.log(1 - this.r.next()) / rate) * 1000
+      const cap = 5 * 60_000
       this.timer = setTimeout(() => {
-        this.opts.post(this.next()).catch((e) => this.opts.onError?.(e))
+        if (gap <= cap) void post()
         tick()
-      }, Math.min(gap, 60_000))
+      }, Math.min(gap, cap))
       this.timer.unref()
     }
     tick()
+    if (load !== undefined) return
+    // Every ten minutes, a chance of a flood, a fire or a fallen tree that many people report.
+    const every = 10 * 60_000
+    this.burstTimer = setInterval(() => {
+      const now = Date.now()
+      if (this.r.next() >= (BURSTS_PER_DAY * every * rateAt(1, now)) / 1000) return
+      const b = burstAt(this.r, now)
+      const place = this.placeBurst(b)
+      for (const t of burstTimes(this.r, b)) {
+        const h = setTimeout(() => {
+          this.burstPosts.delete(h)
+          void post(place)
+        }, t - now)
+        h.unref()
+        this.burstPosts.add(h)
+      }
+    }, every)
+    this.burstTimer.unref()
   }
 
   stop(): void {
     if (this.timer) clearTimeout(this.timer)
+    if (this.burstTimer) clearInterval(this.burstTimer)
+    for (const h of this.burstPosts) clearTimeout(h)
+    this.burstPosts.clear()
     this.timer = null
+    this.burstTimer = null
   }
 }

@@ -20,6 +20,7 @@ export function reportCsv(d: ReviewData): string {
   section('summary', ['metric', 'value'], [
     ['reports', t.reports],
     ['reports_previous_period', t.reports_previous],
+    ['previous_period_has_data', String(t.previous_covered)],
     ['tickets', t.tickets],
     ['resolved', t.resolved],
     ['backlog', t.backlog],

@@ -96,7 +96,11 @@ function figuresPanel(doc: Doc, d: ReviewData, lang: Lang, x: number, y: number,
   const t = d.totals
   y = heading(doc, w.figures, x, y, width)
   const items: [string, string, string?][] = [
-    [w.reports, num(t.reports, lang), `${change(t.reports, t.reports_previous, lang)} ${lang === 'en' ? 'vs' : 'dari'} ${w.vsPrevious} (${num(t.reports_previous, lang)})`],
+    [
+      w.reports,
+      num(t.reports, lang),
+      t.previous_covered ? `${change(t.reports, t.reports_previous, lang)} ${lang === 'en' ? 'vs' : 'dari'} ${w.vsPrevious} (${num(t.reports_previous, lang)})` : w.noPrevious,
+    ],
     [w.tickets, num(t.tickets, lang)],
     [w.resolved, num(t.resolved, lang)],
     [w.backlog, num(t.backlog, lang)],

@@ -59,6 +59,13 @@ export async function countReports(db: Kysely<Database>, from: Date, to: Date): 
   return res.rows[0]?.n ?? 0
 }
 
+/** When the oldest stored report was made (null: none): a previous period before it has no data to compare with. */
+export async function firstReportAt(db: Kysely<Database>): Promise<Date | null> {
+  const res = await sql<{ t: Date | null }>`SELECT min(reported_at) AS t FROM reports`.execute(db)
+  const t = res.rows[0]?.t
+  return t ? new Date(t) : null
+}
+
 export interface AgencyName {
   code: string
   short_name: string

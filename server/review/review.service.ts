@@ -4,7 +4,7 @@ import { computeHotspots, currentSet, type HotspotFeature } from '../hotspots/ho
 import { rankRegions } from '../hotspots/ranking.repository.js'
 import type { SkmGrade } from '../ratings/skm.js'
 import { ratingStats, responseStats, type ResponseStatsRow } from '../stats/stats.repository.js'
-import { agencyNames, categoryCounts, channelCounts, countReports, dailyByCategory, dailyByKecamatan, skmByAgency, type ChannelCount, type DailyRow } from './review.repository.js'
+import { agencyNames, categoryCounts, channelCounts, countReports, dailyByCategory, firstReportAt, dailyByKecamatan, skmByAgency, type ChannelCount, type DailyRow } from './review.repository.js'
 import type { ReviewWindow } from './review.schema.js'
 
 export interface AgencyFigures {
@@ -60,6 +60,8 @@ export interface ReviewData {
   totals: {
     reports: number
     reports_previous: number
+    /** False when the stored reports do not reach back to the previous period's start: the change says nothing. */
+    previous_covered: boolean
     tickets: number
     resolved: number
     backlog: number
@@ -132,7 +134,7 @@ export async function buildReview(deps: Deps, w: ReviewWindow, opts: { rankingLi
     w.hotspots.key === 'range'
       ? computeHotspots(db, w.hotspots, { byCategory: false })
       : currentSet(deps, w.hotspots.key, staleAfterMs(hotspotIntervalMs(deps.config)))
-  const [total, byAgency, ratings, skm, names, cats, catalogue, daily, dailyKec, reports, reportsPrev, ranking, hotspots, channels] = await Promise.all([
+  const [total, byAgency, ratings, skm, names, cats, catalogue, daily, dailyKec, reports, reportsPrev, ranking, hotspots, channels, first] = await Promise.all([
     responseStats(db, { from, to, scope }, 'none', 'kelurahan'),
     responseStats(db, { from, to, scope }, 'agency', 'kelurahan'),
     ratingStats(db, { from, to }),
@@ -147,6 +149,7 @@ export async function buildReview(deps: Deps, w: ReviewWindow, opts: { rankingLi
     rankRegions(db, { key: 'range', from, to }, { level: 'kelurahan', sort: 'count', limit: opts.rankingLimit ?? 200 }),
     hotspotSet,
     channelCounts(db, from, to),
+    firstReportAt(db),
   ])
 
   const catOf = new Map(catalogue.map((c) => [c.code, c]))
@@ -187,6 +190,8 @@ export async function buildReview(deps: Deps, w: ReviewWindow, opts: { rankingLi
     totals: {
       reports,
       reports_previous: reportsPrev,
+      // A day's leeway: "the last 7 days" starts at this time of day, the data at some hour of a day.
+      previous_covered: first !== null && first.getTime() <= prevFrom.getTime() + 86_400_000,
       tickets: t.received,
       resolved: t.resolved,
       backlog: t.backlog,

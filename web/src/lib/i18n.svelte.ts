@@ -9,7 +9,7 @@ const id = {
   'wall.newest': 'Laporan terbaru',
   'wall.lastUpdate': 'Pembaruan terakhir',
   'wall.demo': 'DATA DEMO',
-  'live.connected': 'Langsung',
+  'live.connected': 'Terhubung',
   'live.connecting': 'Menghubungkan…',
   'live.stale': 'Data mungkin usang',
   'live.down': 'Koneksi terputus — data tidak diperbarui',

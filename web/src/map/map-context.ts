@@ -2,6 +2,7 @@ import type { Layer } from '@deck.gl/core'
 import type { MapboxOverlay } from '@deck.gl/mapbox'
 import type { Map as MlMap } from 'maplibre-gl'
 import { getContext, setContext } from 'svelte'
+import type { LabelBoard } from './labels'
 
 /**
  * deck.gl layers from several components share one overlay: each component owns the
@@ -30,6 +31,8 @@ export class DeckLayers {
 export interface MapContext {
   map: MlMap
   deck: DeckLayers
+  /** Every label on this map, placed without overlaps (labels.ts). */
+  labels: LabelBoard
 }
 
 const KEY = Symbol('sigap-map')

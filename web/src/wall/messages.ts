@@ -9,14 +9,14 @@ const id = {
   'fig.same': 'sama dengan kemarin',
   'fig.noData': 'belum ada',
   'unit.min': 'mnt',
-  'unit.h': 'j',
-  'unit.d': 'h',
+  'unit.h': 'jam',
+  'unit.d': 'hari',
   'scene.hotspots': 'Titik rawan',
   'scene.tickets': 'Tiket terbuka',
   'scene.heatmap': 'Respons dinas',
   'scene.disputes': 'Sengketa lokasi',
   'scene.next': 'Berikutnya',
-  'scene.pinned': 'Tetap',
+  'scene.pinned': 'Tidak bergilir',
   'hot.count': 'titik rawan',
   'hot.window.24h': '24 jam terakhir',
   'hot.window.7d': '7 hari terakhir',
@@ -76,7 +76,7 @@ const en: Record<Key, string> = {
   'scene.heatmap': 'Agency response',
   'scene.disputes': 'Location disputes',
   'scene.next': 'Next',
-  'scene.pinned': 'Pinned',
+  'scene.pinned': 'Not rotating',
   'hot.count': 'hotspots',
   'hot.window.24h': 'last 24 hours',
   'hot.window.7d': 'last 7 days',
@@ -122,10 +122,19 @@ export const w = messages(id, en)
 export type WallKey = Key
 
 /** Minutes as the wall shows them: "45 mnt", "3,5 j", "2 h". */
-export function formatMinutes(min: number | null, lang: string): string {
+export type TimeUnit = 'min' | 'h' | 'd'
+
+/** The unit a duration is best read in: minutes up to 90, hours up to two days, then days. */
+export const unitFor = (min: number): TimeUnit => (Math.abs(min) < 90 ? 'min' : Math.abs(min) < 48 * 60 ? 'h' : 'd')
+
+/**
+ * "45 mnt", "5,2 jam", "3,1 hari": the unit written out (a lone "h" reads as hours to some and
+ * hari to others). Pass `unit` to give a whole column one unit (that of its largest value).
+ */
+export function formatMinutes(min: number | null, lang: string, unit: TimeUnit = unitFor(min ?? 0)): string {
   if (min === null) return '—'
   const nf = new Intl.NumberFormat(lang === 'en' ? 'en-GB' : 'id-ID', { maximumFractionDigits: 1 })
-  if (Math.abs(min) < 90) return `${nf.format(Math.round(min))} ${w('unit.min')}`
-  if (Math.abs(min) < 48 * 60) return `${nf.format(Math.round(min / 6) / 10)} ${w('unit.h')}`
+  if (unit === 'min') return `${nf.format(Math.round(min))} ${w('unit.min')}`
+  if (unit === 'h') return `${nf.format(Math.round(min / 6) / 10)} ${w('unit.h')}`
   return `${nf.format(Math.round(min / 144) / 10)} ${w('unit.d')}`
 }

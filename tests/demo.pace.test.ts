@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../server/config.js'
+import { seedDemoArea } from '../server/demo/demo.area.js'
+import { settleDueDisputes, workDueTickets } from '../server/demo/demo.agencies.js'
+import { replayDemoWeek } from '../server/demo/demo.history.js'
+import { hourWib, rateAt } from '../server/demo/demo.rhythm.js'
+import { DemoSimulator } from '../server/demo/demo.simulator.js'
+import { createTestApp, type TestApp } from './helpers/app.js'
+
+const DAY = 86_400_000
+let t: TestApp
+let sim: DemoSimulator
+const now = new Date()
+let posted = 0
+beforeAll(async () => {
+  t = await createTestApp()
+  await seedDemoArea(t.db.db)
+  sim = new DemoSimulator(t.db.db, {
+    perDay: 40,
+    seed: 7,
+    post: async (input) => {
+      const res = await t.json('POST', '/api/reports', input)
+      if (res.status !== 201) throw new Error(`demo report refused: ${res.status}`)
+    },
+  })
+  await sim.init()
+  posted = await sim.backfill(undefined, 7, now.getTime())
+  await replayDemoWeek(t.deps, now)
+}, 120_000)
+afterAll(() => t.close())
+
+describe("the demo's pace", () => {
+  it('defaults to a regency\'s daily pace; the steady high rate is a flag for load demos', () => {
+    const c = loadConfig({ SIGAP_LOG: 'silent' })
+    expect(c.SIGAP_DEMO_PER_DAY).toBe(40)
+    expect(c.SIGAP_DEMO_RATE).toBeUndefined()
+    expect(loadConfig({ SIGAP_DEMO_RATE: '0.5' }).SIGAP_DEMO_RATE).toBe(0.5)
+    expect(() => loadConfig({ SIGAP_DEMO_PER_DAY: '-1' })).toThrow(/SIGAP_DEMO_PER_DAY/)
+  })
+
+  it('comes more by day than by night, at about the daily total', () => {
+    const at = (hWib: number) => Date.UTC(2026, 11, 1, hWib - 7)
+    expect(rateAt(40, at(9))).toBeGreaterThan(5 * rateAt(40, at(2)))
+    let sum = 0
+    for (let h = 0; h < 24; h++) sum += rateAt(40, at(h)) * 3600
+    expect(sum).toBeCloseTo(40, 5)
+  })
+
+  it('backfills the week at the live pace, by day more than by night, with bursts of one kind in one place', async () => {
+    const rows = await t.db.db.selectFrom('reports').select(['reported_at', 'category_code']).execute()
+    expect(rows.length).toBe(posted)
+    // 40 a day for 7 days, plus bursts: not the 43,000 a day of a load demo.
+    expect(posted).toBeGreaterThan(7 * 40 * 0.9)
+    expect(posted).toBeLessThan(7 * 40 * 1.6)
+    for (let d = 1; d < 7; d++) {
+      const n = rows.filter((r) => now.getTime() - r.reported_at.getTime() >= (d - 1) * DAY && now.getTime() - r.reported_at.getTime() < d * DAY).length
+      expect(n, `day -${d}`).toBeGreaterThan(15)
+      expect(n, `day -${d}`).toBeLessThan(110)
+    }
+    const hour = (h: number[]) => rows.filter((r) => h.includes(hourWib(r.reported_at.getTime()))).length
+    expect(hour([8, 9, 10, 11])).toBeGreaterThan(3 * hour([0, 1, 2, 3]))
+  })
+
+  it('leaves about a day of work open, not the whole week', async () => {
+    const open = await t.db.db.selectFrom('incidents').select(['id']).where('merged_into', 'is', null).where('status', 'in', ['new', 'verified', 'dispatched', 'in_progress']).execute()
+    expect(open.length).toBeGreaterThan(3)
+    expect(open.length).toBeLessThan(2 * 40)
+    const disputes = await t.db.db.selectFrom('location_disputes').select(['id']).where('state', 'in', ['open', 'proposed']).execute()
+    expect(disputes.length).toBeLessThan(12)
+  })
+
+  it('has the agencies and the command room keep up with live reports too', async () => {
+    const ids: string[] = []
+    for (let i = 0; i < 12; i++) {
+      const res = await t.json('POST', '/api/reports', sim.next())
+      expect(res.status).toBe(201)
+      ids.push(res.body.incident_id as string)
+    }
+    // Nothing is worked before its time...
+    await workDueTickets(t.deps, new Date())
+    const fresh = await t.db.db.selectFrom('incidents').select(['status']).where('id', 'in', ids).execute()
+    expect(fresh.filter((x) => x.status === 'new').length).toBeGreaterThan(0)
+    // ...and four days on every one of them is done with, as are the disputes.
+    const later = new Date(Date.now() + 4 * DAY)
+    await workDueTickets(t.deps, later)
+    await settleDueDisputes(t.deps, later)
+    const done = await t.db.db.selectFrom('incidents').select(['status']).where('id', 'in', ids).where('merged_into', 'is', null).execute()
+    for (const d of done) expect(['resolved', 'rejected']).toContain(d.status)
+    const active = await t.db.db.selectFrom('location_disputes').select(['id']).where('state', 'in', ['open', 'proposed']).execute()
+    expect(active.length).toBe(0)
+  })
+})
