@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { freshDb, percentile, spawnServer, type Bench, type BenchFigure } from './lib.js'
 
-// Whether /api/health stays responsive while screens read the last 24 hours of reports
+// Whether /api/health and intake stay responsive while screens read the last 24 hours of reports
 // (issue 17: at 27,000 reports one unpaged read was 11.6 MB and health's p50 went to 0.86 s).
 // Health's p50 alone, then while READERS clients each load every page of
 // GET /api/reports?hours=24 (SIGAP_BENCH_PAGE a page, default 1,000 as the wall asks) over and over; the figure is the
@@ -21,6 +21,20 @@ async function healthP50(url: string): Promise<number> {
     const t0 = performance.now()
     const res = await fetch(`${url}/api/health`)
     await res.arrayBuffer()
+    times.push(performance.now() - t0)
+  }
+  return percentile(times.sort((a, b) => a - b), 50)
+}
+
+/** Intake's p50 (one POST /api/reports at a time): a channel must still be answered while screens read. */
+async function intakeP50(url: string, category: string): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i < PROBES; i++) {
+    const body = JSON.stringify({ channel: 'app', category, description: `Bench intake ${i}`, location: { lat: -6.56 + (i % 50) * 0.002, lon: 107.44 + (i % 7) * 0.01 } })
+    const t0 = performance.now()
+    const res = await fetch(`${url}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+    await res.arrayBuffer()
+    if (res.status !== 201) throw new Error(`intake answered ${res.status}`)
     times.push(performance.now() - t0)
   }
   return percentile(times.sort((a, b) => a - b), 50)
@@ -50,12 +64,15 @@ const bench: Bench = {
                now() - random() * interval '23 hours', now(), 'Warga ' || s, '0812' || lpad(s::text, 8, '0')
         FROM generate_series(1, ${REPORTS}::int) s`.execute(fresh.db.db)
       await sql`ANALYZE reports`.execute(fresh.db.db)
+      const category = (await sql<{ code: string }>`SELECT code FROM categories WHERE active ORDER BY code LIMIT 1`.execute(fresh.db.db)).rows[0]!.code
       const server = await spawnServer(['bench/intake-server.ts'], { DATABASE_URL: fresh.url, PORT, SIGAP_LOG: 'error', SIGAP_DEMO: '0' })
       try {
         await healthP50(server.url) // warm
         const bytes = await readAll(server.url)
         ctx.log(`${REPORTS} reports, ${(bytes / 1e6).toFixed(1)} MB over every page`)
+        await intakeP50(server.url, category) // warm
         const idle = await healthP50(server.url)
+        const intakeIdle = await intakeP50(server.url, category)
         let stop = false
         let reads = 0
         const readers = Array.from({ length: READERS }, async () => {
@@ -65,6 +82,7 @@ const bench: Bench = {
           }
         })
         const loaded = await healthP50(server.url)
+        const intakeLoaded = await intakeP50(server.url, category)
         stop = true
         await Promise.all(readers)
         const figures: BenchFigure[] = [
@@ -75,6 +93,13 @@ const bench: Bench = {
             baseline: { name: 'health p50 idle', value: idle, unit: 'ms' },
             ratio: loaded / idle,
             note: `${reads} full reads meanwhile`,
+          },
+          {
+            name: `intake p50 (one POST at a time) with ${READERS} screens reading`,
+            value: intakeLoaded,
+            unit: 'ms',
+            baseline: { name: 'intake p50 idle', value: intakeIdle, unit: 'ms' },
+            ratio: intakeLoaded / intakeIdle,
           },
         ]
         return figures
