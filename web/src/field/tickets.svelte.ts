@@ -1,5 +1,5 @@
 import { getJson } from '../lib/api'
-import { LiveConnection, wsUrl, type LiveEvent } from '../lib/live.svelte'
+import { LiveConnection, loadWithRetry, wsUrl, type LiveEvent } from '../lib/live.svelte'
 import type { Ticket } from './types'
 
 type Scope = { all: true } | { all: false; regionCodes: string[] } | { all: false; agencyCode: string }
@@ -29,17 +29,7 @@ export class FieldTickets {
   async start(scope: Scope) {
     this.scope = scope
     this.off = this.live.onEvents((batch) => this.apply(batch))
-    let seq = 0
-    for (let wait = 1000; ; wait = Math.min(wait * 2, 15_000)) {
-      try {
-        seq = await this.load()
-        break
-      } catch {
-        this.failed = true
-        await new Promise((r) => setTimeout(r, wait))
-      }
-    }
-    this.live.start(seq)
+    this.live.start(await loadWithRetry(() => this.load(), () => (this.failed = true)))
   }
 
   stop() {

@@ -176,3 +176,19 @@ export function wsUrl(path = '/ws'): string {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:'
   return `${proto}//${location.host}${path}`
 }
+
+/**
+ * The first load of a screen that then follows the live stream: retried with back-off (1 s
+ * doubling to 15 s) until it works, since a tablet or desk may open while the server is away.
+ * Answers the event seq the loaded state is current to, to subscribe from.
+ */
+export async function loadWithRetry(load: () => Promise<number>, onFail: () => void): Promise<number> {
+  for (let wait = 1000; ; wait = Math.min(wait * 2, 15_000)) {
+    try {
+      return await load()
+    } catch {
+      onFail()
+      await new Promise((r) => setTimeout(r, wait))
+    }
+  }
+}
