@@ -20,14 +20,14 @@ const EnvSchema = z.object({
   // The demo's live reports: SIGAP_DEMO_PER_DAY a day by a daily rhythm with bursts (a regency's
   // pace); SIGAP_DEMO_RATE, when set, a steady stream of that many a second instead (load demos).
   SIGAP_DEMO_PER_DAY: z.coerce.number().min(0).max(100_000).default(40),
-  SIGAP_DEMO_RATE: z.coerce.number().min(0).max(1000).optional().or(z.literal('').transform(() => undefined)),
+  SIGAP_DEMO_RATE: unsetIfEmpty(z.coerce.number().min(0).max(1000).optional()),
   SIGAP_REGIONS: z.string().optional(),
-  SIGAP_BASEMAP_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  SIGAP_BASEMAP_URL: unsetIfEmpty(z.string().url().optional()),
   // The address citizens reach this server at (https://lapor.example.go.id): links in WhatsApp
   // messages (status page, rating page). Without it, messages give the ticket number only.
-  SIGAP_PUBLIC_URL: z.string().url().optional().or(z.literal('').transform(() => undefined)),
+  SIGAP_PUBLIC_URL: unsetIfEmpty(z.string().url().transform((u) => u.replace(/\/+$/, '')).optional()),
   // The government the reports are for ("Kabupaten Purwakarta"): on the periodic report's pages.
-  SIGAP_AUTHORITY_NAME: z.string().trim().max(120).optional().or(z.literal('').transform(() => undefined)),
+  SIGAP_AUTHORITY_NAME: unsetIfEmpty(z.string().trim().max(120).optional()),
   // Scheduled periodic report: "daily", "weekly" or "daily,weekly" (off when unset), written as
   // PDF into SIGAP_REPORT_DIR (default: DATA_DIR/reports) after 06:00 WIB for the day / week before.
   SIGAP_REPORT_SCHEDULE: z
@@ -35,7 +35,7 @@ const EnvSchema = z.object({
     .regex(/^(daily|weekly)(,(daily|weekly))?$/, 'daily, weekly or daily,weekly')
     .optional()
     .or(z.literal('').transform(() => undefined)),
-  SIGAP_REPORT_DIR: z.string().min(1).optional().or(z.literal('').transform(() => undefined)),
+  SIGAP_REPORT_DIR: unsetIfEmpty(z.string().min(1).optional()),
   SIGAP_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   // Reports waiting to be stored, beyond which intake answers 503 (retry): a flood must not
   // grow the waiting line without end (about 10 s of work at the default).
@@ -50,18 +50,18 @@ const EnvSchema = z.object({
   // Channels (issue 7). Open311: comma-separated API keys (more can live in open311_api_keys).
   SIGAP_OPEN311_API_KEYS: z.string().default(''),
   // WhatsApp Cloud API webhook: app secret (X-Hub-Signature-256) and the verify token of the handshake.
-  SIGAP_WHATSAPP_APP_SECRET: z.string().optional().or(z.literal('').transform(() => undefined)),
-  SIGAP_WHATSAPP_VERIFY_TOKEN: z.string().optional().or(z.literal('').transform(() => undefined)),
+  SIGAP_WHATSAPP_APP_SECRET: unsetIfEmpty(z.string().optional()),
+  SIGAP_WHATSAPP_VERIFY_TOKEN: unsetIfEmpty(z.string().optional()),
   // Set both to send replies and fetch photos through the Graph API; otherwise replies are logged.
-  SIGAP_WHATSAPP_ACCESS_TOKEN: z.string().optional().or(z.literal('').transform(() => undefined)),
-  SIGAP_WHATSAPP_PHONE_NUMBER_ID: z.string().optional().or(z.literal('').transform(() => undefined)),
+  SIGAP_WHATSAPP_ACCESS_TOKEN: unsetIfEmpty(z.string().optional()),
+  SIGAP_WHATSAPP_PHONE_NUMBER_ID: unsetIfEmpty(z.string().optional()),
   SIGAP_WHATSAPP_WINDOW_S: z.coerce.number().int().min(5).max(3600).default(120),
   SIGAP_WHATSAPP_MAX_AGE_S: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400),
   // Photos: folder (default SIGAP_DATA_DIR/photos) and the largest accepted file.
-  SIGAP_PHOTO_DIR: z.string().optional().or(z.literal('').transform(() => undefined)),
+  SIGAP_PHOTO_DIR: unsetIfEmpty(z.string().optional()),
   SIGAP_PHOTO_MAX_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
   // Bearer token required by GET /metrics when set.
-  SIGAP_METRICS_TOKEN: z.string().optional().or(z.literal('').transform(() => undefined)),
+  SIGAP_METRICS_TOKEN: unsetIfEmpty(z.string().optional()),
   // Seconds between hotspot recomputations (0 turns the scheduler off; empty: the default).
   SIGAP_HOTSPOT_INTERVAL_S: unsetIfEmpty(z.coerce.number().min(0).max(86_400).default(30)),
   // Incident matching rules per category code, JSON, e.g. {"banjir":{"radius_m":800,"group":"air"}}:

@@ -124,6 +124,23 @@ describe('six days without a response', () => {
   })
 })
 
+describe('the command room\'s own states and late tickets', () => {
+  it('names a ticket waiting for its reporter in words, and judges late by the one rule (a pause stops the clock)', async () => {
+    const r = await privateReport()
+    const asked = await t.json('POST', `/api/tickets/${r.incidentId}/transition`, { to: 'waiting_reporter', from: 'new', reason: 'Mohon kirim foto lokasi' }, operator)
+    expect(asked.status).toBe(200)
+    // Due long ago, but paused before it was due: not late, as on every staff screen.
+    await sql`UPDATE incidents SET resolve_due_at = now() - interval '1 hour', paused_at = now() - interval '2 hours' WHERE id = ${r.incidentId}::uuid`.execute(t.db.db)
+    let s = (await t.json('GET', `/api/status/${r.number}`)).body.tickets[0]
+    expect(s).toMatchObject({ status: 'waiting_reporter', status_label: 'Menunggu keterangan dari pelapor', late: false })
+    expect((await page(`/status/${r.number}`)).text).not.toContain('Melewati batas waktu')
+    await sql`UPDATE incidents SET paused_at = NULL WHERE id = ${r.incidentId}::uuid`.execute(t.db.db)
+    s = (await t.json('GET', `/api/status/${r.number}`)).body.tickets[0]
+    expect(s.late).toBe(true)
+    expect((await page(`/status/${r.number}`)).text).toContain('Melewati batas waktu penyelesaian')
+  })
+})
+
 describe('Open311 by ticket number', () => {
   it('finds a request by the number the citizen was given, and tells its state and update time', async () => {
     const post = await t.app.request('/open311/v2/requests.json', {

@@ -2,15 +2,10 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../http/context.js'
 import { parseOr422 } from '../http/errors.js'
+import { Bbox } from '../incidents/incident.schema.js'
 import { mapFeatures } from './map-feature.repository.js'
 
-const Query = z.object({
-  bbox: z
-    .string()
-    .transform((s) => s.split(',').map(Number))
-    .pipe(z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90), z.number().min(-180).max(180), z.number().min(-90).max(90)]))
-    .optional(),
-})
+const Query = z.object({ bbox: Bbox.optional() })
 
 /** Roads, rivers and landmarks as GeoJSON: public, like the regions (places, no people). */
 export function mapFeatureRoutes() {

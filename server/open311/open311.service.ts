@@ -8,7 +8,7 @@ import { isClosed } from '../tickets/ticket.rules.js'
 import { placeByAddress, placeByCode, type RequestRow } from './open311.repository.js'
 import type { Open311Request, Open311RequestInput } from './open311.schema.js'
 import { w3c } from './open311.format.js'
-import { STATUS_LABEL } from '../status/status.labels.js'
+import { statusLabel } from '../status/status.labels.js'
 
 /** Raised for answers in the Open311 error format: `[{ code, description }]`. */
 export class Open311Error extends Error {
@@ -117,7 +117,7 @@ export function toOpen311(row: RequestRow, baseUrl: string): Open311Request {
     service_request_id: row.id,
     status: closed ? 'closed' : 'open',
     // The citizen's words for the state, and where to follow it (the ticket number's page).
-    status_notes: `${STATUS_LABEL[row.incident_status ?? 'new']?.id ?? row.incident_status}. Status: ${baseUrl}/status/${ticketNumber(row.id)}`,
+    status_notes: `${statusLabel(row.incident_status).id}. Status: ${baseUrl}/status/${ticketNumber(row.id)}`,
     service_name: row.service_name,
     service_code: row.category_code,
     description: row.description,

@@ -1,29 +1,27 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import type { Kysely, Transaction } from 'kysely'
-import type { Database } from '../db/database.js'
-
-type Executor = Kysely<Database> | Transaction<Database>
+import type { Executor } from '../db/database.js'
+import { randomToken } from '../auth/password.js'
+import { sha256 } from '../auth/session.repository.js'
 
 /** The header (or multipart field `photo_token`) that carries a report's photo capability token. */
 export const PHOTO_TOKEN_HEADER = 'x-photo-token'
 
-const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
-
 /**
  * Issues the token that lets whoever sent a report add photos to it later (the citizen's form,
- * an app). Returned once, in the intake answer; only its SHA-256 is stored.
+ * an app). Returned once, in the intake answer; only its SHA-256 is stored, as for sessions.
  */
 export async function issuePhotoToken(db: Executor, reportId: string): Promise<string> {
-  const token = randomBytes(24).toString('base64url')
+  const token = randomToken(24)
   await db.insertInto('report_photo_tokens').values({ report_id: reportId, token_sha256: sha256(token) }).execute()
   return token
 }
 
-/** Whether a presented token is the one issued for this report. */
+/** Whether a presented token is the one issued for this report (looked up by its hash, as sessions are). */
 export async function photoTokenMatches(db: Executor, reportId: string, token: string): Promise<boolean> {
-  const row = await db.selectFrom('report_photo_tokens').select('token_sha256').where('report_id', '=', reportId).executeTakeFirst()
-  if (!row) return false
-  const a = Buffer.from(row.token_sha256, 'hex')
-  const b = Buffer.from(sha256(token), 'hex')
-  return a.length === b.length && timingSafeEqual(a, b)
+  const row = await db
+    .selectFrom('report_photo_tokens')
+    .select('report_id')
+    .where('report_id', '=', reportId)
+    .where('token_sha256', '=', sha256(token))
+    .executeTakeFirst()
+  return row !== undefined
 }

@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
+import { rejectKindSql } from '../tickets/reject.kind.js'
 import { lateSql } from '../tickets/late.js'
 import { skmFromSums, SKM_ELEMENTS, type SkmResult } from '../ratings/skm.js'
 
@@ -126,13 +127,6 @@ export interface ChannelCount {
   rejected_prank: number
 }
 
-/**
- * A rejection counts as a hoax or a prank by its kind (`reject_code`, chosen on /desk); one
- * rejected before kinds existed, or through the API without one, by the words operators use
- * for a false report and for a prank call in its free-text reason.
- */
-export const REJECT_HOAX = '(hoax|hoaks|palsu|bohong|fitnah)'
-export const REJECT_PRANK = '(prank|iseng|main-main|usil|ngerjain)'
 
 /**
  * Reports per channel in [from, to), with what became of them: the ticket each is in now (the
@@ -146,8 +140,8 @@ export async function channelCounts(db: Kysely<Database>, from: Date, to: Date):
       count(*) FILTER (WHERE t.status IN ('resolved', 'closed'))::int AS resolved,
       count(*) FILTER (WHERE t.id IS NOT NULL AND ${lateSql('any', undefined, 't')})::int AS late,
       count(*) FILTER (WHERE t.status = 'rejected')::int AS rejected,
-      count(*) FILTER (WHERE t.status = 'rejected' AND (t.reject_code = 'hoax' OR (t.reject_code IS NULL AND t.reject_reason ~* ${REJECT_HOAX})))::int AS rejected_hoax,
-      count(*) FILTER (WHERE t.status = 'rejected' AND (t.reject_code = 'prank' OR (t.reject_code IS NULL AND t.reject_reason ~* ${REJECT_PRANK})))::int AS rejected_prank
+      count(*) FILTER (WHERE ${rejectKindSql('t')} = 'hoax')::int AS rejected_hoax,
+      count(*) FILTER (WHERE ${rejectKindSql('t')} = 'prank')::int AS rejected_prank
     FROM reports r
     LEFT JOIN incidents i ON i.id = r.incident_id
     LEFT JOIN incidents t ON t.id = coalesce(i.merged_into, i.id)

@@ -5,15 +5,13 @@ import { reportPdf } from './review.pdf.js'
 import { pdfMarks, shapesForMap } from './review.routes.js'
 import type { ReviewWindow } from './review.schema.js'
 import { buildReview } from './review.service.js'
+import { wibDay, wibMidnight } from '../wib.js'
 
 const DAY = 86_400_000
 const WIB = 7 * 3_600_000
 /** Reports are made after 06:00 WIB: late entries of the night before are in. */
 const READY_HOUR = 6
 
-/** 00:00 WIB of the WIB day `at` falls in. */
-const wibMidnight = (at: Date) => new Date(Math.floor((at.getTime() + WIB) / DAY) * DAY - WIB)
-const wibDay = (d: Date) => new Date(d.getTime() + WIB).toISOString().slice(0, 10)
 
 export interface DueReport {
   kind: 'daily' | 'weekly'

@@ -3,6 +3,7 @@ import type { TicketScope } from '../auth/principal.js'
 import type { Database } from '../db/database.js'
 import { scopeCondition } from '../tickets/ticket.repository.js'
 import { lateSql } from '../tickets/late.js'
+import { rejectKindSql } from '../tickets/reject.kind.js'
 
 export type GroupBy = 'agency' | 'region' | 'agency_region' | 'none'
 export type RegionLevel = 'kelurahan' | 'kecamatan'
@@ -89,16 +90,16 @@ export async function responseStats(db: Kysely<Database>, f: StatsFilter, groupB
       count(*) FILTER (WHERE cohort AND late)::int AS breached,
       count(*) FILTER (WHERE cohort AND status = 'rejected')::int AS rejected,
       count(*) FILTER (WHERE ended_at IS NULL OR ended_at >= ${to})::int AS backlog,
-      count(*) FILTER (WHERE cohort AND status = 'rejected' AND reject_code = 'hoax')::int AS rejected_hoax,
-      count(*) FILTER (WHERE cohort AND status = 'rejected' AND reject_code = 'prank')::int AS rejected_prank,
-      count(*) FILTER (WHERE cohort AND status = 'rejected' AND reject_code = 'duplicate')::int AS rejected_duplicate,
-      count(*) FILTER (WHERE cohort AND status = 'rejected' AND reject_code = 'out_of_scope')::int AS rejected_out_of_scope
+      count(*) FILTER (WHERE cohort AND reject_kind = 'hoax')::int AS rejected_hoax,
+      count(*) FILTER (WHERE cohort AND reject_kind = 'prank')::int AS rejected_prank,
+      count(*) FILTER (WHERE cohort AND reject_kind = 'duplicate')::int AS rejected_duplicate,
+      count(*) FILTER (WHERE cohort AND reject_kind = 'out_of_scope')::int AS rejected_out_of_scope
     FROM (
       SELECT ${agencyKey} AS agency_code, ${regionKey} AS region_code, i.created_at >= ${from} AS cohort,
         CASE WHEN i.created_at >= ${from} THEN extract(epoch FROM i.first_response_at - i.created_at)::float8 / 60 END AS resp_min,
         CASE WHEN i.created_at >= ${from} THEN extract(epoch FROM i.resolved_at - i.created_at)::float8 / 60 END AS res_min,
         i.first_response_at, i.response_due_at, i.resolved_at, i.resolve_due_at, ${lateSql('any')} AS late,
-        i.status, i.ended_at, i.reject_code
+        i.status, i.ended_at, ${rejectKindSql('i')} AS reject_kind
       FROM incidents i ${join}
       WHERE ${conditions(f)}
     ) t

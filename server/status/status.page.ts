@@ -39,14 +39,13 @@ export function lookupForm(message = ''): string {
   )
 }
 
-export function statusPage(tickets: PublicStatus[], now: Date): string {
+export function statusPage(tickets: PublicStatus[]): string {
   const cards = tickets.map((t) => {
     const due = t.resolve_due_at && !t.resolved_at && !['rejected', 'closed'].includes(t.status) ? t.resolve_due_at : null
-    const late = due !== null && Date.parse(due) < now.getTime()
     return `<section class="card">
 <div class="muted">Nomor tiket <strong>${esc(t.ticket_number)}</strong></div>
 <div class="status">${esc(t.status_label)}</div>
-${late ? '<p class="late">Melewati batas waktu penyelesaian</p>' : ''}
+${t.late ? '<p class="late">Melewati batas waktu penyelesaian</p>' : ''}
 ${t.red ? '<p class="late">Belum ada tanggapan lebih dari 6 hari</p>' : ''}
 <dl><dt>Kategori</dt><dd>${esc(t.category)}</dd>
 <dt>Lokasi</dt><dd>${esc([t.kelurahan, t.kecamatan].filter(Boolean).join(', ') || '–')}</dd>

@@ -47,6 +47,6 @@ export function statusPageRoutes() {
       if (!tickets.length) return c.html(lookupForm(`Tiket ${number.toUpperCase()} tidak ditemukan.`), 404)
       c.header('Cache-Control', 'no-store')
       c.header('Referrer-Policy', 'no-referrer')
-      return c.html(statusPage(tickets, new Date()))
+      return c.html(statusPage(tickets))
     })
 }

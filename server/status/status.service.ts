@@ -2,8 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
 import { ticketNumber } from '../open311/open311.service.js'
-import { STATUS_LABEL } from './status.labels.js'
-import { isRed } from '../tickets/late.js'
+import { statusLabel } from './status.labels.js'
+import { isRed, resolveLate } from '../tickets/late.js'
 import { findByNumber, ratingTokenOf, statusHistory, statusLinkSecret, type StatusRow } from './status.repository.js'
 
 const RATEABLE = new Set(['resolved', 'closed'])
@@ -42,6 +42,8 @@ export interface PublicStatus {
   history: { status: string; label: string; at: string }[]
   /** Six days without a first response (JAKI's red). */
   red: boolean
+  /** Past its resolution due time, by the one definition of late (tickets/late.ts). */
+  late: boolean
   /** Only through the reporter's own link, once the ticket is resolved. */
   rating_url?: string
 }
@@ -66,7 +68,7 @@ export async function publicStatus(db: Kysely<Database>, number: string, k?: str
     rows.map(async (r) => {
       const status = r.status ?? 'new'
       const history = r.incident_id ? await statusHistory(db, r.incident_id) : []
-      const label = STATUS_LABEL[status] ?? { id: status, en: status }
+      const label = statusLabel(status)
       const view: PublicStatus = {
         ticket_number: ticketNumber(r.report_id),
         category: r.category_name,
@@ -83,7 +85,8 @@ export async function publicStatus(db: Kysely<Database>, number: string, k?: str
         resolved_at: iso(r.resolved_at),
         updated_at: iso(r.updated_at ?? r.received_at)!,
         red: r.ticket_created_at !== null && isRed({ first_response_at: r.first_response_at, created_at: r.ticket_created_at, ended_at: r.ended_at }, new Date()),
-        history: history.map((h) => ({ status: h.to_status!, label: STATUS_LABEL[h.to_status!]?.id ?? h.to_status!, at: iso(h.at)! })),
+        late: r.resolve_due_at !== null && resolveLate({ ...r, response_breached_at: null }, new Date()),
+        history: history.map((h) => ({ status: h.to_status!, label: statusLabel(h.to_status).id, at: iso(h.at)! })),
       }
       if (own && RATEABLE.has(status)) {
         const token = await ratingTokenOf(db, r.report_id)

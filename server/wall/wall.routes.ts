@@ -1,5 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { wibMidnight } from '../wib.js'
+
 import { ticketScope } from '../auth/principal.js'
 import { latestSeq } from '../events/event.repository.js'
 import type { AppEnv } from '../http/context.js'
@@ -9,9 +11,6 @@ import { encodeTickets } from './wall.codec.js'
 import { openTickets, wallSummary, type SummaryRow } from './wall.repository.js'
 
 const DAY = 86_400_000
-const dayKey = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Jakarta', year: 'numeric', month: '2-digit', day: '2-digit' })
-/** Midnight WIB of the calendar day `d` falls in. */
-export const wibMidnight = (d: Date) => new Date(`${dayKey.format(d)}T00:00:00+07:00`)
 
 export const SummaryQuery = z.object({
   /** The moment to report on (default now): replays and tests. */

@@ -153,7 +153,7 @@ export async function flushConversation(deps: Deps, id: string): Promise<string 
     body:
       `Terima kasih, laporan Anda sudah kami terima.\nNomor tiket: ${ticketNumber(report.id)}\nKategori: ${category?.name_id ?? report.category_code}` +
       `${report.region_name ? `\nLokasi: ${report.region_name}` : ''}\nKami akan mengabarkan perkembangannya melalui WhatsApp ini.` +
-      (deps.config.SIGAP_PUBLIC_URL ? `\nCek status: ${deps.config.SIGAP_PUBLIC_URL.replace(/\/$/, '')}${await statusLinkPath(db, report.id)}` : ''),
+      (deps.config.SIGAP_PUBLIC_URL ? `\nCek status: ${deps.config.SIGAP_PUBLIC_URL}${await statusLinkPath(db, report.id)}` : ''),
   })
   await attachMedia(deps, conv, report.id)
   return report.id
@@ -282,7 +282,7 @@ export async function notifyStatusChanges(deps: Deps, events: StoredEvent[]): Pr
 async function ratingPrompt(deps: Deps, reportId: string): Promise<string> {
   const token = await ratingTokenOf(deps.db.db, reportId)
   if (!token) return ''
-  const base = deps.config.SIGAP_PUBLIC_URL?.replace(/\/$/, '')
+  const base = deps.config.SIGAP_PUBLIC_URL
   return (
     '\nMohon nilai penanganannya: balas pesan ini dengan angka 1 (sangat buruk) sampai 5 (sangat baik).' +
     (base ? `\nAtau isi penilaian dan survei kepuasan di ${base}/nilai/${token}` : '')

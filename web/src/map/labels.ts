@@ -58,15 +58,25 @@ export class LabelBoard {
   private timer: ReturnType<typeof setTimeout> | null = null
   private ctx: CanvasRenderingContext2D | null = null
   private widths = new Map<string, number>()
+  private destroyed = false
+  private readonly again = () => this.schedule()
   halo: Rgba = [11, 15, 23, 255]
 
   constructor(
     private readonly map: MlMap,
     private readonly deck: DeckLayers,
   ) {
-    const again = () => this.schedule()
-    map.on('moveend', again)
-    map.on('resize', again)
+    map.on('moveend', this.again)
+    map.on('resize', this.again)
+  }
+
+  /** Before the map goes: its listeners off, and no placement left to run on a removed map. */
+  destroy() {
+    this.destroyed = true
+    this.map.off('moveend', this.again)
+    this.map.off('resize', this.again)
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
   }
 
   setLabels(owner: string, specs: LabelSpec[]) {
@@ -86,7 +96,7 @@ export class LabelBoard {
   }
 
   private schedule() {
-    if (this.timer) return
+    if (this.timer || this.destroyed) return
     this.timer = setTimeout(() => {
       this.timer = null
       this.place()
