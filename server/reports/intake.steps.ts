@@ -8,7 +8,7 @@ import type { Deps } from '../http/context.js'
 import type { IntakeIncident } from './intake.repository.js'
 import type { ReportRow } from './report.repository.js'
 import type { ReportInput } from './report.schema.js'
-import { mediaUrlStep } from './report.media.js'
+import { contactConsentStep, mediaUrlStep } from './report.media.js'
 
 /** One report of a batch, as stored. */
 export interface IntakeItem {
@@ -55,4 +55,6 @@ export const INTAKE_STEPS: IntakeStep[] = [
   routeTicketStep,
   // a media_url posted with the report (issue 17)
   mediaUrlStep,
+  // a caller's consent to status messages (issue 19)
+  contactConsentStep,
 ]

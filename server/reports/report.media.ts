@@ -13,3 +13,19 @@ export const mediaUrlStep: IntakeStep = async ({ trx, items }) => {
   }
   return items.map(() => ({}))
 }
+
+/**
+ * Keeps a caller's consent to be told of status changes at the number they gave (112 intake's
+ * `reporter.notify`), in the intake transaction with the report: a 2xx means the consent is
+ * stored too, and a retry finds it there. One statement for the batch, none without consents.
+ */
+export const contactConsentStep: IntakeStep = async ({ trx, items }) => {
+  const consenting = items.filter((i) => i.input.reporter?.notify)
+  if (consenting.length)
+    await trx
+      .insertInto('report_contact_consents')
+      .values(consenting.map((i) => ({ report_id: i.report.id })))
+      .onConflict((oc) => oc.doNothing())
+      .execute()
+  return items.map(() => ({}))
+}

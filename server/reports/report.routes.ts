@@ -22,9 +22,6 @@ export function reportRoutes() {
       const { report, created, fields } = await intakeReport(c.var.deps, input, key)
       // Once, to the sender of a new report: it lets them add photos later (photo.token.ts). A retry gets none.
       const token = created ? { photo_token: await issuePhotoToken(c.var.deps.db.db, report.id) } : {}
-      // Consent to status messages (a retry finds it stored already).
-      if (input.reporter?.notify)
-        await c.var.deps.db.db.insertInto('report_contact_consents').values({ report_id: report.id }).onConflict((oc) => oc.doNothing()).execute()
       // Not a spread: see intake.repository.ts storedOf.
       return c.json(Object.assign(reportView(report, c.var.principal), fields, { duplicate: !created }, token), created ? 201 : 200)
     })
