@@ -67,6 +67,14 @@ const EnvSchema = z.object({
   // Incident matching rules per category code, JSON, e.g. {"banjir":{"radius_m":800,"group":"air"}}:
   // checked by server/incidents/incident.rules.ts when intake loads (a bad value stops the server).
   SIGAP_INCIDENT_RULES: unsetIfEmpty(z.string().optional()),
+  // Reverse proxies in front of this server (comma-separated addresses, e.g. "127.0.0.1,10.0.0.5"):
+  // a request from one of them is counted by the client address it names in X-Forwarded-For, so
+  // sign-in backoff per address does not lock out every citizen behind the same nginx.
+  SIGAP_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((a) => a.trim()).filter((a) => a !== ''))
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6()]).or(z.string().regex(/^::ffff:\d+\.\d+\.\d+\.\d+$/))).max(64)),
   // The built screens (default dist/web): another build side by side, in development.
   SIGAP_WEB_DIST: unsetIfEmpty(z.string().optional()),
 })

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { FREE_FAILURES } from '../server/auth/login.throttle.js'
+import { forwardedClient, FREE_FAILURES } from '../server/auth/login.throttle.js'
+import { loadConfig } from '../server/config.js'
 import { createUser } from '../server/users/user.service.js'
-import { createTestApp, type TestApp } from './helpers/app.js'
+import { createTestApp, testConfig, type TestApp } from './helpers/app.js'
 
 /** Sign-in backoff: per account and per address, 429 with Retry-After, the password not even checked meanwhile. */
 let t: TestApp
@@ -16,10 +17,10 @@ beforeAll(async () => {
 afterAll(() => t.close())
 
 /** The address is the TCP peer, as @hono/node-server hands it over. */
-const login = (username: string, password: string, address = '10.0.0.1') =>
-  t.app.request(
+const login = (username: string, password: string, address = '10.0.0.1', headers: Record<string, string> = {}, app = t) =>
+  app.app.request(
     '/api/auth/login',
-    { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) },
+    { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ username, password }) },
     { incoming: { socket: { remoteAddress: address } } },
   )
 
@@ -56,5 +57,38 @@ describe('POST /api/auth/login backoff', () => {
     expect(held.status).toBe(429)
     expect(Number(held.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
     expect((await login('operator.satu', PASSWORD, '192.0.2.8')).status).toBe(200)
+  })
+})
+
+describe('sign-in backoff behind a reverse proxy', () => {
+  it('counts each client behind a trusted proxy by its forwarded address, and ignores X-Forwarded-For from anyone else', async () => {
+    const proxied = await createTestApp({ config: testConfig({ SIGAP_TRUSTED_PROXIES: '127.0.0.1' }) })
+    try {
+      await createUser(proxied.db, { username: 'operator.dua', role: 'operator', password: PASSWORD }, null)
+      const viaProxy = (user: string, pw: string, client: string) => login(user, pw, '127.0.0.1', { 'x-forwarded-for': `198.51.100.9, ${client}` }, proxied)
+      for (let i = 0; i < FREE_FAILURES.address; i++) expect((await viaProxy(`tebak-${i}`, 'salah', '203.0.113.5')).status).toBe(401)
+      // The guesser waits; another citizen behind the same nginx does not.
+      expect((await viaProxy('operator.dua', PASSWORD, '203.0.113.5')).status).toBe(429)
+      expect((await viaProxy('operator.dua', PASSWORD, '203.0.113.6')).status).toBe(200)
+      // A direct client cannot dodge its own backoff by writing the header itself.
+      for (let i = 0; i < FREE_FAILURES.address; i++) await login(`palsu-${i}`, 'salah', '192.0.2.50', { 'x-forwarded-for': `10.9.9.${i}` }, proxied)
+      expect((await login('operator.dua', PASSWORD, '192.0.2.50', { 'x-forwarded-for': '10.9.9.99' }, proxied)).status).toBe(429)
+    } finally {
+      await proxied.close()
+    }
+  })
+
+  it('believes only the hops trusted proxies appended', () => {
+    const trusted = ['10.0.0.1', '10.0.0.2']
+    expect(forwardedClient('10.0.0.1', '1.2.3.4, 5.6.7.8, 10.0.0.2', trusted)).toBe('5.6.7.8')
+    expect(forwardedClient('::ffff:10.0.0.1', '5.6.7.8', trusted)).toBe('5.6.7.8')
+    expect(forwardedClient('9.9.9.9', '5.6.7.8', trusted)).toBe('9.9.9.9')
+    expect(forwardedClient('10.0.0.1', 'junk<script>', trusted)).toBe('10.0.0.1')
+    expect(forwardedClient('10.0.0.1', undefined, trusted)).toBe('10.0.0.1')
+  })
+
+  it('refuses a proxy list that is not addresses at start-up, naming the variable', () => {
+    expect(() => loadConfig({ SIGAP_TRUSTED_PROXIES: '10.0.0.1,nginx' })).toThrow(/SIGAP_TRUSTED_PROXIES/)
+    expect(loadConfig({ SIGAP_TRUSTED_PROXIES: ' 10.0.0.1 , ::1' }).SIGAP_TRUSTED_PROXIES).toEqual(['10.0.0.1', '::1'])
   })
 })

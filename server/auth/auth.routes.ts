@@ -21,7 +21,7 @@ export function authRoutes(throttle = new LoginThrottle()) {
   return new Hono<AppEnv>()
     .post('/login', async (c) => {
       const input = parseOr422(LoginInput, await readJson(c), 'sign-in')
-      const address = clientAddress(c)
+      const address = clientAddress(c, c.var.deps.config.SIGAP_TRUSTED_PROXIES)
       // Checked before the password: a guesser waiting out a backoff learns nothing, and costs no hashing.
       const wait = throttle.waitMs(input.username, address)
       if (wait > 0) {
