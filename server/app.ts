@@ -21,6 +21,7 @@ import { exportRoutes } from './opendata/export.routes.js'
 import { reviewRoutes } from './review/review.routes.js'
 // Tickets, agencies, stats, ratings, users (issue 5)
 import { authRoutes } from './auth/auth.routes.js'
+import { LookupThrottle } from './status/status.throttle.js'
 import { csrfGuard } from './auth/csrf.js'
 import { agencyRoutes, catalogueRoutes } from './agencies/agency.routes.js'
 import { ticketRoutes } from './tickets/ticket.routes.js'
@@ -86,8 +87,9 @@ export function createApiApp(deps: Deps) {
   app.route('/api/export', exportRoutes())
   app.route('/api/review', reviewRoutes()) // leadership review and periodic report (issue 6)
   app.route('/open311/v2', open311Routes())
-  app.route('/api/status', statusApiRoutes()) // citizens follow their ticket by number (issue 19)
-  app.route('/status', statusPageRoutes())
+  const lookups = new LookupThrottle() // one tally for the page and the API: a walker cannot alternate
+  app.route('/api/status', statusApiRoutes(lookups)) // citizens follow their ticket by number (issue 19)
+  app.route('/status', statusPageRoutes(lookups))
   app.route('/nilai', ratingPageRoutes())
   app.route('/webhooks/whatsapp', whatsappRoutes())
   app.route('/metrics', metricsRoutes())

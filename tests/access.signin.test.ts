@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { forwardedClient, FREE_FAILURES } from '../server/auth/login.throttle.js'
+import { FREE_FAILURES } from '../server/auth/login.throttle.js'
+import { forwardedClient } from '../server/http/client-address.js'
 import { loadConfig } from '../server/config.js'
 import { createUser } from '../server/users/user.service.js'
 import { createTestApp, testConfig, type TestApp } from './helpers/app.js'

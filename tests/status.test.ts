@@ -1,6 +1,7 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { statusLinkPath } from '../server/status/status.service.js'
+import { FREE_MISSES } from '../server/status/status.throttle.js'
 import { createTestApp, signIn, testConfig, type TestApp } from './helpers/app.js'
 import { reportInput, seedTwoKelurahan } from './helpers/factories.js'
 import { ALFA, spotIn } from './helpers/tickets.js'
@@ -174,5 +175,27 @@ describe('Open311 by ticket number', () => {
     expect(Date.parse(upd!.updated_datetime)).toBeGreaterThan(Date.parse(req!.updated_datetime))
 
     expect((await t.app.request('/open311/v2/requests/00000000.json')).status).toBe(404)
+  })
+})
+
+describe('walking ticket numbers', () => {
+  it('makes an address that tries many unknown numbers wait, on the page and the API alike, and only that address', async () => {
+    const from = (address: string, path: string) => t.app.request(path, {}, { incoming: { socket: { remoteAddress: address } } })
+    const known = await privateReport()
+    expect((await from('198.51.100.20', `/status/${known.number}`)).status).toBe(200)
+    for (let i = 0; i < FREE_MISSES; i++) {
+      const n = (0x10000000 + i).toString(16).toUpperCase()
+      const res = await from('198.51.100.20', i % 2 ? `/api/status/${n}` : `/status/${n}`)
+      expect(res.status).toBe(404)
+    }
+    const held = await from('198.51.100.20', `/api/status/${known.number}`)
+    expect(held.status).toBe(429)
+    expect(Number(held.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    expect((await held.json()).error.code).toBe('too_many_lookups')
+    const page = await from('198.51.100.20', `/status/${known.number}`)
+    expect(page.status).toBe(429)
+    expect(await page.text()).toContain('Coba lagi dalam')
+    // A citizen elsewhere, and the known number, are not held.
+    expect((await from('198.51.100.21', `/status/${known.number}`)).status).toBe(200)
   })
 })

@@ -1,11 +1,12 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../http/context.js'
-import { notFound, parseOr422 } from '../http/errors.js'
+import { AppError, notFound, parseOr422 } from '../http/errors.js'
 import { lookupForm, statusPage } from './status.page.js'
 import { TICKET_NUMBER } from './status.repository.js'
 import { publicStatus } from './status.service.js'
 import { openapi } from '../openapi/openapi.registry.js'
+import { LookupThrottle } from './status.throttle.js'
 
 const NumberParam = z.object({ number: z.string().regex(TICKET_NUMBER, 'a ticket number is 8 characters 0-9 and A-F') })
 const LinkQuery = z.object({ k: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'k is the tag of a status link').optional() })
@@ -19,19 +20,24 @@ openapi.add('get', '/api/status/:number', {
 openapi.add('get', '/status', { tags, summary: 'Citizens\' page: enter a ticket number (HTML, Bahasa Indonesia)' })
 openapi.add('get', '/status/:number', { tags, summary: 'Citizens\' status page of a ticket number (HTML)', requestParams: { path: NumberParam, query: LinkQuery } })
 
-/** GET /api/status/:number: the public status of a ticket number (JSON). */
-export function statusApiRoutes() {
+/** GET /api/status/:number: the public status of a ticket number (JSON). Misses are throttled per client (status.throttle.ts). */
+export function statusApiRoutes(lookups: LookupThrottle) {
   return new Hono<AppEnv>().get('/:number', async (c) => {
     const { number } = parseOr422(NumberParam, c.req.param(), 'ticket number')
     const { k } = parseOr422(LinkQuery, c.req.query(), 'status link')
+    const wait = lookups.waitSeconds(c)
+    if (wait > 0) throw new AppError(429, 'too_many_lookups', `Too many unknown ticket numbers: try again in ${wait} s`, undefined, { 'Retry-After': String(wait) })
     const tickets = await publicStatus(c.var.deps.db.db, number, k)
-    if (!tickets.length) throw notFound(`Ticket ${number.toUpperCase()}`)
+    if (!tickets.length) {
+      lookups.missed(c)
+      throw notFound(`Ticket ${number.toUpperCase()}`)
+    }
     return c.json({ tickets })
   })
 }
 
 /** /status (a form) and /status/:number: the citizens' page, in Bahasa Indonesia. */
-export function statusPageRoutes() {
+export function statusPageRoutes(lookups: LookupThrottle) {
   return new Hono<AppEnv>()
     .get('/', (c) => {
       const n = c.req.query('nomor')?.trim()
@@ -42,9 +48,17 @@ export function statusPageRoutes() {
     .get('/:number', async (c) => {
       const number = c.req.param('number')
       if (!NumberParam.safeParse({ number }).success) return c.html(lookupForm('Nomor tiket terdiri dari 8 karakter (0-9, A-F).'), 400)
+      const wait = lookups.waitSeconds(c)
+      if (wait > 0) {
+        c.header('Retry-After', String(wait))
+        return c.html(lookupForm(`Terlalu banyak nomor yang tidak ditemukan. Coba lagi dalam ${wait} detik.`), 429)
+      }
       const k = LinkQuery.safeParse(c.req.query())
       const tickets = await publicStatus(c.var.deps.db.db, number, k.success ? k.data.k : undefined)
-      if (!tickets.length) return c.html(lookupForm(`Tiket ${number.toUpperCase()} tidak ditemukan.`), 404)
+      if (!tickets.length) {
+        lookups.missed(c)
+        return c.html(lookupForm(`Tiket ${number.toUpperCase()} tidak ditemukan.`), 404)
+      }
       c.header('Cache-Control', 'no-store')
       c.header('Referrer-Policy', 'no-referrer')
       return c.html(statusPage(tickets))
