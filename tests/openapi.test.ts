@@ -1,4 +1,8 @@
+import { Hono } from 'hono'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { errorResponse } from '../server/http/errors.js'
+import { defineRoute } from '../server/http/route.js'
 import { openapi, toOpenApiPath } from '../server/openapi/openapi.registry.js'
 import { createTestApp, type TestApp } from './helpers/app.js'
 
@@ -46,5 +50,39 @@ describe('GET /api/openapi.json', () => {
     expect(byId).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })])
     const o311 = doc.paths['/open311/v2/requests.json'].post.requestBody.content['application/x-www-form-urlencoded'].schema
     expect(o311.required).toEqual(expect.arrayContaining(['api_key', 'service_code']))
+  })
+})
+
+describe('defineRoute: one contract for validation, types and the document', () => {
+  const Body = z.object({ name: z.string().trim().min(2).max(20), count: z.number().int().min(1) })
+  const Params = z.object({ id: z.uuid() })
+  const Query = z.object({ limit: z.coerce.number().int().max(50).default(10) }).transform((q) => ({ ...q, doubled: q.limit * 2 }))
+  const route = defineRoute({ method: 'post', path: '/api/test-contract/:id', tags: ['test'], summary: 'a contract', params: Params, query: Query, body: Body, names: { body: 'thing' } })
+  const app = new Hono()
+    .post('/api/test-contract/:id', async (c) => c.json({ ...route.params(c), ...route.query(c), ...(await route.body(c)) }))
+    .onError((err, c) => errorResponse(err, c, () => {}))
+  const post = (path: string, body: unknown) => app.request(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  const ID = '0b6e4f7a-1c2d-4e5f-8a9b-0c1d2e3f4a5b'
+
+  it('documents the schemas it validates with', () => {
+    const op = (openapi.document() as { paths: Record<string, Record<string, any>> }).paths['/api/test-contract/{id}']!.post // any: a JSON document read in a test
+    const body = op.requestBody.content['application/json'].schema
+    expect(body.required).toEqual(['name', 'count'])
+    expect(body.properties.name.maxLength).toBe(20)
+    expect(op.parameters).toEqual(expect.arrayContaining([expect.objectContaining({ in: 'path', name: 'id' }), expect.objectContaining({ in: 'query', name: 'limit' })]))
+  })
+
+  it('parses what it documents, and refuses the rest with a 422 naming the field', async () => {
+    const ok = await post(`/api/test-contract/${ID}?limit=5`, { name: ' Ani ', count: 3 })
+    expect(ok.status).toBe(200)
+    expect(await ok.json()).toEqual({ id: ID, limit: 5, doubled: 10, name: 'Ani', count: 3 })
+    const bad = await post(`/api/test-contract/${ID}`, { name: 'A', count: 0 })
+    expect(bad.status).toBe(422)
+    const err = (await bad.json()).error
+    expect(err.message).toMatch(/^Invalid thing/)
+    expect(err.issues.map((i: { field: string }) => i.field).sort()).toEqual(['count', 'name'])
+    expect((await post('/api/test-contract/not-a-uuid', { name: 'Ani', count: 1 })).status).toBe(422)
+    expect((await post(`/api/test-contract/${ID}?limit=500`, { name: 'Ani', count: 1 })).status).toBe(422)
+    expect((await post(`/api/test-contract/${ID}`, { name: 'A\u0000ni', count: 1 })).status).toBe(400)
   })
 })

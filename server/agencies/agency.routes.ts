@@ -4,7 +4,8 @@ import type { Principal } from '../auth/principal.js'
 import type { Agency, Category, Database } from '../db/database.js'
 import { appendEvent } from '../events/event.repository.js'
 import type { AppEnv, Deps } from '../http/context.js'
-import { AppError, notFound, parseOr422, readJson } from '../http/errors.js'
+import { AppError, notFound } from '../http/errors.js'
+import { defineRoute } from '../http/route.js'
 import { requireAdmin } from '../users/user.routes.js'
 import { findAgency, listAgencies, listRoutingRules } from './agency.repository.js'
 import { AgencyCode, AgencyPatch, CategoryCode, CategoryPatch, Holiday, NewAgency, NewCategory, RoutingRule, RoutingRuleKey } from './agency.schema.js'
@@ -58,13 +59,26 @@ const CodeParam = z.object({ code: AgencyCode })
 const CategoryParam = z.object({ code: CategoryCode })
 const DayParam = z.object({ day: z.iso.date('day is YYYY-MM-DD') })
 
+const tags = ['agencies']
+defineRoute({ method: 'get', path: '/api/agencies', tags, summary: 'Agencies (OPD)' })
+const newAgency = defineRoute({ method: 'post', path: '/api/agencies', tags, summary: 'Create an agency (admin)', body: NewAgency, names: { body: 'agency' } })
+const changeAgency = defineRoute({ method: 'patch', path: '/api/agencies/:code', tags, summary: 'Change an agency (admin)', params: CodeParam, body: AgencyPatch, names: { params: 'agency code', body: 'agency change' } })
+defineRoute({ method: 'get', path: '/api/catalogue', tags, summary: 'Categories with agency, priority and SLA; routing rules; holidays' })
+const newCategory = defineRoute({ method: 'post', path: '/api/catalogue/categories', tags, summary: 'Create a category (admin)', body: NewCategory, names: { body: 'category' } })
+const changeCategory = defineRoute({ method: 'patch', path: '/api/catalogue/categories/:code', tags, summary: 'Change a category (admin)', params: CategoryParam, body: CategoryPatch, names: { params: 'category code', body: 'category change' } })
+const putRule = defineRoute({ method: 'put', path: '/api/catalogue/routing-rules', tags, summary: 'Route a category in a region to an agency (admin)', body: RoutingRule, names: { body: 'routing rule' } })
+const deleteRule = defineRoute({ method: 'delete', path: '/api/catalogue/routing-rules', tags, summary: 'Remove a routing rule (admin)', query: RoutingRuleKey, names: { query: 'routing rule' } })
+const putHoliday = defineRoute({ method: 'put', path: '/api/catalogue/holidays', tags, summary: 'Add a public holiday (working-day SLA clocks skip it)', body: Holiday, names: { body: 'holiday' } })
+const importHolidays = defineRoute({ method: 'post', path: '/api/catalogue/holidays/import', tags, summary: "Load whole years of holidays (SKB calendar); each year replaces that year's days", body: HolidayCalendar, names: { body: 'holiday calendar' } })
+const deleteHoliday = defineRoute({ method: 'delete', path: '/api/catalogue/holidays/:day', tags, summary: 'Remove a public holiday', params: DayParam, names: { params: 'holiday' } })
+
 /** GET /api/agencies (public: names and coverage); admins create and edit. */
 export function agencyRoutes() {
   return new Hono<AppEnv>()
     .get('/', async (c) => c.json({ agencies: (await listAgencies(c.var.deps.db.db)).map(agencyView) }))
     .post('/', async (c) => {
       requireAdmin(c.var.principal)
-      const a = parseOr422(NewAgency, await readJson(c), 'agency')
+      const a = await newAgency.body(c)
       if (await findAgency(c.var.deps.db.db, a.code)) throw new AppError(409, 'conflict', `Agency "${a.code}" already exists`)
       const row = await change(c.var.deps, c.var.principal, 'agency', (trx) =>
         trx
@@ -78,8 +92,8 @@ export function agencyRoutes() {
     })
     .patch('/:code', async (c) => {
       requireAdmin(c.var.principal)
-      const { code } = parseOr422(CodeParam, c.req.param(), 'agency code')
-      const patch = parseOr422(AgencyPatch, await readJson(c), 'agency change')
+      const { code } = changeAgency.params(c)
+      const patch = await changeAgency.body(c)
       const row = await change(c.var.deps, c.var.principal, 'agency', async (trx) => {
         const r = await trx.updateTable('agencies').set(patch).where('code', '=', code).returningAll().executeTakeFirst()
         if (!r) throw notFound(`Agency ${code}`)
@@ -107,7 +121,7 @@ export function catalogueRoutes() {
     })
     .post('/categories', async (c) => {
       requireAdmin(c.var.principal)
-      const input = parseOr422(NewCategory, await readJson(c), 'category')
+      const input = await newCategory.body(c)
       await requireAgency(c.var.deps, input.agency_code)
       if (await c.var.deps.categories.get(input.code)) throw new AppError(409, 'conflict', `Category "${input.code}" already exists`)
       const row = await change(c.var.deps, c.var.principal, 'category', (trx) =>
@@ -122,8 +136,8 @@ export function catalogueRoutes() {
     })
     .patch('/categories/:code', async (c) => {
       requireAdmin(c.var.principal)
-      const { code } = parseOr422(CategoryParam, c.req.param(), 'category code')
-      const patch = parseOr422(CategoryPatch, await readJson(c), 'category change')
+      const { code } = changeCategory.params(c)
+      const patch = await changeCategory.body(c)
       await requireAgency(c.var.deps, patch.agency_code)
       const row = await change(c.var.deps, c.var.principal, 'category', async (trx) => {
         const r = await trx.updateTable('categories').set(patch).where('code', '=', code).returningAll().executeTakeFirst()
@@ -138,7 +152,7 @@ export function catalogueRoutes() {
     })
     .put('/routing-rules', async (c) => {
       requireAdmin(c.var.principal)
-      const rule = parseOr422(RoutingRule, await readJson(c), 'routing rule')
+      const rule = await putRule.body(c)
       await requireAgency(c.var.deps, rule.agency_code)
       if (!(await c.var.deps.categories.get(rule.category_code)))
         throw new AppError(422, 'validation_failed', `Unknown category "${rule.category_code}"`, [{ field: 'category_code', message: 'unknown category' }])
@@ -154,7 +168,7 @@ export function catalogueRoutes() {
     })
     .delete('/routing-rules', async (c) => {
       requireAdmin(c.var.principal)
-      const key = parseOr422(RoutingRuleKey, c.req.query(), 'routing rule')
+      const key = deleteRule.query(c)
       await change(c.var.deps, c.var.principal, 'routing_rule_deleted', async (trx) => {
         const r = await trx
           .deleteFrom('routing_rules')
@@ -168,7 +182,7 @@ export function catalogueRoutes() {
     })
     .put('/holidays', async (c) => {
       requireAdmin(c.var.principal)
-      const h = parseOr422(Holiday, await readJson(c), 'holiday')
+      const h = await putHoliday.body(c)
       await change(c.var.deps, c.var.principal, 'holiday', (trx) =>
         trx.insertInto('holidays').values(h).onConflict((oc) => oc.column('day').doUpdateSet({ name: h.name, kind: h.kind })).execute().then(() => h),
       )
@@ -177,13 +191,13 @@ export function catalogueRoutes() {
     // Whole years at once (the shipped file's format): each year replaces that year's days.
     .post('/holidays/import', async (c) => {
       requireAdmin(c.var.principal)
-      const cal = parseOr422(HolidayCalendar, await readJson(c), 'holiday calendar')
+      const cal = await importHolidays.body(c)
       const years = await change(c.var.deps, c.var.principal, 'holidays_imported', (trx) => importYears(trx, cal.years, 'import'))
       return c.json({ years })
     })
     .delete('/holidays/:day', async (c) => {
       requireAdmin(c.var.principal)
-      const { day } = parseOr422(DayParam, c.req.param(), 'holiday')
+      const { day } = deleteHoliday.params(c)
       await change(c.var.deps, c.var.principal, 'holiday_deleted', async (trx) => {
         const r = await trx.deleteFrom('holidays').where('day', '=', day).executeTakeFirst()
         if (!Number(r.numDeletedRows)) throw notFound(`Holiday ${day}`)

@@ -1,7 +1,8 @@
 import { Hono, type Context } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
 import type { AppEnv } from '../http/context.js'
-import { AppError, parseOr422, readJson } from '../http/errors.js'
+import { AppError } from '../http/errors.js'
+import { defineRoute } from '../http/route.js'
 import { LoginInput } from '../users/user.schema.js'
 import { findUserById } from '../users/user.repository.js'
 import { userView } from '../users/user.view.js'
@@ -17,11 +18,16 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 const secure = (c: Context<AppEnv>) => ownOrigin(c.req.raw.headers, c.req.url).startsWith('https:')
 
+const tags = ['auth']
+const signIn = defineRoute({ method: 'post', path: '/api/auth/login', tags, summary: 'Sign in; sets the session cookie', body: LoginInput, names: { body: 'sign-in' } })
+defineRoute({ method: 'post', path: '/api/auth/logout', tags, summary: 'Sign out' })
+defineRoute({ method: 'get', path: '/api/auth/me', tags, summary: 'Who is signed in' })
+
 /** Sign-in for the screens: POST login sets the session cookie, GET me says who and where to land. */
 export function authRoutes(throttle = new LoginThrottle()) {
   return new Hono<AppEnv>()
     .post('/login', async (c) => {
-      const input = parseOr422(LoginInput, await readJson(c), 'sign-in')
+      const input = await signIn.body(c)
       const address = clientAddress(c, c.var.deps.config.SIGAP_TRUSTED_PROXIES)
       // Checked before the password: a guesser waiting out a backoff learns nothing, and costs no hashing.
       const wait = throttle.waitMs(input.username, address)

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../http/context.js'
-import { notFound, parseOr422, readJson } from '../http/errors.js'
+import { notFound } from '../http/errors.js'
+import { defineRoute } from '../http/route.js'
 import { latestSeq } from '../events/event.repository.js'
 import { findReportById } from '../reports/report.repository.js'
 import { reportView } from '../reports/report.view.js'
@@ -15,10 +16,16 @@ import { reportInScope } from '../tickets/ticket.repository.js'
 
 const geo = (text: string | null): unknown => (text === null ? null : JSON.parse(text))
 
+const tags = ['disputes']
+const list = defineRoute({ method: 'get', path: '/api/disputes', tags, summary: 'Location disputes, filtered by region and state', query: DisputeListQuery })
+const one = defineRoute({ method: 'get', path: '/api/disputes/:id', tags, summary: 'One location dispute with its history', params: DisputeIdParam, names: { params: 'dispute id' } })
+const propose = defineRoute({ method: 'post', path: '/api/disputes/:id/propose', tags, summary: 'Propose how to settle a dispute', params: DisputeIdParam, body: DisputeStep, names: { params: 'dispute id', body: 'proposal' } })
+const decide = defineRoute({ method: 'post', path: '/api/disputes/:id/decide', tags, summary: 'Decide a dispute: move, keep or return', params: DisputeIdParam, body: DisputeStep, names: { params: 'dispute id', body: 'decision' } })
+
 export function disputeRoutes() {
   return new Hono<AppEnv>()
     .get('/', async (c) => {
-      const q = parseOr422(DisputeListQuery, c.req.query(), 'query')
+      const q = list.query(c)
       const { db } = c.var.deps.db
       const hours = c.var.deps.config.SIGAP_DISPUTE_OVERDUE_HOURS
       const now = new Date()
@@ -39,7 +46,7 @@ export function disputeRoutes() {
       return c.json({ seq, overdue_hours: hours, disputes: rows.map((d) => disputeView(d, now, hours)) })
     })
     .get('/:id', async (c) => {
-      const { id } = parseOr422(DisputeIdParam, c.req.param(), 'dispute id')
+      const { id } = one.params(c)
       const { db } = c.var.deps.db
       const p = c.var.principal
       const d = await findDispute(db, id)
@@ -84,14 +91,14 @@ export function disputeRoutes() {
       })
     })
     .post('/:id/propose', async (c) => {
-      const { id } = parseOr422(DisputeIdParam, c.req.param(), 'dispute id')
-      const step = parseOr422(DisputeStep, await readJson(c), 'proposal')
+      const { id } = propose.params(c)
+      const step = await propose.body(c)
       const r = await proposeDispute(c.var.deps, c.var.principal, id, step)
       return c.json({ ...r.dispute, changed: r.changed })
     })
     .post('/:id/decide', async (c) => {
-      const { id } = parseOr422(DisputeIdParam, c.req.param(), 'dispute id')
-      const step = parseOr422(DisputeStep, await readJson(c), 'decision')
+      const { id } = decide.params(c)
+      const step = await decide.body(c)
       const r = await decideDispute(c.var.deps, c.var.principal, id, step)
       return c.json({ ...r.dispute, changed: r.changed })
     })

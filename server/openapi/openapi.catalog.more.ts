@@ -1,10 +1,6 @@
 import { z } from 'zod'
-import { HolidayCalendar } from '../holidays/holiday.schema.js'
-import { AgencyCode, AgencyPatch, CategoryCode, CategoryPatch, Holiday, NewAgency, NewCategory, RoutingRule, RoutingRuleKey } from '../agencies/agency.schema.js'
-import { DisputeIdParam, DisputeListQuery, DisputeStep } from '../disputes/dispute.schema.js'
 import { ApiRatingInput, RatingInput, TokenParam } from '../ratings/rating.schema.js'
 import { CategoryBody, RouteBody, TicketIdParam, TicketListQuery, TransitionBody } from '../tickets/ticket.schema.js'
-import { LoginInput, NewUserInput, UserIdParam, UserPatch } from '../users/user.schema.js'
 import { errorResponses, jsonBody, openapi, type ApiOperation, type HttpMethod } from './openapi.registry.js'
 
 /**
@@ -17,40 +13,6 @@ import { errorResponses, jsonBody, openapi, type ApiOperation, type HttpMethod }
 const queryOf = (s: z.ZodType): z.ZodObject => (s instanceof z.ZodPipe ? (s.in as z.ZodObject) : (s as z.ZodObject))
 const op = (method: HttpMethod, path: string, tags: string[], summary: string, extra: Omit<ApiOperation, 'summary' | 'tags'> = {}) =>
   openapi.add(method, path, { tags, summary, responses: { '200': { description: 'OK' }, ...errorResponses }, ...extra })
-
-const disputes = ['disputes']
-op('get', '/api/disputes', disputes, 'Location disputes, filtered by region and state', { requestParams: { query: queryOf(DisputeListQuery) } })
-op('get', '/api/disputes/:id', disputes, 'One location dispute with its history', { requestParams: { path: DisputeIdParam } })
-op('post', '/api/disputes/:id/propose', disputes, 'Propose how to settle a dispute', { requestParams: { path: DisputeIdParam }, requestBody: jsonBody(queryOf(DisputeStep)) })
-op('post', '/api/disputes/:id/decide', disputes, 'Decide a dispute: move, keep or return', { requestParams: { path: DisputeIdParam }, requestBody: jsonBody(queryOf(DisputeStep)) })
-
-const auth = ['auth']
-op('post', '/api/auth/login', auth, 'Sign in; sets the session cookie', { requestBody: jsonBody(LoginInput) })
-op('post', '/api/auth/logout', auth, 'Sign out')
-op('get', '/api/auth/me', auth, 'Who is signed in')
-op('get', '/api/users', auth, 'Users (admin)')
-op('post', '/api/users', auth, 'Create a user (admin)', { requestBody: jsonBody(queryOf(NewUserInput)) })
-op('patch', '/api/users/:id', auth, 'Change a user (admin)', { requestParams: { path: UserIdParam }, requestBody: jsonBody(queryOf(UserPatch)) })
-const TokenName = z.object({ name: z.string().trim().min(1).max(80) })
-op('get', '/api/display-tokens', auth, 'Read-only display tokens for wall screens (admin)')
-op('post', '/api/display-tokens', auth, 'Create a display token (admin)', { requestBody: jsonBody(TokenName) })
-op('delete', '/api/display-tokens/:name', auth, 'Revoke a display token (admin)', { requestParams: { path: TokenName } })
-
-const agencies = ['agencies']
-op('get', '/api/agencies', agencies, 'Agencies (OPD)')
-op('post', '/api/agencies', agencies, 'Create an agency (admin)', { requestBody: jsonBody(NewAgency) })
-op('patch', '/api/agencies/:code', agencies, 'Change an agency (admin)', { requestParams: { path: z.object({ code: AgencyCode }) }, requestBody: jsonBody(AgencyPatch) })
-op('get', '/api/catalogue', agencies, 'Categories with agency, priority and SLA; routing rules; holidays')
-op('post', '/api/catalogue/categories', agencies, 'Create a category (admin)', { requestBody: jsonBody(NewCategory) })
-op('patch', '/api/catalogue/categories/:code', agencies, 'Change a category (admin)', {
-  requestParams: { path: z.object({ code: CategoryCode }) },
-  requestBody: jsonBody(queryOf(CategoryPatch)),
-})
-op('put', '/api/catalogue/routing-rules', agencies, 'Route a category in a region to an agency (admin)', { requestBody: jsonBody(RoutingRule) })
-op('delete', '/api/catalogue/routing-rules', agencies, 'Remove a routing rule (admin)', { requestParams: { query: RoutingRuleKey } })
-op('put', '/api/catalogue/holidays', agencies, 'Add a public holiday (working-day SLA clocks skip it)', { requestBody: jsonBody(Holiday) })
-op('post', '/api/catalogue/holidays/import', agencies, 'Load whole years of holidays (SKB calendar); each year replaces that year\'s days', { requestBody: jsonBody(HolidayCalendar) })
-op('delete', '/api/catalogue/holidays/:day', agencies, 'Remove a public holiday', { requestParams: { path: z.object({ day: z.iso.date() }) } })
 
 const tickets = ['tickets']
 op('get', '/api/tickets', tickets, 'Tickets (incidents with their lifecycle), scoped to the role', { requestParams: { query: queryOf(TicketListQuery) } })

@@ -69,24 +69,6 @@ openapi.add('get', '/api/categories', {
     ),
   },
 })
-openapi.add('get', '/api/regions', {
-  tags: ['regions'],
-  summary: 'Administrative boundaries as GeoJSON, simplified for the zoom; ETag-cached',
-  requestParams: {
-    query: z.object({
-      level: z.enum(['provinsi', 'kabupaten', 'kecamatan', 'kelurahan']).optional(),
-      zoom: z.number().min(0).max(22).optional(),
-      bbox: z.string().optional().meta({ description: 'west,south,east,north' }),
-    }),
-  },
-  responses: { '200': geojson('Region outlines'), ...errorResponses },
-})
-openapi.add('get', '/api/map-features', {
-  tags: ['regions'],
-  summary: 'Roads, rivers and named landmarks drawn on the maps (the demo generates its own), as GeoJSON',
-  requestParams: { query: z.object({ bbox: z.string().optional().meta({ description: 'west,south,east,north' }) }) },
-  responses: { '200': geojson('Lines (kind road or river) and points (kind landmark) with kind, class and name'), ...errorResponses },
-})
 openapi.add('post', '/api/reports', {
   tags: ['reports'],
   summary: 'Take in a report (any channel); idempotent by channel + external_id or Idempotency-Key',

@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv } from '../http/context.js'
-import { parseOr422 } from '../http/errors.js'
+import { defineRoute } from '../http/route.js'
 import { regionFeatures, regionsVersion } from './region.repository.js'
 
 const Query = z.object({
@@ -14,12 +14,21 @@ const Query = z.object({
     .optional(),
 })
 
+const regions = defineRoute({
+  method: 'get',
+  path: '/api/regions',
+  tags: ['regions'],
+  summary: 'Administrative boundaries as GeoJSON, simplified for the zoom; ETag-cached',
+  query: Query,
+  responses: { '200': { description: 'Region outlines', content: { 'application/geo+json': {} } } },
+})
+
 /** Simplified outlines are expensive to build and rarely change: cached per query and region version. */
 const cache = new Map<string, { etag: string; body: string }>()
 
 export function regionRoutes() {
   return new Hono<AppEnv>().get('/', async (c) => {
-    const q = parseOr422(Query, c.req.query(), 'query')
+    const q = regions.query(c)
     const version = await regionsVersion(c.var.deps.db.db)
     const key = `${q.level ?? '*'}|${q.zoom}|${q.bbox?.join(',') ?? ''}`
     const etag = `"${Buffer.from(`${version}|${key}`).toString('base64url')}"`

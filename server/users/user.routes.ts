@@ -5,7 +5,8 @@ import { isAdmin, type Principal } from '../auth/principal.js'
 import { insertDisplayToken, listDisplayTokens, revokeDisplayToken } from '../auth/session.repository.js'
 import { appendEvent } from '../events/event.repository.js'
 import type { AppEnv } from '../http/context.js'
-import { AppError, notFound, parseOr422, readJson } from '../http/errors.js'
+import { AppError, notFound } from '../http/errors.js'
+import { defineRoute } from '../http/route.js'
 import { listUsers } from './user.repository.js'
 import { NewUserInput, UserIdParam, UserPatch } from './user.schema.js'
 import { createUser, updateUser } from './user.service.js'
@@ -17,6 +18,15 @@ export function requireAdmin(p: Principal): void {
 
 const TokenName = z.object({ name: z.string().trim().min(1).max(80) })
 
+const tags = ['auth']
+defineRoute({ method: 'get', path: '/api/users', tags, summary: 'Users (admin)' })
+const newUser = defineRoute({ method: 'post', path: '/api/users', tags, summary: 'Create a user (admin)', body: NewUserInput, names: { body: 'user' } })
+const changeUser = defineRoute({ method: 'patch', path: '/api/users/:id', tags, summary: 'Change a user (admin)', params: UserIdParam, body: UserPatch, names: { params: 'user id', body: 'user change' } })
+defineRoute({ method: 'get', path: '/api/display-tokens', tags, summary: 'Read-only display tokens for wall screens (admin)' })
+const newToken = defineRoute({ method: 'post', path: '/api/display-tokens', tags, summary: 'Create a display token (admin)', body: TokenName, names: { body: 'display token' } })
+const revokeToken = defineRoute({ method: 'delete', path: '/api/display-tokens/:name', tags, summary: 'Revoke a display token (admin)', params: TokenName, names: { params: 'display token' } })
+
+
 /** User administration: admins only. */
 export function userRoutes() {
   return new Hono<AppEnv>()
@@ -26,12 +36,12 @@ export function userRoutes() {
     })
     .get('/', async (c) => c.json({ users: (await listUsers(c.var.deps.db.db)).map(userView) }))
     .post('/', async (c) => {
-      const input = parseOr422(NewUserInput, await readJson(c), 'user')
+      const input = await newUser.body(c)
       return c.json(await createUser(c.var.deps.db, input, c.var.principal), 201)
     })
     .patch('/:id', async (c) => {
-      const { id } = parseOr422(UserIdParam, c.req.param(), 'user id')
-      const patch = parseOr422(UserPatch, await readJson(c), 'user change')
+      const { id } = changeUser.params(c)
+      const patch = await changeUser.body(c)
       return c.json(await updateUser(c.var.deps.db, id, patch, c.var.principal))
     })
 }
@@ -45,7 +55,7 @@ export function displayTokenRoutes() {
     })
     .get('/', async (c) => c.json({ tokens: await listDisplayTokens(c.var.deps.db.db) }))
     .post('/', async (c) => {
-      const { name } = parseOr422(TokenName, await readJson(c), 'display token')
+      const { name } = await newToken.body(c)
       const token = `sdt_${randomToken()}`
       const by = { user_id: c.var.principal.userId ?? null, role: c.var.principal.role }
       await c.var.deps.db.db.transaction().execute(async (trx) => {
@@ -56,7 +66,7 @@ export function displayTokenRoutes() {
       return c.json({ name, token }, 201)
     })
     .delete('/:name', async (c) => {
-      const { name } = parseOr422(TokenName, c.req.param(), 'display token')
+      const { name } = revokeToken.params(c)
       const n = await c.var.deps.db.db.transaction().execute(async (trx) => {
         const revoked = await revokeDisplayToken(trx, name)
         if (revoked) await appendEvent(trx, 'display_token.revoked', { name, by: { user_id: c.var.principal.userId ?? null, role: c.var.principal.role } })

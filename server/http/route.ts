@@ -1,0 +1,64 @@
+import type { Context } from 'hono'
+import { z } from 'zod'
+import { errorResponses, jsonBody, openapi, type ApiOperation, type HttpMethod } from '../openapi/openapi.registry.js'
+import { parseOr422, readJson } from './errors.js'
+
+/**
+ * One route's contract, written once: the zod schemas that validate its path parameters,
+ * query and JSON body are the ones /api/openapi.json describes, and the handler's input types
+ * are inferred from them. `defineRoute` registers the OpenAPI entry at module load and returns
+ * the parsers the handler calls:
+ *
+ *   const getDispute = defineRoute({ method: 'get', path: '/api/disputes/:id', tags, summary, params: DisputeIdParam })
+ *   .get('/:id', async (c) => { const { id } = getDispute.params(c); ... })
+ */
+export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined>
+  extends Omit<ApiOperation, 'requestParams' | 'requestBody'> {
+  method: HttpMethod
+  /** The full path as served, Hono style (`/api/disputes/:id`). */
+  path: string
+  params?: P
+  query?: Q
+  body?: B
+  /** What the 422 message calls each part ("dispute id", "sign-in"): defaults "path", "query", "body". */
+  names?: { params?: string; query?: string; body?: string }
+}
+
+type Parsed<S> = S extends z.ZodType ? z.infer<S> : never
+
+export interface Route<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined> {
+  params: (c: Context) => Parsed<P>
+  query: (c: Context) => Parsed<Q>
+  /** Reads the body as JSON (400 when it is not) and parses it (422 naming the fields). */
+  body: (c: Context) => Promise<Parsed<B>>
+}
+
+/** The object schema under a transform: OpenAPI describes what the client sends. */
+const inputOf = (s: z.ZodType): z.ZodType => (s instanceof z.ZodPipe ? (s.in as z.ZodType) : s)
+
+export function defineRoute<
+  P extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+>(spec: RouteSpec<P, Q, B>): Route<P, Q, B> {
+  const { method, path, params, query, body, names, responses, ...doc } = spec
+  const requestParams = {
+    ...(params ? { path: inputOf(params) as z.ZodObject } : {}),
+    ...(query ? { query: inputOf(query) as z.ZodObject } : {}),
+  }
+  openapi.add(method, path, {
+    ...doc,
+    ...(params || query ? { requestParams } : {}),
+    ...(body ? { requestBody: jsonBody(inputOf(body)) } : {}),
+    responses: responses ?? { '200': { description: 'OK' }, ...errorResponses },
+  })
+  const need = <S extends z.ZodType | undefined>(s: S, part: string): z.ZodType => {
+    if (!s) throw new Error(`${method.toUpperCase()} ${path} declares no ${part} schema`)
+    return s
+  }
+  return {
+    params: (c) => parseOr422(need(params, 'params'), c.req.param(), names?.params ?? 'path') as Parsed<P>,
+    query: (c) => parseOr422(need(query, 'query'), c.req.query(), names?.query ?? 'query') as Parsed<Q>,
+    body: async (c) => parseOr422(need(body, 'body'), await readJson(c), names?.body ?? 'body') as Parsed<B>,
+  }
+}
