@@ -39,8 +39,10 @@ const post = async (i: number) => {
 }
 await throughput(N, 16, post) // warm-up
 const before = cpuSeconds('intake-profile-server')
+const measuredFrom = performance.now()
 const rate = await throughput(N, 16, (i) => post(N + i))
 const after = cpuSeconds('intake-profile-server')
+const measuredS = (performance.now() - measuredFrom) / 1000
 console.log(`${rate.toFixed(0)} reports/s; server CPU ${(((after.server - before.server) * 1000) / N).toFixed(3)} ms/report, PostgreSQL ${(((after.postgres - before.postgres) * 1000) / N).toFixed(3)} ms/report`)
 client.close()
 await new Promise<void>((resolve) => {
@@ -49,21 +51,32 @@ await new Promise<void>((resolve) => {
 })
 await fresh.close()
 
-// Self time by function (both halves: the profile covers warm-up and run alike).
+// Self time by function and by package, of the samples taken while the measured reports were
+// posted (the server's start and the warm-up left out: they end before it).
 type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!
-const prof = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] }
-const self = new Map<number, number>()
-prof.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (prof.timeDeltas[i] ?? 0)))
+const prof = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[]; endTime: number; startTime: number }
+const nodes = new Map(prof.nodes.map((n) => [n.id, n]))
+const from = prof.endTime - (measuredS + 2) * 1e6 // the 2 s: from the last report to the profile's end
 const byFn = new Map<string, number>()
+const byPackage = new Map<string, number>()
 let total = 0
-for (const n of prof.nodes) {
-  const t = self.get(n.id) ?? 0
-  if (n.callFrame.functionName === '(idle)') continue
-  total += t
-  const where = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^.*\/(server|bench)\//, '$1/')}:${n.callFrame.lineNumber + 1}`
-  byFn.set(where, (byFn.get(where) ?? 0) + t)
-}
-console.log(`profile: ${(total / 1000).toFixed(0)} ms busy in ${2 * N} reports (${(total / 1000 / (2 * N)).toFixed(3)} ms each)`)
-for (const [fn, t] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 45))) console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${fn}`)
+let at = prof.startTime
+prof.samples.forEach((id, i) => {
+  const dt = prof.timeDeltas[i] ?? 0
+  at += dt
+  const n = nodes.get(id)!
+  if (at < from || n.callFrame.functionName === '(idle)') return
+  total += dt
+  const url = n.callFrame.url
+  const where = `${n.callFrame.functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(/^.*\/(server|bench)\//, '$1/')}:${n.callFrame.lineNumber + 1}`
+  byFn.set(where, (byFn.get(where) ?? 0) + dt)
+  const pkg = url.includes('node_modules/') ? url.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+).*$/, '$1') : url.includes('/server/') ? url.replace(/^.*\/server\//, 'server/') : url.startsWith('node:') ? 'node' : n.callFrame.functionName || '(native)'
+  byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + dt)
+})
+console.log(`profile: ${(total / 1000).toFixed(0)} ms busy for ${N} reports (${(total / 1000 / N).toFixed(3)} ms each)`)
+const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).forEach(([f, t]) => console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${f}`))
+top(byFn, Number(process.env.TOP ?? 40))
+console.log('-- by package or file')
+top(byPackage, 30)
 process.exit(0)
