@@ -6,7 +6,8 @@ import { seedDemoArea } from '../server/demo/demo.area.js'
 import { EventFeed } from '../server/events/event.feed.js'
 import type { Deps } from '../server/http/context.js'
 import { createLogger } from '../server/logger.js'
-import { intakeReport, type IntakeOptions } from '../server/reports/report.service.js'
+import { intakeReport } from '../server/reports/report.service.js'
+import { useIntakeMode, type IntakeMode } from './intake-modes.js'
 import { freshDb, inRounds, jsonPoster, spawnServer, throughput, WARM_UP, type Bench, type BenchContext, type BenchFigure, type Measured, type Way } from './lib.js'
 
 // Intake cost with incident matching, on a table of 1,000,000 reports (SIGAP_BENCH_SCALE=0.05
@@ -67,7 +68,7 @@ const randomReport = (a: Area, i: number) => ({
   location: { lat: a.y0 + Math.random() * a.dy, lon: a.x0 + Math.random() * a.dx },
 })
 
-type Variant = NonNullable<IntakeOptions['incidents']>
+type Variant = IntakeMode
 const VARIANTS: Variant[] = ['none', 'one_per_report', 'matched']
 const VARIANT_NAMES: Record<Variant, string> = {
   matched: 'as shipped (matching: a report joins the open incident it duplicates or opens a routed one)',
@@ -164,8 +165,10 @@ async function run(ctx: BenchContext): Promise<BenchFigure[]> {
         // This process: CPU of PostgreSQL, and of this process (intake code and load) as `self`.
         mark: '-',
         concurrency: CONCURRENCY,
+        // The ways run in turn, never together: each sets the mode of this process's intakes.
         task: async () => {
-          await intakeReport(deps, randomReport(area, n++), null, { incidents: v })
+          useIntakeMode(v)
+          await intakeReport(deps, randomReport(area, n++), null)
         },
       })),
       INTAKES,

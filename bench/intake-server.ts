@@ -5,13 +5,13 @@ import { connect } from '../server/db/connect.js'
 import { EventFeed } from '../server/events/event.feed.js'
 import { createApiApp } from '../server/app.js'
 import { createLogger } from '../server/logger.js'
-import type { IntakeOptions } from '../server/reports/report.service.js'
+import { INTAKE_MODES, useIntakeMode, type IntakeMode } from './intake-modes.js'
 
 // The API as a server of its own for benchmarks (DATABASE_URL, PORT): the same app, intake
 // and event feed as `npm start`, without the background jobs (hotspot recomputation, SLA
 // checks) that would otherwise run over the benchmark's million reports while it measures.
 // `--incidents=one_per_report` opens an incident for every report, `--incidents=none` none: the
-// baselines that matching's cost is measured against (IntakeOptions in report.service.ts). An
+// baselines that matching's cost is measured against (bench/intake-modes.ts). An
 // argument, not an environment variable, so that it shows in the process's command line, by
 // which the benchmark tells the servers' CPU apart.
 const config = loadConfig()
@@ -26,12 +26,12 @@ const app = createApiApp({
   categories: new CategoryCatalog(db.db),
   log,
   authenticate: async () => null,
-  intake: { incidents: incidentsArg() },
 })
-function incidentsArg(): IntakeOptions['incidents'] {
+useIntakeMode(incidentsArg())
+function incidentsArg(): IntakeMode {
   const arg = process.argv.find((a) => a.startsWith('--incidents='))?.slice('--incidents='.length) ?? 'matched'
-  if (arg !== 'matched' && arg !== 'one_per_report' && arg !== 'none') throw new Error(`--incidents=${arg}: matched, one_per_report or none`)
-  return arg
+  if (!(INTAKE_MODES as readonly string[]).includes(arg)) throw new Error(`--incidents=${arg}: ${INTAKE_MODES.join(', ')}`)
+  return arg as IntakeMode
 }
 
 serve({ fetch: app.fetch, port: config.PORT, hostname: '127.0.0.1' }, () => console.log('sigap is serving'))

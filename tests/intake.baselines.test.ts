@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { intakeReport, type IntakeOptions } from '../server/reports/report.service.js'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { useIntakeMode, type IntakeMode } from '../bench/intake-modes.js'
+import { intakeReport } from '../server/reports/report.service.js'
 import { createTestApp, type TestApp } from './helpers/app.js'
 import { reportInput, seedTwoKelurahan } from './helpers/factories.js'
 
-// The intakes that bench/incidents.bench.ts measures matching against: if one of them did less
-// (or more) than it says, the benchmark's ratio would be against the wrong thing.
+// The intakes that bench/incidents.bench.ts measures matching against (bench/intake-modes.ts):
+// if one of them did less (or more) than it says, the benchmark's ratio would be against the
+// wrong thing.
 
 let t: TestApp
 
@@ -13,12 +15,14 @@ beforeAll(async () => {
   await seedTwoKelurahan(t.db.db)
 })
 afterAll(() => t.close())
+afterEach(() => useIntakeMode('matched'))
 
 /** Two reports of one pothole, 10 m apart, stored the given way; their incidents and tickets. */
-async function twoReportsOfOnePlace(incidents: IntakeOptions['incidents'], lat: number) {
+async function twoReportsOfOnePlace(mode: IntakeMode, lat: number) {
+  useIntakeMode(mode)
   const ids: string[] = []
   for (const north of [0, 10]) {
-    const r = await intakeReport(t.deps, reportInput({ category: 'jalan_rusak', location: { lat: lat + north / 110_574, lon: 106.845 } }), null, { incidents })
+    const r = await intakeReport(t.deps, reportInput({ category: 'jalan_rusak', location: { lat: lat + north / 110_574, lon: 106.845 } }), null)
     ids.push(r.report.id)
   }
   const rows = await t.db.db

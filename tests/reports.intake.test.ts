@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestApp, type TestApp } from './helpers/app.js'
 import { reportInput, seedTwoKelurahan } from './helpers/factories.js'
+import { inputErrorOf } from '../server/http/errors.js'
+import { intakeReport } from '../server/reports/report.service.js'
 
 let t: TestApp
 const countReports = async () =>
@@ -130,6 +132,21 @@ describe('POST /api/reports', () => {
       expect(JSON.stringify(e.data)).not.toContain('Siti')
       expect(JSON.stringify(e.data)).not.toContain('2222')
     }
+  })
+})
+
+describe('intake of text a channel let through', () => {
+  // Text is refused once, where a channel parses its input; a channel that did not must still
+  // get a 400 (never a 500) for that report alone, and the reports stored with it are kept.
+  it('refuses a NUL as bad input, storing nothing of it, and keeps the reports of its batch', async () => {
+    const good = [0, 1, 2].map((i) => reportInput({ description: `kept ${i}`, location: { lat: -6.2, lon: 106.841 + i * 0.001 } }))
+    const bad = reportInput({ description: 'bad \u0000 text' })
+    const [b, ...rest] = await Promise.allSettled([bad, ...good].map((input) => intakeReport(t.deps, input, null)))
+    expect(b!.status).toBe('rejected')
+    expect(inputErrorOf((b as PromiseRejectedResult).reason)?.status).toBe(400)
+    expect(rest.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled'])
+    const stored = await t.db.db.selectFrom('reports').select('description').where('description', 'like', '%text').execute()
+    expect(stored.filter((r) => r.description.startsWith('bad'))).toEqual([])
   })
 })
 

@@ -6,7 +6,9 @@
 
 -- The whole intake of one report (an item of sigap_intake_reports, below): location check
 -- (sigap_location_check), incident matching when the item has `match` (none: the caller
--- attaches it, or matching is off), then the report row, written once. It answers with the
+-- attaches it, or matching is off), then the report row, written once (with its media_url),
+-- and beside it the hash of the sender's photo token (`photo_token_sha256`) and the caller's
+-- consent to status messages (`notify`), so that no second statement follows. It answers with the
 -- report and, when matching opened an incident, the whole new ticket as routed (what its
 -- ticket.routed event shows). `match.categories` is a comma-separated list (not a JSON array):
 -- the call stays an expression, without a subquery. A second submission with a taken
@@ -40,11 +42,17 @@ BEGIN
   END IF;
   INSERT INTO reports (channel, external_id, idempotency_key, category_code, description, location, accuracy_m, claimed_region,
                        region_code, reporter_name, reporter_phone, reporter_private, reported_at, incident_id,
-                       location_status, claimed_region_code, detected_region_code, claim_distance_m, location_checked_at)
+                       location_status, claimed_region_code, detected_region_code, claim_distance_m, location_checked_at, media_url)
   VALUES (v_channel, p_item->>'external_id', p_item->>'idempotency_key', v_category, p_item->>'description', pt, v_accuracy_m, v_claim,
           chk.region_code, p_item->>'reporter_name', p_item->>'reporter_phone', coalesce((p_item->>'reporter_private')::boolean, false), at, inc,
-          chk.status, chk.claimed_code, chk.detected_code, chk.distance_m, now())
+          chk.status, chk.claimed_code, chk.detected_code, chk.distance_m, now(), p_item->>'media_url')
   RETURNING reports.id, reports.received_at INTO rid, rcv;
+  IF p_item->>'photo_token_sha256' IS NOT NULL THEN
+    INSERT INTO report_photo_tokens (report_id, token_sha256) VALUES (rid, p_item->>'photo_token_sha256');
+  END IF;
+  IF (p_item->>'notify')::boolean THEN
+    INSERT INTO report_contact_consents (report_id) VALUES (rid);
+  END IF;
   RETURN QUERY
     SELECT p_ord, 'stored'::text, rid, at, rcv, chk.status, chk.claimed_code, sigap_region_name(chk.claimed_code), chk.detected_code,
            sigap_region_name(chk.detected_code), chk.distance_m, chk.region_code, sigap_region_name(chk.region_code),
@@ -61,7 +69,7 @@ $$;
 -- intake.queue.ts gathers the reports that arrive while the previous batch is being stored).
 -- p_items: a JSON array of {channel, external_id?, idempotency_key?, category, description, lon,
 -- lat, accuracy_m?, claim?, reporter_name?, reporter_phone?, reporter_private?, reported_at?,
--- match?: {categories, radius_m, window_h, dx, dy, lock_keys}}. One row per item,
+-- media_url?, photo_token_sha256?, notify?, match?: {categories, radius_m, window_h, dx, dy, lock_keys}}. One row per item,
 -- in order (sigap_intake_row): 'stored', or 'duplicate' when its external id or idempotency
 -- key is taken (nothing of it stored). The match locks of every item are taken first, together and in one order, so two
 -- batches never hold some each and wait for the other's; only then are incident rows locked.

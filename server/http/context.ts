@@ -4,7 +4,6 @@ import type { Db } from '../db/connect.js'
 import type { EventFeed } from '../events/event.feed.js'
 import type { Principal } from '../auth/principal.js'
 import type { Logger } from '../logger.js'
-import type { IntakeOptions } from '../reports/report.service.js'
 
 /** What every route needs, built once at start-up and handed to the app. */
 export interface Deps {
@@ -18,8 +17,6 @@ export interface Deps {
    * signed in. The one place identity is decided, for the API and the socket alike.
    */
   authenticate: (headers: Headers) => Promise<Principal | null>
-  /** How every intake treats new reports (benchmarks turn incident matching off to measure it). */
-  intake?: IntakeOptions
 }
 
 export interface AppEnv {

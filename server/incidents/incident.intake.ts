@@ -1,24 +1,34 @@
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database.js'
-import { appendEvent } from '../events/event.repository.js'
 import { AppError } from '../http/errors.js'
-import type { IntakeBatch, IntakeFields } from '../reports/intake.steps.js'
-import type { MatchPlan } from '../reports/intake.repository.js'
-import type { ReportRow } from '../reports/report.repository.js'
 import { matchLockKeys } from './incident.locks.js'
 import { isClosed } from '../tickets/ticket.rules.js'
 import { findIncident, lockKeys, moveReports, refreshIncident, type IncidentRow } from './incident.repository.js'
 import { matchRules } from './incident.rules.js'
-import { incidentView } from './incident.view.js'
+
+// What intake (server/reports/intake.service.ts) asks of incidents: how a new report is
+// matched as it is stored, and the attach path. Announcing is intake's: this module does not
+// know the intake's outcome.
 
 // Read at start-up: a bad SIGAP_INCIDENT_RULES stops the server instead of failing every intake.
 matchRules()
+
+/** What matching needs besides the report (matchPlanFor); the intake statement takes it per report. */
+export interface MatchPlan {
+  categories: string[]
+  radiusM: number
+  windowH: number
+  /** Degrees that surely contain the radius (a box the index can use). */
+  dx: number
+  dy: number
+  lockKeys: string[]
+}
 
 /**
  * How a new report of this category at this point is matched (the radius, the time window, the
  * categories it may join, the search box and the advisory-lock keys of the cells around it):
  * the intake statement waits for those locks, so simultaneous reports of one place make one
- * incident. See sigap_match_point in migrations/0008_route_at_intake.sql.
+ * incident. See sigap_match_point in migrations/functions/matching.sql.
  */
 export function matchPlanFor(category: string, at: { lon: number; lat: number }): MatchPlan {
   const rules = matchRules()
@@ -34,40 +44,6 @@ export function matchPlanFor(category: string, at: { lon: number; lat: number })
   }
 }
 
-/**
- * A plan that searches nothing: the report opens a new routed incident of its own, and takes no
- * match locks (there is no search for another report to race). Not how sigap matches:
- * benchmarks use it (IntakeOptions `one_per_report`) to tell matching's cost from that of
- * having incidents and tickets at all.
- */
-export const NEW_INCIDENT_PLAN: MatchPlan = Object.freeze({ categories: [], radiusM: 0, windowH: 0, dx: 0, dy: 0, lockKeys: [] })
-
-/**
- * Intake step: each new report joined the open incident it duplicates or opened one as it was
- * stored (after its location check, so the incident took the report's region); this announces
- * it. A report sent with `incident_id` joins that incident here instead.
- */
-export async function matchIncidentStep({ trx, items }: IntakeBatch): Promise<IntakeFields[]> {
-  const out: IntakeFields[] = []
-  for (const { input, report, incident } of items) {
-    if (input.incident_id !== undefined) {
-      out.push(await attachToIncident(trx, report, input.incident_id))
-      continue
-    }
-    if (!incident) {
-      out.push({})
-      continue
-    }
-    await appendEvent(trx, incident.is_new ? 'incident.created' : 'incident.updated', {
-      incident: incidentView(incident),
-      report_id: report.id,
-      cause: 'intake',
-    })
-    out.push({ incident_id: incident.id, incident_new: incident.is_new })
-  }
-  return out
-}
-
 const cannotAttach = (message: string) =>
   new AppError(422, 'validation_failed', `Cannot attach the report: ${message}`, [{ field: 'incident_id', message }])
 
@@ -76,9 +52,9 @@ const cannotAttach = (message: string) =>
  * incident they saw nearby), wherever it is: no place matching. An incident merged away is
  * followed to the one it was merged into. Throws 422 (the intake transaction rolls back,
  * nothing is stored) when the incident does not exist, is no longer open, or is of another
- * match group (its ticket is routed by category).
+ * match group (its ticket is routed by category). Answers the incident as it is after joining.
  */
-async function attachToIncident(trx: Transaction<Database>, report: ReportRow, incidentId: string): Promise<IntakeFields> {
+export async function attachToIncident(trx: Transaction<Database>, report: { id: string; category_code: string }, incidentId: string): Promise<IncidentRow> {
   const rules = matchRules()
   let named = await findIncident(trx, incidentId)
   if (named?.merged_into) named = await findIncident(trx, named.merged_into)
@@ -93,11 +69,8 @@ async function attachToIncident(trx: Transaction<Database>, report: ReportRow, i
     throw cannotAttach(`incident ${incidentId} is a "${target.category_code}" incident; a "${report.category_code}" report cannot join it`)
   }
   await moveReports(trx, [report.id], target.id)
-  report.incident_id = target.id
   await refreshIncident(trx, target.id)
-  const incident = (await findIncident(trx, target.id))!
-  await appendEvent(trx, 'incident.updated', { incident: incidentView(incident), report_id: report.id, cause: 'intake' })
-  return { incident_id: incident.id, incident_new: false }
+  return (await findIncident(trx, target.id))!
 }
 
 function matchKeysOf(i: IncidentRow): string[] {

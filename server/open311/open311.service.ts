@@ -3,7 +3,7 @@ import type { Category } from '../db/database.js'
 import type { Deps } from '../http/context.js'
 import { ReportInput } from '../reports/report.schema.js'
 import { intakeReport, scopedIdempotencyKey, type IntakeResult } from '../reports/report.service.js'
-import { parseOr422 } from '../http/errors.js'
+import { parseChecked } from '../http/errors.js'
 import { isClosed } from '../tickets/ticket.rules.js'
 import { placeByAddress, placeByCode, type RequestRow } from './open311.repository.js'
 import type { Open311Request, Open311RequestInput } from './open311.schema.js'
@@ -89,7 +89,8 @@ export async function submitRequest(deps: Deps, r: Open311RequestInput, client: 
     .update(JSON.stringify([r.service_code, r.lat, r.long, r.address_string, r.address_id, r.description, r.email, r.device_id, r.account_id, r.phone, r.media_url]))
     .digest('hex')
     .slice(0, 32)}`
-  const input = parseOr422(
+  // Its text was refused where the request came in (open311.routes.ts parse): not again here.
+  const input = parseChecked(
     ReportInput,
     {
       channel: 'open311',

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { IncidentIdParam, IncidentListQuery, MergeBody, SplitBody } from '../incidents/incident.schema.js'
 import { WindowQuery } from '../hotspots/hotspot.window.js'
 import { IdempotencyKey, ReportInput, ReportListQuery } from '../reports/report.schema.js'
+import { IntakeFacts, LocationCheckAnswer } from '../reports/intake.outcome.js'
 import { errorResponses, jsonBody, jsonResponse, openapi } from './openapi.registry.js'
 
 /**
@@ -23,6 +24,8 @@ export const ReportView = z.object({
   region: Region,
   reported_at: z.iso.datetime({ offset: true }),
   received_at: z.iso.datetime({ offset: true }),
+  incident_id: z.uuid().nullable(),
+  location_check: LocationCheckAnswer.optional().meta({ description: 'Absent for a report stored before location checks' }),
   reporter: z
     .object({ name: z.string().nullable(), phone: z.string().nullable(), private: z.boolean() })
     .optional()
@@ -44,6 +47,19 @@ export const IncidentView = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 })
+
+/**
+ * POST /api/reports' answer (intake.outcome.ts intakeAnswer): the report, what intake decided,
+ * and, for a new report, its photo token. Strict: a field the route adds must be described here
+ * (tests/openapi.intake.test.ts checks real answers against the published document).
+ */
+export const IntakeAnswer = z.strictObject({
+  ...ReportView.shape,
+  ...IntakeFacts.shape,
+  duplicate: z.boolean().meta({ description: 'true for a retry of a report already stored (answered 200, without photo_token)' }),
+  photo_token: z.string().meta({ description: 'Given once, with a new report: lets the sender add photos later (X-Photo-Token)' }),
+})
+const RetriedAnswer = z.strictObject({ ...ReportView.shape, duplicate: z.boolean() })
 
 const geojson = (description: string) => ({ description, content: { 'application/geo+json': { schema: z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) }) } } })
 const ReportIdParam = z.object({ id: z.uuid() })
@@ -75,11 +91,8 @@ openapi.add('post', '/api/reports', {
   requestParams: { header: z.object({ 'idempotency-key': IdempotencyKey.optional() }) },
   requestBody: jsonBody(ReportInput),
   responses: {
-    '201': jsonResponse(
-      'Stored; intake steps add location_check, incident_id...; photo_token (given once) lets the sender add photos later',
-      ReportView.extend({ duplicate: z.boolean(), photo_token: z.string() }),
-    ),
-    '200': jsonResponse('A retry of a report already stored', ReportView.extend({ duplicate: z.boolean() })),
+    '201': jsonResponse('Stored, with its location check, the incident it joined or opened, its routing, and its photo token', IntakeAnswer),
+    '200': jsonResponse('A retry of a report already stored (as stored; no photo token)', RetriedAnswer),
     '503': { description: 'Too many reports waiting to be stored (SIGAP_INTAKE_MAX_WAITING): nothing stored; retry after `Retry-After` seconds' },
     ...errorResponses,
   },

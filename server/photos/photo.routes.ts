@@ -3,14 +3,14 @@ import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { canSeeTicket, ticketScope, type Principal } from '../auth/principal.js'
 import { reportInScope } from '../tickets/ticket.repository.js'
-import { issuePhotoToken, PHOTO_TOKEN_HEADER, photoTokenMatches } from './photo.token.js'
+import { PHOTO_TOKEN_HEADER, photoTokenMatches } from './photo.token.js'
+import { intakeAnswer } from '../reports/intake.outcome.js'
 import { findTicket } from '../tickets/ticket.repository.js'
 import type { AppEnv } from '../http/context.js'
 import { AppError, notFound, parseOr422, readFormBody } from '../http/errors.js'
 import { errorResponses, jsonResponse, openapi } from '../openapi/openapi.registry.js'
 import { IdempotencyKey, ReportInput } from '../reports/report.schema.js'
 import { intakeReport, scopedIdempotencyKey } from '../reports/report.service.js'
-import { reportView } from '../reports/report.view.js'
 import { findPhoto, photosOf } from './photo.repository.js'
 import { attachPhotos, checkPhotos, type PhotoFile } from './photo.service.js'
 import { photoStore } from './photo.store.js'
@@ -67,12 +67,11 @@ export function photoRoutes() {
         { field: 'location', message: 'required (no GPS position in the photos)' },
       ])
     }
-    const { report, created, fields } = await intakeReport(c.var.deps, { ...input, location }, key)
-    const photos = processed.length ? await attachPhotos(c.var.deps, { reportId: report.id }, processed, input.channel) : []
-    const token = created ? { photo_token: await issuePhotoToken(c.var.deps.db.db, report.id) } : {}
+    const result = await intakeReport(c.var.deps, { ...input, location }, key, { photoToken: true })
+    const photos = processed.length ? await attachPhotos(c.var.deps, { reportId: result.report.id }, processed, input.channel) : []
     return c.json(
-      { ...reportView(report, c.var.principal), ...fields, duplicate: !created, location_source: input.location ? 'given' : 'photo', photos, ...token },
-      created ? 201 : 200,
+      Object.assign(intakeAnswer(c.var.principal, result), { location_source: input.location ? ('given' as const) : ('photo' as const), photos }),
+      result.created ? 201 : 200,
     )
   })
   app.post('/api/reports/:id/photos', uploadLimit, async (c) => {

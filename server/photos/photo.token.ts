@@ -6,13 +6,13 @@ import { sha256 } from '../auth/session.repository.js'
 export const PHOTO_TOKEN_HEADER = 'x-photo-token'
 
 /**
- * Issues the token that lets whoever sent a report add photos to it later (the citizen's form,
- * an app). Returned once, in the intake answer; only its SHA-256 is stored, as for sessions.
+ * A new token that lets whoever sent a report add photos to it later (the citizen's form, an
+ * app). Made before intake, which stores its SHA-256 with the report (as for sessions, only
+ * the hash is kept); returned once, in the intake answer.
  */
-export async function issuePhotoToken(db: Executor, reportId: string): Promise<string> {
+export function newPhotoToken(): { token: string; sha256: string } {
   const token = randomToken(24)
-  await db.insertInto('report_photo_tokens').values({ report_id: reportId, token_sha256: sha256(token) }).execute()
-  return token
+  return { token, sha256: sha256(token) }
 }
 
 /** Whether a presented token is the one issued for this report (looked up by its hash, as sessions are). */

@@ -8,7 +8,7 @@ import { latestSeq } from '../events/event.repository.js'
 import { findReportById, listRecentReports } from './report.repository.js'
 import { IdempotencyKey, ReportInput, ReportListQuery } from './report.schema.js'
 import { intakeReport, scopedIdempotencyKey } from './report.service.js'
-import { issuePhotoToken } from '../photos/photo.token.js'
+import { intakeAnswer } from './intake.outcome.js'
 import { reportView } from './report.view.js'
 
 const IdParam = z.object({ id: z.uuid('id must be a report id (UUID)') })
@@ -19,11 +19,9 @@ export function reportRoutes() {
       const input = parseOr422(ReportInput, await readJson(c), 'report')
       const header = c.req.header('idempotency-key')
       const key = header === undefined ? null : scopedIdempotencyKey(c.var.principal.userId, input.channel, parseOr422(IdempotencyKey, header, 'Idempotency-Key header'))
-      const { report, created, fields } = await intakeReport(c.var.deps, input, key)
-      // Once, to the sender of a new report: it lets them add photos later (photo.token.ts). A retry gets none.
-      const token = created ? { photo_token: await issuePhotoToken(c.var.deps.db.db, report.id) } : {}
-      // Not a spread: see intake.repository.ts storedOf.
-      return c.json(Object.assign(reportView(report, c.var.principal), fields, { duplicate: !created }, token), created ? 201 : 200)
+      // A photo token, once, to the sender of a new report: it lets them add photos later (photo.token.ts).
+      const result = await intakeReport(c.var.deps, input, key, { photoToken: true })
+      return c.json(intakeAnswer(c.var.principal, result), result.created ? 201 : 200)
     })
     .get('/', async (c) => {
       const q = parseOr422(ReportListQuery, c.req.query(), 'query')

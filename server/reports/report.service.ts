@@ -1,67 +1,34 @@
-import { availableParallelism } from 'node:os'
 import type { Deps } from '../http/context.js'
-import { AppError, refuseBadText } from '../http/errors.js'
-import { appendEvents, withEventBatch } from '../events/event.repository.js'
-import { matchPlanFor, NEW_INCIDENT_PLAN } from '../incidents/incident.intake.js'
-import { insertCheckedReports, type NewReport } from './intake.repository.js'
+import { AppError } from '../http/errors.js'
+import { matchPlanFor, type MatchPlan } from '../incidents/incident.intake.js'
+import { newPhotoToken } from '../photos/photo.token.js'
 import { findReportByDedupKey, type ReportRow } from './report.repository.js'
-import { IntakeQueue, IntakeQueueFull } from './intake.queue.js'
+import { IntakeQueueFull } from './intake.queue.js'
+import type { IntakeOutcome } from './intake.outcome.js'
+import { attachReport, submitReport } from './intake.service.js'
 import type { ReportInput } from './report.schema.js'
-import { reportEventData } from './report.view.js'
-import { INTAKE_STEPS, type IntakeFields, type IntakeItem } from './intake.steps.js'
 
 export interface IntakeResult {
   report: ReportRow
   /** false when this was a retry of a report already stored. */
   created: boolean
-  /** What the intake steps added (location check, incident); empty on a retry. */
-  fields: IntakeFields
+  /** What intake decided for a new report (intake.outcome.ts); null on a retry. */
+  outcome: IntakeOutcome | null
+  /** The photo token of a new report, when asked for (given once: only its hash is stored). */
+  photoToken: string | null
 }
 
-export interface IntakeOptions {
-  /**
-   * How a new report finds its incident. `matched` (the default, what sigap does): it joins the
-   * open incident it duplicates or opens one. The others exist so that benchmarks can measure
-   * what matching costs: `one_per_report` opens a new routed incident for every report, as a
-   * system without duplicate merging would (one report, one ticket); `none` stores the report
-   * without any incident or ticket.
-   */
-  incidents?: 'matched' | 'one_per_report' | 'none'
-}
-
-type Outcome = { stored: { report: ReportRow; fields: IntakeFields } } | { duplicate: true }
+type Planner = (input: ReportInput) => MatchPlan | null
+const matchAsShipped: Planner = (input) => matchPlanFor(input.category, input.location)
+let planner = matchAsShipped
 
 /**
- * Stores a batch of new reports in one transaction: the reports with their location checks
- * and incidents (one statement), the steps for all of them, and every event (one statement).
+ * For benchmarks only (bench/intake-modes.ts): replaces how new reports are matched, to measure
+ * matching against intakes without it; null restores matching. Not in Deps or the config, so
+ * that no deployment can turn matching off.
  */
-async function storeBatch(deps: Deps, batch: NewReport[]): Promise<Outcome[]> {
-  const outcomes = await deps.db.db.transaction().execute((trx) =>
-    withEventBatch(trx, async () => {
-      const stored = await insertCheckedReports(trx, batch, deps.config.SIGAP_BOUNDARY_TOLERANCE_M)
-      const items: IntakeItem[] = stored.flatMap((s, i) => (s ? [{ input: batch[i]!.input, ...s }] : []))
-      const fields: IntakeFields[] = items.map(() => ({}))
-      for (const step of INTAKE_STEPS) (await step({ trx, deps, items })).forEach((f, i) => Object.assign(fields[i]!, f))
-      await appendEvents(trx, 'report.created', items.map(({ report }, i) => Object.assign(reportEventData(report), fields[i]))) // not a spread: intake.repository.ts storedOf
-      const byReport = new Map(items.map((item, i) => [item.report.id, fields[i]!]))
-      return stored.map((s): Outcome => (s ? { stored: { report: s.report, fields: byReport.get(s.report.id)! } } : { duplicate: true }))
-    }),
-  )
-  deps.feed.poke()
-  return outcomes
-}
-
-// One queue per running server (deps). PGlite has one connection: one batch at a time there;
-// on PostgreSQL one per core (more only made the batches smaller on the 2 cores measured).
-const WORKERS = Math.max(1, Math.min(8, availableParallelism()))
-const queues = new WeakMap<Deps, IntakeQueue<NewReport, Outcome>>()
-const queueOf = (deps: Deps) => {
-  let q = queues.get(deps)
-  if (!q) {
-    q = new IntakeQueue((batch) => storeBatch(deps, batch), deps.db.kind === 'pglite' ? 1 : WORKERS, 32, deps.config.SIGAP_INTAKE_MAX_WAITING)
-    queues.set(deps, q)
-  }
-  return q
+export function replaceMatchPlanner(p: Planner | null): void {
+  planner = p ?? matchAsShipped
 }
 
 /** A full waiting line answers 503 with Retry-After: channels retry (WhatsApp, Open311 clients, the app). */
@@ -108,10 +75,10 @@ export function differingFields(input: ReportInput, stored: ReportRow): string[]
  * (shared with the reports that arrived with it: intake.queue.ts), or finds the report a retry
  * already stored.
  */
-export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKey: string | null, opts: IntakeOptions = deps.intake ?? {}): Promise<IntakeResult> {
-  // Text the database cannot store would fail the whole batch this report is stored with:
-  // refused here, whichever channel let it through (channels that cannot refuse clean it first).
-  refuseBadText(input, 'report')
+export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKey: string | null, opts: { photoToken?: boolean } = {}): Promise<IntakeResult> {
+  // Text the database cannot store was refused once, where the channel parsed its input
+  // (parseOr422); should any slip through, the queue stores its batch's other reports alone
+  // and the database's refusal answers 400 (inputErrorOf), never a 500.
   const category = await deps.categories.get(input.category)
   if (!category || !category.active) {
     throw new AppError(422, 'validation_failed', `Unknown category "${input.category}"; GET /api/categories lists the codes`, [
@@ -120,13 +87,16 @@ export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKe
   }
   // A retry (its external id or idempotency key taken) is recognised by the statement that
   // stores reports, which answers "duplicate" for it: no lookup before, on the hot path.
-  // A named incident is attached to by its step (alone: its 422 must not fail other reports);
-  // otherwise the report is matched as it is stored.
-  const attach = input.incident_id !== undefined
-  const plan = attach || opts.incidents === 'none' ? null : opts.incidents === 'one_per_report' ? NEW_INCIDENT_PLAN : matchPlanFor(input.category, input.location)
-  const submission: NewReport = { input, idempotencyKey, plan }
-  const [outcome] = attach ? await storeBatch(deps, [submission]) : [await queueOf(deps).submit(submission).catch(busy)]
-  if (outcome && 'stored' in outcome) return { report: outcome.stored.report, fields: outcome.stored.fields, created: true }
+  // A named incident is joined alone (its 422 must not fail other reports); otherwise the report
+  // is matched as it is stored. The photo token is made before, so that its hash is stored with
+  // the report, in the same statement.
+  const token = opts.photoToken ? newPhotoToken() : null
+  const submission = { input, idempotencyKey, plan: null, photoTokenSha256: token?.sha256 ?? null }
+  const outcome =
+    input.incident_id !== undefined
+      ? await attachReport(deps, submission, input.incident_id)
+      : await submitReport(deps, { ...submission, plan: planner(input) }).catch(busy)
+  if (outcome) return { report: outcome.report, created: true, outcome, photoToken: token?.token ?? null }
   // A retry, or a race with a concurrent one: answer with the report stored first.
   const winner = await findReportByDedupKey(deps.db.db, input.channel, input.external_id, idempotencyKey)
   if (!winner) throw new AppError(409, 'conflict', 'A conflicting report exists but could not be read; retry')
@@ -141,5 +111,5 @@ export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKe
       )
     }
   }
-  return { report: winner, created: false, fields: {} }
+  return { report: winner, created: false, outcome: null, photoToken: null }
 }

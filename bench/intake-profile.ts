@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { seedDemoArea } from '../server/demo/demo.area.js'
+import { cpuSeconds, freshDb, jsonPoster, killGroup, throughput } from './lib.js'
+
+// Where the intake server's own CPU goes: runs bench/intake-server.ts under `node --cpu-prof`,
+// posts reports as bench/intake.bench.ts does (16 at a time, after a warm-up), and prints the
+// functions with the most self time and the server's CPU per report. Not a benchmark (no
+// baseline): a tool for finding what to remove.
+//   DATABASE_URL=postgres://… npx tsx bench/intake-profile.ts [REPORTS]
+
+const url = process.env.DATABASE_URL
+if (!url) throw new Error('DATABASE_URL is not set')
+const N = Number(process.argv[2] ?? 2000)
+const fresh = await freshDb({ databaseUrl: url, log: console.log }, 'profile')
+await seedDemoArea(fresh.db.db)
+const dir = mkdtempSync(join(tmpdir(), 'sigap-prof-'))
+const port = 19_000 + (process.pid % 1000)
+const child = spawn('node', ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'bench/intake-server.ts', 'intake-profile-server'], {
+  env: { ...process.env, DATABASE_URL: fresh.url, PORT: String(port), SIGAP_LOG: 'error' },
+  cwd: join(import.meta.dirname, '..'),
+  stdio: ['ignore', 'pipe', 'inherit'],
+  detached: true,
+})
+await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => /sigap is serving/.test(d.toString()) && resolve()))
+const client = jsonPoster(`http://127.0.0.1:${port}`, 16)
+const body = (i: number) => ({
+  channel: 'app',
+  category: 'jalan_rusak',
+  description: `Jalan berlubang ${i}`,
+  location: { lat: -6.56 + (((0.5 + i * 0.7548776662) % 1) - 0.5) * 0.097, lon: 107.44 + (((0.5 + i * 0.569840291) % 1) - 0.5) * 0.089 },
+  claimed_region: 'Sukamaju',
+})
+const post = async (i: number) => {
+  const s = await client.post('/api/reports', body(i))
+  if (s !== 201) throw new Error(`answered ${s}`)
+}
+await throughput(N, 16, post) // warm-up
+const before = cpuSeconds('intake-profile-server')
+const measuredFrom = performance.now()
+const rate = await throughput(N, 16, (i) => post(N + i))
+const after = cpuSeconds('intake-profile-server')
+const measuredS = (performance.now() - measuredFrom) / 1000
+console.log(`${rate.toFixed(0)} reports/s; server CPU ${(((after.server - before.server) * 1000) / N).toFixed(3)} ms/report, PostgreSQL ${(((after.postgres - before.postgres) * 1000) / N).toFixed(3)} ms/report`)
+client.close()
+await new Promise<void>((resolve) => {
+  child.once('exit', () => resolve())
+  killGroup(child)
+})
+await fresh.close()
+
+// Self time by function and by package, of the samples taken while the measured reports were
+// posted (the server's start and the warm-up left out: they end before it).
+type Node = { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
+const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))!
+const prof = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[]; endTime: number; startTime: number }
+const nodes = new Map(prof.nodes.map((n) => [n.id, n]))
+const from = prof.endTime - (measuredS + 2) * 1e6 // the 2 s: from the last report to the profile's end
+const byFn = new Map<string, number>()
+const byPackage = new Map<string, number>()
+let total = 0
+let at = prof.startTime
+prof.samples.forEach((id, i) => {
+  const dt = prof.timeDeltas[i] ?? 0
+  at += dt
+  const n = nodes.get(id)!
+  if (at < from || n.callFrame.functionName === '(idle)') return
+  total += dt
+  const url = n.callFrame.url
+  const where = `${n.callFrame.functionName || '(anonymous)'} ${url.replace(/^.*node_modules\//, '').replace(/^.*\/(server|bench)\//, '$1/')}:${n.callFrame.lineNumber + 1}`
+  byFn.set(where, (byFn.get(where) ?? 0) + dt)
+  const pkg = url.includes('node_modules/') ? url.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+).*$/, '$1') : url.includes('/server/') ? url.replace(/^.*\/server\//, 'server/') : url.startsWith('node:') ? 'node' : n.callFrame.functionName || '(native)'
+  byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + dt)
+})
+console.log(`profile: ${(total / 1000).toFixed(0)} ms busy for ${N} reports (${(total / 1000 / N).toFixed(3)} ms each)`)
+const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).forEach(([f, t]) => console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${f}`))
+top(byFn, Number(process.env.TOP ?? 40))
+console.log('-- by package or file')
+top(byPackage, 30)
+process.exit(0)

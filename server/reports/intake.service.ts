@@ -1,0 +1,110 @@
+import { availableParallelism } from 'node:os'
+import type { Transaction } from 'kysely'
+import type { Database } from '../db/database.js'
+import { openDisputes } from '../disputes/dispute.service.js'
+import { appendEvent, appendEvents, withEventBatch } from '../events/event.repository.js'
+import type { Deps } from '../http/context.js'
+import { attachToIncident } from '../incidents/incident.intake.js'
+import { findTicket } from '../tickets/ticket.repository.js'
+import { announceRouted, routeNewTicket } from '../tickets/ticket.service.js'
+import { IntakeQueue } from './intake.queue.js'
+import { incidentEventOf, reportCreatedData, type IntakeIncident, type IntakeOutcome } from './intake.outcome.js'
+import { insertCheckedReports, type NewReport } from './intake.repository.js'
+
+// Storing new reports and announcing them, in one transaction: the reports of a batch (matched
+// as they are stored), or one report attached to the incident its sender named.
+
+/** A report's outcome, or null when its external id or idempotency key was taken (a retry). */
+export type Stored = IntakeOutcome | null
+
+/**
+ * After the reports are stored, in their transaction: the disputes their mismatched claims open
+ * (one statement), then every event of the batch, in this order (one statement at the end,
+ * withEventBatch): dispute.opened, incident.created/updated, ticket.routed, report.created.
+ */
+async function announce(trx: Transaction<Database>, deps: Deps, outcomes: IntakeOutcome[]): Promise<void> {
+  const mismatched = outcomes.filter(({ check }) => check.status === 'mismatch' && check.claimed_code && check.detected_code)
+  if (mismatched.length) {
+    const opened = await openDisputes(
+      trx,
+      deps,
+      mismatched.map(({ report, check }) => ({
+        report_id: report.id,
+        claimed_region_code: check.claimed_code!,
+        detected_region_code: check.detected_code!,
+        lon: report.lon,
+        lat: report.lat,
+        distance_m: check.distance_m,
+        accuracy_m: report.accuracy_m,
+      })),
+      'intake',
+    )
+    const disputeOf = new Map(opened.map((d) => [d.report_id, d.id]))
+    for (const o of mismatched) o.disputeId = disputeOf.get(o.report.id) ?? null
+  }
+  for (const o of outcomes) {
+    if (!o.incident) continue
+    const e = incidentEventOf(o as IntakeOutcome & { incident: IntakeIncident })
+    await appendEvent(trx, e.type, e.data)
+  }
+  await announceRouted(trx, outcomes.flatMap((o) => (o.ticket ? [o.ticket] : [])))
+  await appendEvents(trx, 'report.created', outcomes.map(reportCreatedData))
+}
+
+/** Stores a batch of new reports in one transaction; answers each in order. */
+async function storeBatch(deps: Deps, batch: NewReport[]): Promise<Stored[]> {
+  const stored = await deps.db.db.transaction().execute((trx) =>
+    withEventBatch(trx, async () => {
+      const stored = await insertCheckedReports(trx, batch, deps.config.SIGAP_BOUNDARY_TOLERANCE_M)
+      await announce(trx, deps, stored.filter((s) => s !== null))
+      return stored
+    }),
+  )
+  deps.feed.poke()
+  return stored
+}
+
+/**
+ * The attach path: the report joins the incident its sender named (incident.intake.ts
+ * attachToIncident), in a transaction of its own, so that its 422 fails no other report. An
+ * incident not routed yet is routed now.
+ */
+export async function attachReport(deps: Deps, submission: NewReport, incidentId: string): Promise<Stored> {
+  const outcome = await deps.db.db.transaction().execute((trx) =>
+    withEventBatch(trx, async () => {
+      const [o] = await insertCheckedReports(trx, [{ ...submission, plan: null }], deps.config.SIGAP_BOUNDARY_TOLERANCE_M)
+      if (!o) return null
+      const joined = await attachToIncident(trx, o.report, incidentId)
+      o.report.incident_id = joined.id
+      const ticket = (await routeNewTicket(trx, joined.id)) ?? (await findTicket(trx, joined.id))
+      o.incident = Object.assign(joined, {
+        is_new: false,
+        routed_at: ticket?.routed_at ?? null,
+        is_emergency: ticket?.is_emergency ?? false,
+        agency_code: ticket?.agency_code ?? joined.agency_code ?? null,
+      })
+      await announce(trx, deps, [o])
+      return o
+    }),
+  )
+  deps.feed.poke()
+  return outcome
+}
+
+// One queue per running server (deps). PGlite has one connection: one batch at a time there;
+// on PostgreSQL one per core (more only made the batches smaller on the 2 cores measured).
+const WORKERS = Math.max(1, Math.min(8, availableParallelism()))
+const queues = new WeakMap<Deps, IntakeQueue<NewReport, Stored>>()
+
+/**
+ * Stores a report with those that arrive while earlier ones are being stored (intake.queue.ts).
+ * Rejects with IntakeQueueFull when the waiting line is full.
+ */
+export function submitReport(deps: Deps, submission: NewReport): Promise<Stored> {
+  let q = queues.get(deps)
+  if (!q) {
+    q = new IntakeQueue((batch) => storeBatch(deps, batch), deps.db.kind === 'pglite' ? 1 : WORKERS, 32, deps.config.SIGAP_INTAKE_MAX_WAITING)
+    queues.set(deps, q)
+  }
+  return q.submit(submission)
+}
