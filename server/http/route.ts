@@ -12,7 +12,7 @@ import { parseOr422, readJson } from './errors.js'
  *   const getDispute = defineRoute({ method: 'get', path: '/api/disputes/:id', tags, summary, params: DisputeIdParam })
  *   .get('/:id', async (c) => { const { id } = getDispute.params(c); ... })
  */
-export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined>
+export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, H extends z.ZodObject | undefined>
   extends Omit<ApiOperation, 'requestParams' | 'requestBody'> {
   method: HttpMethod
   /** The full path as served, Hono style (`/api/disputes/:id`). */
@@ -20,17 +20,21 @@ export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType 
   params?: P
   query?: Q
   body?: B
+  /** Request headers the route reads (lower-case names), documented and parsed like the rest. */
+  headers?: H
   /** What the 422 message calls each part ("dispute id", "sign-in"): defaults "path", "query", "body". */
-  names?: { params?: string; query?: string; body?: string }
+  names?: { params?: string; query?: string; body?: string; headers?: string }
 }
 
 type Parsed<S> = S extends z.ZodType ? z.infer<S> : never
 
-export interface Route<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined> {
+export interface Route<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, H extends z.ZodObject | undefined> {
   params: (c: Context) => Parsed<P>
   query: (c: Context) => Parsed<Q>
   /** Reads the body as JSON (400 when it is not) and parses it (422 naming the fields). */
   body: (c: Context) => Promise<Parsed<B>>
+  /** The declared headers (absent ones undefined), parsed. */
+  headers: (c: Context) => Parsed<H>
 }
 
 /** The object schema under a transform: OpenAPI describes what the client sends. */
@@ -40,15 +44,17 @@ export function defineRoute<
   P extends z.ZodType | undefined = undefined,
   Q extends z.ZodType | undefined = undefined,
   B extends z.ZodType | undefined = undefined,
->(spec: RouteSpec<P, Q, B>): Route<P, Q, B> {
-  const { method, path, params, query, body, names, responses, ...doc } = spec
+  H extends z.ZodObject | undefined = undefined,
+>(spec: RouteSpec<P, Q, B, H>): Route<P, Q, B, H> {
+  const { method, path, params, query, body, headers, names, responses, ...doc } = spec
   const requestParams = {
     ...(params ? { path: inputOf(params) as z.ZodObject } : {}),
     ...(query ? { query: inputOf(query) as z.ZodObject } : {}),
+    ...(headers ? { header: headers } : {}),
   }
   openapi.add(method, path, {
     ...doc,
-    ...(params || query ? { requestParams } : {}),
+    ...(params || query || headers ? { requestParams } : {}),
     ...(body ? { requestBody: jsonBody(inputOf(body)) } : {}),
     responses: responses ?? { '200': { description: 'OK' }, ...errorResponses },
   })
@@ -60,5 +66,10 @@ export function defineRoute<
     params: (c) => parseOr422(need(params, 'params'), c.req.param(), names?.params ?? 'path') as Parsed<P>,
     query: (c) => parseOr422(need(query, 'query'), c.req.query(), names?.query ?? 'query') as Parsed<Q>,
     body: async (c) => parseOr422(need(body, 'body'), await readJson(c), names?.body ?? 'body') as Parsed<B>,
+    headers: (c) => {
+      const schema = need(headers, 'headers') as z.ZodObject
+      const given = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, c.req.header(k)]))
+      return parseOr422(schema, given, names?.headers ?? 'headers') as Parsed<H>
+    },
   }
 }

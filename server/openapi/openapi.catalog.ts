@@ -1,9 +1,6 @@
 import { z } from 'zod'
-import { IncidentIdParam, IncidentListQuery, MergeBody, SplitBody } from '../incidents/incident.schema.js'
 import { WindowQuery } from '../hotspots/hotspot.window.js'
-import { IdempotencyKey, ReportInput, ReportListQuery } from '../reports/report.schema.js'
-import { IntakeFacts, LocationCheckAnswer } from '../reports/intake.outcome.js'
-import { errorResponses, jsonBody, jsonResponse, openapi } from './openapi.registry.js'
+import { errorResponses, jsonResponse, openapi } from './openapi.registry.js'
 
 /**
  * Entries for the routes written before the registry existed. New route modules register
@@ -12,57 +9,7 @@ import { errorResponses, jsonBody, jsonResponse, openapi } from './openapi.regis
  * schemas here describe the JSON the views build.
  */
 
-const Region = z.object({ code: z.string(), name: z.string() }).nullable()
-export const ReportView = z.object({
-  id: z.uuid(),
-  channel: z.string(),
-  external_id: z.string().nullable(),
-  category: z.string(),
-  description: z.string(),
-  location: z.object({ lat: z.number(), lon: z.number(), accuracy_m: z.number().nullable() }),
-  claimed_region: z.string().nullable(),
-  region: Region,
-  reported_at: z.iso.datetime({ offset: true }),
-  received_at: z.iso.datetime({ offset: true }),
-  incident_id: z.uuid().nullable(),
-  location_check: LocationCheckAnswer.optional().meta({ description: 'Absent for a report stored before location checks' }),
-  reporter: z
-    .object({ name: z.string().nullable(), phone: z.string().nullable(), private: z.boolean() })
-    .optional()
-    .meta({ description: 'Only for roles allowed to see the reporter (private reporters: admin and operator only)' }),
-})
-
-export const IncidentView = z.object({
-  id: z.uuid(),
-  category: z.string(),
-  status: z.string(),
-  location: z.object({ lat: z.number(), lon: z.number() }),
-  region: Region,
-  report_count: z.number().int(),
-  channels: z.array(z.string()),
-  first_reported_at: z.string(),
-  last_reported_at: z.string(),
-  merged_into: z.uuid().nullable(),
-  split_from: z.uuid().nullable(),
-  created_at: z.string(),
-  updated_at: z.string(),
-})
-
-/**
- * POST /api/reports' answer (intake.outcome.ts intakeAnswer): the report, what intake decided,
- * and, for a new report, its photo token. Strict: a field the route adds must be described here
- * (tests/openapi.intake.test.ts checks real answers against the published document).
- */
-export const IntakeAnswer = z.strictObject({
-  ...ReportView.shape,
-  ...IntakeFacts.shape,
-  duplicate: z.boolean().meta({ description: 'true for a retry of a report already stored (answered 200, without photo_token)' }),
-  photo_token: z.string().meta({ description: 'Given once, with a new report: lets the sender add photos later (X-Photo-Token)' }),
-})
-const RetriedAnswer = z.strictObject({ ...ReportView.shape, duplicate: z.boolean() })
-
 const geojson = (description: string) => ({ description, content: { 'application/geo+json': { schema: z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) }) } } })
-const ReportIdParam = z.object({ id: z.uuid() })
 const CategoryQuery = z.object({ category: z.string().trim().min(1).max(64).optional() })
 
 openapi.add('get', '/api/health', {
@@ -84,56 +31,6 @@ openapi.add('get', '/api/categories', {
       z.object({ categories: z.array(z.object({ code: z.string(), name: z.string(), name_en: z.string(), group: z.string(), color: z.string() })) }),
     ),
   },
-})
-openapi.add('post', '/api/reports', {
-  tags: ['reports'],
-  summary: 'Take in a report (any channel); idempotent by channel + external_id or Idempotency-Key',
-  requestParams: { header: z.object({ 'idempotency-key': IdempotencyKey.optional() }) },
-  requestBody: jsonBody(ReportInput),
-  responses: {
-    '201': jsonResponse('Stored, with its location check, the incident it joined or opened, its routing, and its photo token', IntakeAnswer),
-    '200': jsonResponse('A retry of a report already stored (as stored; no photo token)', RetriedAnswer),
-    '503': { description: 'Too many reports waiting to be stored (SIGAP_INTAKE_MAX_WAITING): nothing stored; retry after `Retry-After` seconds' },
-    ...errorResponses,
-  },
-})
-openapi.add('get', '/api/reports', {
-  tags: ['reports'],
-  summary: 'Recent reports in the viewer\'s scope, newest first, a page at a time (default 1,000, at most 5,000; `next` is the following page or null), with the event sequence number to follow the socket from',
-  requestParams: { query: ReportListQuery },
-  responses: { '200': jsonResponse('OK', z.object({ seq: z.number().int(), reports: z.array(ReportView), next: z.string().nullable() })), ...errorResponses },
-})
-openapi.add('get', '/api/reports/:id', {
-  tags: ['reports'],
-  summary: 'One report',
-  requestParams: { path: ReportIdParam },
-  responses: { '200': jsonResponse('OK', ReportView), '404': { description: 'No such report' } },
-})
-openapi.add('get', '/api/incidents', {
-  tags: ['incidents'],
-  summary: 'Incidents as GeoJSON pins, with filters',
-  requestParams: { query: IncidentListQuery },
-  responses: { '200': geojson('Incident pins'), ...errorResponses },
-})
-openapi.add('get', '/api/incidents/:id', {
-  tags: ['incidents'],
-  summary: 'One incident with its reports',
-  requestParams: { path: IncidentIdParam },
-  responses: { '200': jsonResponse('OK', IncidentView.extend({ reports: z.array(ReportView) })), '404': { description: 'No such incident' } },
-})
-openapi.add('post', '/api/incidents/:id/merge', {
-  tags: ['incidents'],
-  summary: 'Merge the incident in the body into the one in the path',
-  requestParams: { path: IncidentIdParam },
-  requestBody: jsonBody(MergeBody),
-  responses: { '200': { description: 'Merged' }, ...errorResponses },
-})
-openapi.add('post', '/api/incidents/:id/split', {
-  tags: ['incidents'],
-  summary: 'Move the listed reports out of the incident into a new one',
-  requestParams: { path: IncidentIdParam },
-  requestBody: jsonBody(SplitBody),
-  responses: { '201': { description: 'Split' }, '200': { description: 'A retry of a split already made' }, ...errorResponses },
 })
 for (const [path, summary] of [
   ['/api/hotspots', 'Hotspots (clusters of incidents) for a time window, as GeoJSON'],
