@@ -1,15 +1,33 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
 import type { AppEnv, Deps } from '../http/context.js'
-import { AppError, parseOr422 } from '../http/errors.js'
+import { AppError } from '../http/errors.js'
+import { defineRoute } from '../http/route.js'
 import { Bbox } from '../incidents/incident.schema.js'
 import { densityCells, MAX_RES, MIN_RES, resolutionForZoom } from './density.service.js'
 import { hotspotIntervalMs, staleAfterMs } from './hotspot.scheduler.js'
 import { computeHotspots, currentSet, type HotspotSet } from './hotspot.service.js'
-import { WindowQuery, type TimeWindow } from './hotspot.window.js'
+import { WindowFields, WindowQuery, type TimeWindow } from './hotspot.window.js'
 import { rankRegions } from './ranking.repository.js'
 
 const Category = z.object({ category: z.string().trim().min(1).max(64).optional() })
+
+/**
+ * A time-window query (window or from/to, hotspot.window.ts) with a category and the route's own
+ * fields: one object, so the document lists every parameter the route reads.
+ */
+function windowed<T extends z.ZodRawShape>(extra: T) {
+  return z.object({ ...WindowFields.shape, ...Category.shape, ...extra }).transform((q, ctx) => {
+    const w = WindowQuery.safeParse(q) // reads only its own fields
+    if (!w.success) {
+      for (const i of w.error.issues) ctx.addIssue({ code: 'custom', path: i.path, message: i.message })
+      return z.NEVER
+    }
+    return { ...q, w: w.data }
+  })
+}
+const tags = ['hotspots']
+const hotspots = defineRoute({ method: 'get', path: '/api/hotspots', tags, summary: 'Hotspots (clusters of incidents) for a time window, as GeoJSON', query: windowed({}) })
 
 async function checkCategory(deps: Deps, code: string | undefined): Promise<void> {
   if (code !== undefined && !(await deps.categories.get(code))) {
@@ -40,8 +58,7 @@ const windowKey = (w: TimeWindow) => (w.key === 'range' ? `${w.from.toISOString(
 export function hotspotRoutes() {
   return new Hono<AppEnv>().get('/', async (c) => {
     const deps = c.var.deps
-    const w = parseOr422(WindowQuery, c.req.query(), 'query')
-    const { category } = parseOr422(Category, c.req.query(), 'query')
+    const { w, category } = hotspots.query(c)
     await checkCategory(deps, category)
     let set: HotspotSet
     let features
@@ -59,19 +76,24 @@ export function hotspotRoutes() {
   })
 }
 
-const RankingQuery = z.object({
-  level: z.enum(['kelurahan', 'kecamatan']).default('kelurahan'),
-  sort: z.enum(['count', 'per_km2', 'change']).default('count'),
-  limit: z.coerce.number().int().min(1).max(5000).default(50),
+const ranking = defineRoute({
+  method: 'get',
+  path: '/api/regions/ranking',
+  tags,
+  summary: 'Regions ranked by reports for a time window',
+  query: windowed({
+    level: z.enum(['kelurahan', 'kecamatan']).default('kelurahan'),
+    sort: z.enum(['count', 'per_km2', 'change']).default('count'),
+    limit: z.coerce.number().int().min(1).max(5000).default(50),
+  }),
 })
 
 /** GET /api/regions/ranking: problem load per kelurahan/desa for leadership. */
 export function rankingRoutes() {
   return new Hono<AppEnv>().get('/', async (c) => {
     const deps = c.var.deps
-    const w = parseOr422(WindowQuery, c.req.query(), 'query')
-    const { category } = parseOr422(Category, c.req.query(), 'query')
-    const q = parseOr422(RankingQuery, c.req.query(), 'query')
+    const q = ranking.query(c)
+    const { w, category } = q
     await checkCategory(deps, category)
     const key = `r|${windowKey(w)}|${category ?? ''}|${q.level}|${q.sort}|${q.limit}`
     const rows = await cached(deps, key, () => rankRegions(deps.db.db, w, { level: q.level, category, sort: q.sort, limit: q.limit }))
@@ -95,21 +117,24 @@ export function rankingRoutes() {
   })
 }
 
-const DensityQuery = z
-  .object({
+const density = defineRoute({
+  method: 'get',
+  path: '/api/density',
+  tags,
+  summary: 'Report density cells (H3) for a time window',
+  query: windowed({
     bbox: Bbox,
     zoom: z.coerce.number().min(0).max(24).optional(),
     res: z.coerce.number().int().min(MIN_RES).max(MAX_RES).optional(),
-  })
-  .refine((q) => q.zoom !== undefined || q.res !== undefined, { message: 'give zoom (or res)', path: ['zoom'] })
+  }).refine((q) => q.zoom !== undefined || q.res !== undefined, { message: 'give zoom (or res)', path: ['zoom'] }),
+})
 
 /** GET /api/density: report counts per H3 hexagon, compact ([h3, count] pairs). */
 export function densityRoutes() {
   return new Hono<AppEnv>().get('/', async (c) => {
     const deps = c.var.deps
-    const w = parseOr422(WindowQuery, c.req.query(), 'query')
-    const { category } = parseOr422(Category, c.req.query(), 'query')
-    const q = parseOr422(DensityQuery, c.req.query(), 'query')
+    const q = density.query(c)
+    const { w, category } = q
     await checkCategory(deps, category)
     const res = q.res ?? resolutionForZoom(q.zoom!)
     const key = `d|${windowKey(w)}|${category ?? ''}|${res}|${q.bbox.join(',')}`

@@ -27,13 +27,14 @@ const MAX_RANGE_MS = 366 * 86_400_000
  * `window=24h|7d|30d`, or `window=FROM,TO`, or `from=...&to=...` (ISO date-times). Default 24h.
  * Parsed into a TimeWindow; a range is at most a year and must not be empty.
  */
-export const WindowQuery = z
-  .object({
-    window: z.string().trim().optional(),
-    from: Iso.optional(),
-    to: Iso.optional(),
-  })
-  .transform((q, ctx): TimeWindow => {
+/** The query fields of a time window, before they are read as one. */
+export const WindowFields = z.object({
+  window: z.string().trim().optional(),
+  from: Iso.optional(),
+  to: Iso.optional(),
+})
+
+export const WindowQuery = WindowFields.transform((q, ctx): TimeWindow => {
     let from = q.from
     let to = q.to
     if (q.window && q.window in STANDARD_WINDOWS) {

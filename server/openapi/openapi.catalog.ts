@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { WindowQuery } from '../hotspots/hotspot.window.js'
 import { errorResponses, jsonResponse, openapi } from './openapi.registry.js'
 
 /**
@@ -10,7 +9,6 @@ import { errorResponses, jsonResponse, openapi } from './openapi.registry.js'
  */
 
 const geojson = (description: string) => ({ description, content: { 'application/geo+json': { schema: z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) }) } } })
-const CategoryQuery = z.object({ category: z.string().trim().min(1).max(64).optional() })
 
 openapi.add('get', '/api/health', {
   tags: ['system'],
@@ -32,15 +30,3 @@ openapi.add('get', '/api/categories', {
     ),
   },
 })
-for (const [path, summary] of [
-  ['/api/hotspots', 'Hotspots (clusters of incidents) for a time window, as GeoJSON'],
-  ['/api/regions/ranking', 'Regions ranked by reports for a time window'],
-  ['/api/density', 'Report density cells (H3) for a time window'],
-] as const) {
-  openapi.add('get', path, {
-    tags: ['hotspots'],
-    summary,
-    requestParams: { query: (WindowQuery.in as z.ZodObject).extend(CategoryQuery.shape) },
-    responses: { '200': { description: 'OK' }, ...errorResponses },
-  })
-}
