@@ -10,6 +10,8 @@ import { isClosed } from '../tickets/ticket.rules.js'
 import { findIncident, lockKeys, moveReports, refreshIncident, type IncidentRow } from './incident.repository.js'
 import { matchRules } from './incident.rules.js'
 import { incidentView } from './incident.view.js'
+import { incidentDistanceM } from '../citizen/nearby.repository.js'
+import { joinRadiusM } from '../citizen/nearby.service.js'
 
 // Read at start-up: a bad SIGAP_INCIDENT_RULES stops the server instead of failing every intake.
 matchRules()
@@ -49,9 +51,9 @@ export const NEW_INCIDENT_PLAN: MatchPlan = Object.freeze({ categories: [], radi
  */
 export async function matchIncidentStep({ trx, items }: IntakeBatch): Promise<IntakeFields[]> {
   const out: IntakeFields[] = []
-  for (const { input, report, incident } of items) {
+  for (const { input, report, incident, attachNearOnly } of items) {
     if (input.incident_id !== undefined) {
-      out.push(await attachToIncident(trx, report, input.incident_id))
+      out.push(await attachToIncident(trx, report, input.incident_id, attachNearOnly))
       continue
     }
     if (!incident) {
@@ -76,9 +78,11 @@ const cannotAttach = (message: string) =>
  * incident they saw nearby), wherever it is: no place matching. An incident merged away is
  * followed to the one it was merged into. Throws 422 (the intake transaction rolls back,
  * nothing is stored) when the incident does not exist, is no longer open, or is of another
- * match group (its ticket is routed by category).
+ * match group (its ticket is routed by category), or, when `nearOnly` (a citizen's "saya
+ * juga"), lies farther from the report than its category's matching radius: a citizen joins
+ * only what the form showed near them (citizen/nearby.service.ts), not any ticket by its id.
  */
-async function attachToIncident(trx: Transaction<Database>, report: ReportRow, incidentId: string): Promise<IntakeFields> {
+async function attachToIncident(trx: Transaction<Database>, report: ReportRow, incidentId: string, nearOnly: boolean): Promise<IntakeFields> {
   const rules = matchRules()
   let named = await findIncident(trx, incidentId)
   if (named?.merged_into) named = await findIncident(trx, named.merged_into)
@@ -91,6 +95,11 @@ async function attachToIncident(trx: Transaction<Database>, report: ReportRow, i
   }
   if (!rules.groupMembers(report.category_code).includes(target.category_code)) {
     throw cannotAttach(`incident ${incidentId} is a "${target.category_code}" incident; a "${report.category_code}" report cannot join it`)
+  }
+  if (nearOnly) {
+    const radius = joinRadiusM(report.category_code)
+    const d = await incidentDistanceM(trx, target.id, report)
+    if (d === null || d > radius) throw cannotAttach(`incident ${incidentId} is ${Math.round(d ?? 0)} m from the report; only an incident within ${radius} m may be joined`)
   }
   await moveReports(trx, [report.id], target.id)
   report.incident_id = target.id

@@ -94,10 +94,10 @@ openapi.add('post', '/api/reports', {
   requestBody: jsonBody(ReportInput),
   responses: {
     '201': jsonResponse(
-      'Stored; intake steps add location_check, incident_id...; photo_token (given once) lets the sender add photos later',
-      ReportView.extend({ duplicate: z.boolean(), photo_token: z.string() }),
+      'Stored; intake steps add location_check, incident_id...; photo_token (given once) lets the sender add photos later; status_path is the reporter\'s own status link (/status/NUMBER?k=TAG)',
+      ReportView.extend({ duplicate: z.boolean(), status_path: z.string(), photo_token: z.string() }),
     ),
-    '200': jsonResponse('A retry of a report already stored', ReportView.extend({ duplicate: z.boolean() })),
+    '200': jsonResponse('A retry of a report already stored', ReportView.extend({ duplicate: z.boolean(), status_path: z.string() })),
     '503': { description: 'Too many reports waiting to be stored (SIGAP_INTAKE_MAX_WAITING): nothing stored; retry after `Retry-After` seconds' },
     ...errorResponses,
   },

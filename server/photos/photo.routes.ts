@@ -9,7 +9,8 @@ import type { AppEnv } from '../http/context.js'
 import { AppError, notFound, parseOr422, readFormBody } from '../http/errors.js'
 import { errorResponses, jsonResponse, openapi } from '../openapi/openapi.registry.js'
 import { IdempotencyKey, ReportInput } from '../reports/report.schema.js'
-import { intakeReport, scopedIdempotencyKey } from '../reports/report.service.js'
+import { intakeOptionsFor, intakeReport, scopedIdempotencyKey } from '../reports/report.service.js'
+import { statusLinkPath } from '../status/status.service.js'
 import { reportView } from '../reports/report.view.js'
 import { findPhoto, photosOf } from './photo.repository.js'
 import { attachPhotos, checkPhotos, type PhotoFile } from './photo.service.js'
@@ -67,11 +68,11 @@ export function photoRoutes() {
         { field: 'location', message: 'required (no GPS position in the photos)' },
       ])
     }
-    const { report, created, fields } = await intakeReport(c.var.deps, { ...input, location }, key)
+    const { report, created, fields } = await intakeReport(c.var.deps, { ...input, location }, key, intakeOptionsFor(c.var.deps, c.var.principal))
     const photos = processed.length ? await attachPhotos(c.var.deps, { reportId: report.id }, processed, input.channel) : []
     const token = created ? { photo_token: await issuePhotoToken(c.var.deps.db.db, report.id) } : {}
     return c.json(
-      { ...reportView(report, c.var.principal), ...fields, duplicate: !created, location_source: input.location ? 'given' : 'photo', photos, ...token },
+      { ...reportView(report, c.var.principal), ...fields, duplicate: !created, status_path: await statusLinkPath(c.var.deps.db.db, report.id), location_source: input.location ? 'given' : 'photo', photos, ...token },
       created ? 201 : 200,
     )
   })

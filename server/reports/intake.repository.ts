@@ -78,6 +78,8 @@ export interface NewReport {
   input: ReportInput
   idempotencyKey: string | null
   plan: MatchPlan | null
+  /** A named incident_id must lie near the report (IntakeOptions.attachNearOnly). */
+  attachNearOnly?: boolean
 }
 
 /**

@@ -18,6 +18,8 @@ export interface IntakeItem {
   check: LocationCheckRow
   /** The incident matching joined or opened as the report was stored; null when the sender named one or matching is off. */
   incident: IntakeIncident | null
+  /** A named incident_id must lie near the report (a citizen's "saya juga", not staff). */
+  attachNearOnly: boolean
 }
 
 /** The reports stored together in one intake transaction (intake.queue.ts). */

@@ -7,7 +7,8 @@ import { notFound, parseOr422, readJson } from '../http/errors.js'
 import { latestSeq } from '../events/event.repository.js'
 import { findReportById, listRecentReports } from './report.repository.js'
 import { IdempotencyKey, ReportInput, ReportListQuery } from './report.schema.js'
-import { intakeReport, scopedIdempotencyKey } from './report.service.js'
+import { intakeOptionsFor, intakeReport, scopedIdempotencyKey } from './report.service.js'
+import { statusLinkPath } from '../status/status.service.js'
 import { issuePhotoToken } from '../photos/photo.token.js'
 import { reportView } from './report.view.js'
 
@@ -19,11 +20,11 @@ export function reportRoutes() {
       const input = parseOr422(ReportInput, await readJson(c), 'report')
       const header = c.req.header('idempotency-key')
       const key = header === undefined ? null : scopedIdempotencyKey(c.var.principal.userId, input.channel, parseOr422(IdempotencyKey, header, 'Idempotency-Key header'))
-      const { report, created, fields } = await intakeReport(c.var.deps, input, key)
+      const { report, created, fields } = await intakeReport(c.var.deps, input, key, intakeOptionsFor(c.var.deps, c.var.principal))
       // Once, to the sender of a new report: it lets them add photos later (photo.token.ts). A retry gets none.
       const token = created ? { photo_token: await issuePhotoToken(c.var.deps.db.db, report.id) } : {}
       // Not a spread: see intake.repository.ts storedOf.
-      return c.json(Object.assign(reportView(report, c.var.principal), fields, { duplicate: !created }, token), created ? 201 : 200)
+      return c.json(Object.assign(reportView(report, c.var.principal), fields, { duplicate: !created, status_path: await statusLinkPath(c.var.deps.db.db, report.id) }, token), created ? 201 : 200)
     })
     .get('/', async (c) => {
       const q = parseOr422(ReportListQuery, c.req.query(), 'query')

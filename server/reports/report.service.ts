@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import type { Deps } from '../http/context.js'
+import { canAttachAnywhere, type Principal } from '../auth/principal.js'
 import { AppError, refuseBadText } from '../http/errors.js'
 import { appendEvents, withEventBatch } from '../events/event.repository.js'
 import { matchPlanFor, NEW_INCIDENT_PLAN } from '../incidents/incident.intake.js'
@@ -27,6 +28,11 @@ export interface IntakeOptions {
    * without any incident or ticket.
    */
   incidents?: 'matched' | 'one_per_report' | 'none'
+  /**
+   * A named `incident_id` is joined only when that incident lies within the category's matching
+   * radius of the report (a citizen's "saya juga"); staff may attach anywhere (canAttachAnywhere).
+   */
+  attachNearOnly?: boolean
 }
 
 type Outcome = { stored: { report: ReportRow; fields: IntakeFields } } | { duplicate: true }
@@ -39,7 +45,7 @@ async function storeBatch(deps: Deps, batch: NewReport[]): Promise<Outcome[]> {
   const outcomes = await deps.db.db.transaction().execute((trx) =>
     withEventBatch(trx, async () => {
       const stored = await insertCheckedReports(trx, batch, deps.config.SIGAP_BOUNDARY_TOLERANCE_M)
-      const items: IntakeItem[] = stored.flatMap((s, i) => (s ? [{ input: batch[i]!.input, ...s }] : []))
+      const items: IntakeItem[] = stored.flatMap((s, i) => (s ? [{ input: batch[i]!.input, attachNearOnly: batch[i]!.attachNearOnly ?? false, ...s }] : []))
       const fields: IntakeFields[] = items.map(() => ({}))
       for (const step of INTAKE_STEPS) (await step({ trx, deps, items })).forEach((f, i) => Object.assign(fields[i]!, f))
       await appendEvents(trx, 'report.created', items.map(({ report }, i) => Object.assign(reportEventData(report), fields[i]))) // not a spread: intake.repository.ts storedOf
@@ -102,6 +108,11 @@ export function differingFields(input: ReportInput, stored: ReportRow): string[]
   return same.filter(([, a, b]) => a !== b).map(([field]) => field)
 }
 
+/** How a report sent over HTTP by this principal is taken in: only staff attach to any incident they name. */
+export function intakeOptionsFor(deps: Deps, principal: Principal): IntakeOptions {
+  return { ...deps.intake, attachNearOnly: !canAttachAnywhere(principal) }
+}
+
 /**
  * The one intake path every channel uses (HTTP API, the demo simulator, imports): stores the
  * report, its location check, its incident and ticket, and their events in one transaction
@@ -124,7 +135,7 @@ export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKe
   // otherwise the report is matched as it is stored.
   const attach = input.incident_id !== undefined
   const plan = attach || opts.incidents === 'none' ? null : opts.incidents === 'one_per_report' ? NEW_INCIDENT_PLAN : matchPlanFor(input.category, input.location)
-  const submission: NewReport = { input, idempotencyKey, plan }
+  const submission: NewReport = { input, idempotencyKey, plan, attachNearOnly: opts.attachNearOnly ?? false }
   const [outcome] = attach ? await storeBatch(deps, [submission]) : [await queueOf(deps).submit(submission).catch(busy)]
   if (outcome && 'stored' in outcome) return { report: outcome.stored.report, fields: outcome.stored.fields, created: true }
   // A retry, or a race with a concurrent one: answer with the report stored first.
