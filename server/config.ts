@@ -36,6 +36,18 @@ const EnvSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   SIGAP_REPORT_DIR: unsetIfEmpty(z.string().min(1).optional()),
+  // E-mail of the scheduled reports (off unless SIGAP_REPORT_EMAIL_TO is set): the SMTP server as a
+  // URL (smtp://user:password@host:587, STARTTLS when offered; smtps://… for TLS from the start),
+  // the comma-separated addresses, and the sender.
+  SIGAP_SMTP_URL: unsetIfEmpty(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional()),
+  SIGAP_REPORT_EMAIL_TO: unsetIfEmpty(
+    z
+      .string()
+      .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+      .pipe(z.array(z.email('every address must be an e-mail address')).min(1).max(50, 'at most 50 addresses'))
+      .optional(),
+  ),
+  SIGAP_REPORT_EMAIL_FROM: unsetIfEmpty(z.email('must be an e-mail address').default('sigap@localhost')),
   SIGAP_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   // Reports waiting to be stored, beyond which intake answers 503 (retry): a flood must not
   // grow the waiting line without end (about 10 s of work at the default).
@@ -69,6 +81,10 @@ const EnvSchema = z.object({
   SIGAP_INCIDENT_RULES: unsetIfEmpty(z.string().optional()),
   // The built screens (default dist/web): another build side by side, in development.
   SIGAP_WEB_DIST: unsetIfEmpty(z.string().optional()),
+}).superRefine((c, ctx) => {
+  // Addresses without a server or a schedule would be a setting that silently does nothing.
+  if (c.SIGAP_REPORT_EMAIL_TO && !c.SIGAP_SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SIGAP_SMTP_URL'], message: 'is required when SIGAP_REPORT_EMAIL_TO is set' })
+  if (c.SIGAP_REPORT_EMAIL_TO && !c.SIGAP_REPORT_SCHEDULE) ctx.addIssue({ code: 'custom', path: ['SIGAP_REPORT_SCHEDULE'], message: 'is required when SIGAP_REPORT_EMAIL_TO is set (daily, weekly or daily,weekly)' })
 })
 
 export type Config = z.infer<typeof EnvSchema>
