@@ -67,6 +67,10 @@ const EnvSchema = z.object({
   // Set both to send replies and fetch photos through the Graph API; otherwise replies are logged.
   SIGAP_WHATSAPP_ACCESS_TOKEN: unsetIfEmpty(z.string().optional()),
   SIGAP_WHATSAPP_PHONE_NUMBER_ID: unsetIfEmpty(z.string().optional()),
+  // SMS to callers who agreed to status messages by SMS (server/sms/sms.gateway.ts): a gateway
+  // taking POST { to, message } with the token as a Bearer; without it SMS are written to the log.
+  SIGAP_SMS_GATEWAY_URL: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
+  SIGAP_SMS_GATEWAY_TOKEN: unsetIfEmpty(z.string().optional()),
   SIGAP_WHATSAPP_WINDOW_S: z.coerce.number().int().min(5).max(3600).default(120),
   SIGAP_WHATSAPP_MAX_AGE_S: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400),
   // Photos: folder (default SIGAP_DATA_DIR/photos) and the largest accepted file.

@@ -16,7 +16,7 @@ export const mediaUrlStep: IntakeStep = async ({ trx, items }) => {
 
 /**
  * Keeps a caller's consent to be told of status changes at the number they gave (112 intake's
- * `reporter.notify`), in the intake transaction with the report: a 2xx means the consent is
+ * `reporter.notify`, by SMS unless `notify_via` says WhatsApp), in the intake transaction with the report: a 2xx means the consent is
  * stored too, and a retry finds it there. One statement for the batch, none without consents.
  */
 export const contactConsentStep: IntakeStep = async ({ trx, items }) => {
@@ -24,7 +24,7 @@ export const contactConsentStep: IntakeStep = async ({ trx, items }) => {
   if (consenting.length)
     await trx
       .insertInto('report_contact_consents')
-      .values(consenting.map((i) => ({ report_id: i.report.id })))
+      .values(consenting.map((i) => ({ report_id: i.report.id, via: i.input.reporter?.notify_via ?? 'sms' })))
       .onConflict((oc) => oc.doNothing())
       .execute()
   return items.map(() => ({}))
