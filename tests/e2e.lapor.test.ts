@@ -126,4 +126,18 @@ describe.skipIf(!HAVE_CHROMIUM)('the citizens\' report form in Chromium, on a ph
     expect(errors).toEqual([])
     await context.close()
   })
+
+  it('keeps to a readable column on a desktop screen', async () => {
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 1920, height: 1080 }]) {
+      const page = await rig.browser.newPage({ viewport })
+      await page.goto(`${rig.server.url}/lapor?lang=en`)
+      await expect.poll(() => page.locator('h1').textContent()).toBe('Report')
+      await page.locator('[data-testid="lapor-map"] canvas').first().waitFor()
+      const form = (await page.locator('main.lapor').boundingBox())!
+      expect(form.width).toBeLessThanOrEqual(560)
+      expect(Math.abs(form.x + form.width / 2 - viewport.width / 2)).toBeLessThan(20)
+      await page.screenshot({ path: join(SCREENSHOTS, `lapor-${viewport.width}x${viewport.height}.png`) })
+      await page.close()
+    }
+  })
 })
