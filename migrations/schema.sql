@@ -355,10 +355,12 @@ CREATE UNIQUE INDEX regions_pkey ON public.regions USING btree (code);
 
 CREATE TABLE report_contact_consents (
   report_id uuid NOT NULL,
-  created_at timestamp with time zone DEFAULT now() NOT NULL
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  via text DEFAULT 'sms'::text NOT NULL
 );
 ALTER TABLE report_contact_consents ADD CONSTRAINT report_contact_consents_pkey PRIMARY KEY (report_id);
 ALTER TABLE report_contact_consents ADD CONSTRAINT report_contact_consents_report_id_fkey FOREIGN KEY (report_id) REFERENCES reports(id) ON DELETE CASCADE;
+ALTER TABLE report_contact_consents ADD CONSTRAINT report_contact_consents_via_chk CHECK ((via = ANY (ARRAY['sms'::text, 'whatsapp'::text])));
 CREATE UNIQUE INDEX report_contact_consents_pkey ON public.report_contact_consents USING btree (report_id);
 
 CREATE TABLE report_photo_tokens (

@@ -32,6 +32,7 @@ import { displayTokenRoutes, userRoutes } from './users/user.routes.js'
 import { wallRoutes } from './wall/wall.routes.js'
 import { statusApiRoutes, statusPageRoutes } from './status/status.routes.js'
 import { ratingPageRoutes } from './ratings/rating.page.js'
+import { citizenRoutes } from './citizen/citizen.routes.js'
 
 /** The HTTP API, without a listening server: tests call it through `app.request`. */
 export function createApiApp(deps: Deps) {
@@ -90,6 +91,7 @@ export function createApiApp(deps: Deps) {
   const lookups = new LookupThrottle() // one tally for the page and the API: a walker cannot alternate
   app.route('/api/status', statusApiRoutes(lookups)) // citizens follow their ticket by number (issue 19)
   app.route('/status', statusPageRoutes(lookups))
+  app.route('/api/lapor', citizenRoutes()) // the citizens' web form: nearby open incidents (issue 19)
   app.route('/nilai', ratingPageRoutes())
   app.route('/webhooks/whatsapp', whatsappRoutes())
   app.route('/metrics', metricsRoutes())

@@ -36,6 +36,18 @@ const EnvSchema = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   SIGAP_REPORT_DIR: unsetIfEmpty(z.string().min(1).optional()),
+  // E-mail of the scheduled reports (off unless SIGAP_REPORT_EMAIL_TO is set): the SMTP server as a
+  // URL (smtp://user:password@host:587, STARTTLS when offered; smtps://… for TLS from the start),
+  // the comma-separated addresses, and the sender.
+  SIGAP_SMTP_URL: unsetIfEmpty(z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional()),
+  SIGAP_REPORT_EMAIL_TO: unsetIfEmpty(
+    z
+      .string()
+      .transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean))
+      .pipe(z.array(z.email('every address must be an e-mail address')).min(1).max(50, 'at most 50 addresses'))
+      .optional(),
+  ),
+  SIGAP_REPORT_EMAIL_FROM: unsetIfEmpty(z.email('must be an e-mail address').default('sigap@localhost')),
   SIGAP_MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
   // Reports waiting to be stored, beyond which intake answers 503 (retry): a flood must not
   // grow the waiting line without end (about 10 s of work at the default).
@@ -55,6 +67,10 @@ const EnvSchema = z.object({
   // Set both to send replies and fetch photos through the Graph API; otherwise replies are logged.
   SIGAP_WHATSAPP_ACCESS_TOKEN: unsetIfEmpty(z.string().optional()),
   SIGAP_WHATSAPP_PHONE_NUMBER_ID: unsetIfEmpty(z.string().optional()),
+  // SMS to callers who agreed to status messages by SMS (server/sms/sms.gateway.ts): a gateway
+  // taking POST { to, message } with the token as a Bearer; without it SMS are written to the log.
+  SIGAP_SMS_GATEWAY_URL: unsetIfEmpty(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional()),
+  SIGAP_SMS_GATEWAY_TOKEN: unsetIfEmpty(z.string().optional()),
   SIGAP_WHATSAPP_WINDOW_S: z.coerce.number().int().min(5).max(3600).default(120),
   SIGAP_WHATSAPP_MAX_AGE_S: z.coerce.number().int().min(60).max(7 * 86_400).default(86_400),
   // Photos: folder (default SIGAP_DATA_DIR/photos) and the largest accepted file.
@@ -77,6 +93,10 @@ const EnvSchema = z.object({
     .pipe(z.array(z.union([z.ipv4(), z.ipv6()]).or(z.string().regex(/^::ffff:\d+\.\d+\.\d+\.\d+$/))).max(64)),
   // The built screens (default dist/web): another build side by side, in development.
   SIGAP_WEB_DIST: unsetIfEmpty(z.string().optional()),
+}).superRefine((c, ctx) => {
+  // Addresses without a server or a schedule would be a setting that silently does nothing.
+  if (c.SIGAP_REPORT_EMAIL_TO && !c.SIGAP_SMTP_URL) ctx.addIssue({ code: 'custom', path: ['SIGAP_SMTP_URL'], message: 'is required when SIGAP_REPORT_EMAIL_TO is set' })
+  if (c.SIGAP_REPORT_EMAIL_TO && !c.SIGAP_REPORT_SCHEDULE) ctx.addIssue({ code: 'custom', path: ['SIGAP_REPORT_SCHEDULE'], message: 'is required when SIGAP_REPORT_EMAIL_TO is set (daily, weekly or daily,weekly)' })
 })
 
 export type Config = z.infer<typeof EnvSchema>

@@ -30,7 +30,7 @@ import { countUsers } from './users/user.repository.js'
 /** The built screens: dist/web, or SIGAP_WEB_DIST (a second build side by side, in development). */
 export const webDist = (config: Pick<Config, 'SIGAP_WEB_DIST'>): string => config.SIGAP_WEB_DIST ?? join(import.meta.dirname, '../dist/web')
 /** The screens; each is the same single-page app, which picks its view from the path. */
-export const SCREENS = ['wall', 'review', 'disputes', 'field', 'intake', 'desk', 'signin'] as const
+export const SCREENS = ['wall', 'review', 'disputes', 'field', 'intake', 'desk', 'signin', 'lapor'] as const
 
 function headersOf(req: IncomingMessage): Headers {
   const h = new Headers()

@@ -111,7 +111,7 @@ describe.skipIf(!HAVE_CHROMIUM)('call-center intake in Chromium', () => {
     await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('attach')
     await page.keyboard.press('ArrowDown')
     expect(await option.locator('input').isChecked()).toBe(true)
-    // The caller agrees to updates on WhatsApp (the box is there once a number is given).
+    // The caller agrees to updates by SMS (the box is there once a number is given).
     await page.getByTestId('intake-notify').check()
     await option.locator('input').focus()
     await page.waitForTimeout(800) // the map's move and the pins settle before the picture

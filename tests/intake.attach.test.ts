@@ -38,7 +38,7 @@ describe('attaching a report to a named incident', () => {
 
     const incidentsBefore = await count('incidents')
     const callBody = reportInput({ channel: 'call_center', category: 'jalan_rusak', location: away, incident_id: incidentId })
-    const call = await post(callBody, { 'idempotency-key': 'call-attach-1' })
+    const call = await post(callBody, { 'idempotency-key': 'call-attach-1', ...as('operator') })
     expect(call.status).toBe(201)
     // It joined; it opened nothing of its own.
     expect(await count('incidents')).toBe(incidentsBefore)
@@ -60,7 +60,7 @@ describe('attaching a report to a named incident', () => {
 
     // The operator pressed Enter twice: the retry answers with the first report and stores nothing.
     const reportsBefore = await count('reports')
-    const retry = await post(callBody, { 'idempotency-key': 'call-attach-1' })
+    const retry = await post(callBody, { 'idempotency-key': 'call-attach-1', ...as('operator') })
     expect(retry.status).toBe(200)
     expect(retry.body).toMatchObject({ id: call.body.id, duplicate: true })
     expect(await count('reports')).toBe(reportsBefore)
@@ -81,7 +81,7 @@ describe('attaching a report to a named incident', () => {
     ]
     for (const [why, incident_id] of cases) {
       const category = why === 'other category' ? 'banjir' : 'sampah'
-      const res = await post(reportInput({ channel: 'call_center', category, location: north(spot, 610), incident_id: incident_id as string }), { 'idempotency-key': `refused-${why}` })
+      const res = await post(reportInput({ channel: 'call_center', category, location: north(spot, 610), incident_id: incident_id as string }), { 'idempotency-key': `refused-${why}`, ...as('operator') })
       expect(res.status, why).toBe(422)
       expect(res.body.error.issues.map((i: { field: string }) => i.field), why).toEqual(['incident_id'])
     }
@@ -92,7 +92,7 @@ describe('attaching a report to a named incident', () => {
     expect((await t.json('GET', `/api/incidents/${open.body.incident_id}`, undefined, as('operator'))).body.report_count).toBe(1)
 
     // The refusal is not remembered against the key: once corrected, the same form saves.
-    const fixed = await post(reportInput({ channel: 'call_center', category: 'sampah', location: north(spot, 610), incident_id: open.body.incident_id }), { 'idempotency-key': 'refused-closed' })
+    const fixed = await post(reportInput({ channel: 'call_center', category: 'sampah', location: north(spot, 610), incident_id: open.body.incident_id }), { 'idempotency-key': 'refused-closed', ...as('operator') })
     expect(fixed.status).toBe(201)
     expect(fixed.body.incident_id).toBe(open.body.incident_id)
   })
@@ -104,7 +104,7 @@ describe('attaching a report to a named incident', () => {
     const merged = await t.json('POST', `/api/incidents/${a.body.incident_id}/merge`, { incident_id: b.body.incident_id, reason: 'satu saluran' }, as('operator'))
     expect(merged.status).toBe(200)
 
-    const call = await post(reportInput({ channel: 'call_center', category: 'drainase', location: { lat: -6.2, lon: 106.855 }, incident_id: b.body.incident_id }))
+    const call = await post(reportInput({ channel: 'call_center', category: 'drainase', location: { lat: -6.2, lon: 106.855 }, incident_id: b.body.incident_id }), as('operator'))
     expect(call.status).toBe(201)
     expect(call.body.incident_id).toBe(a.body.incident_id)
     expect((await t.json('GET', `/api/incidents/${a.body.incident_id}`, undefined, as('operator'))).body.report_count).toBe(3)

@@ -51,7 +51,7 @@ BEGIN
     INSERT INTO report_photo_tokens (report_id, token_sha256) VALUES (rid, p_item->>'photo_token_sha256');
   END IF;
   IF (p_item->>'notify')::boolean THEN
-    INSERT INTO report_contact_consents (report_id) VALUES (rid);
+    INSERT INTO report_contact_consents (report_id, via) VALUES (rid, COALESCE(p_item->>'notify_via', 'sms'));
   END IF;
   RETURN QUERY
     SELECT p_ord, 'stored'::text, rid, at, rcv, chk.status, chk.claimed_code, sigap_region_name(chk.claimed_code), chk.detected_code,
@@ -69,7 +69,7 @@ $$;
 -- intake.queue.ts gathers the reports that arrive while the previous batch is being stored).
 -- p_items: a JSON array of {channel, external_id?, idempotency_key?, category, description, lon,
 -- lat, accuracy_m?, claim?, reporter_name?, reporter_phone?, reporter_private?, reported_at?,
--- media_url?, photo_token_sha256?, notify?, match?: {categories, radius_m, window_h, dx, dy, lock_keys}}. One row per item,
+-- media_url?, photo_token_sha256?, notify?, notify_via?, match?: {categories, radius_m, window_h, dx, dy, lock_keys}}. One row per item,
 -- in order (sigap_intake_row): 'stored', or 'duplicate' when its external id or idempotency
 -- key is taken (nothing of it stored). The match locks of every item are taken first, together and in one order, so two
 -- batches never hold some each and wait for the other's; only then are incident rows locked.

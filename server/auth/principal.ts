@@ -73,6 +73,15 @@ export function canSeeTicket(p: Principal, t: { region_code: string | null; agen
   return t.agency_code !== null && t.agency_code === s.agencyCode
 }
 
+/**
+ * Roles that may attach a report to any open incident they name (a 112 operator joining a call
+ * to one they recognise, wherever the caller placed it). Anyone else ("saya juga" on the
+ * citizens' form) may join only an incident near the report's own point.
+ */
+export function canAttachAnywhere(p: Principal): boolean {
+  return p.role === 'admin' || p.role === 'operator'
+}
+
 /** Ticket details (history notes, reports) are for people, not for wall screens. */
 export function canReadTicketDetail(p: Principal): boolean {
   return p.role !== 'display'

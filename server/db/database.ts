@@ -165,7 +165,7 @@ export interface Database {
   holidays: HolidaysTable
   holiday_years: HolidayYearsTable
   sigap_secrets: SigapSecretsTable
-  report_contact_consents: { report_id: string; created_at: ColumnType<Date, Date | undefined, Date> }
+  report_contact_consents: { report_id: string; created_at: ColumnType<Date, Date | undefined, Date>; via: ColumnType<'sms' | 'whatsapp', 'sms' | 'whatsapp' | undefined, 'sms' | 'whatsapp'> }
   ticket_events: TicketEventsTable
   rating_links: RatingLinksTable
   ratings: RatingsTable

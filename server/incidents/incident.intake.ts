@@ -5,6 +5,8 @@ import { matchLockKeys } from './incident.locks.js'
 import { isClosed } from '../tickets/ticket.rules.js'
 import { findIncident, lockKeys, moveReports, refreshIncident, type IncidentRow } from './incident.repository.js'
 import { matchRules } from './incident.rules.js'
+import { incidentDistanceM } from '../citizen/nearby.repository.js'
+import { joinRadiusM } from '../citizen/nearby.service.js'
 
 // What intake (server/reports/intake.service.ts) asks of incidents: how a new report is
 // matched as it is stored, and the attach path. Announcing is intake's: this module does not
@@ -52,9 +54,17 @@ const cannotAttach = (message: string) =>
  * incident they saw nearby), wherever it is: no place matching. An incident merged away is
  * followed to the one it was merged into. Throws 422 (the intake transaction rolls back,
  * nothing is stored) when the incident does not exist, is no longer open, or is of another
- * match group (its ticket is routed by category). Answers the incident as it is after joining.
+ * match group (its ticket is routed by category), or, when `nearOnly` (a citizen's "saya
+ * juga"), lies farther from the report than its category's matching radius: a citizen joins
+ * only what the form showed near them (citizen/nearby.service.ts), not any ticket by its id.
+ * Answers the incident as it is after joining.
  */
-export async function attachToIncident(trx: Transaction<Database>, report: { id: string; category_code: string }, incidentId: string): Promise<IncidentRow> {
+export async function attachToIncident(
+  trx: Transaction<Database>,
+  report: { id: string; category_code: string; lat: number; lon: number },
+  incidentId: string,
+  nearOnly: boolean,
+): Promise<IncidentRow> {
   const rules = matchRules()
   let named = await findIncident(trx, incidentId)
   if (named?.merged_into) named = await findIncident(trx, named.merged_into)
@@ -67,6 +77,11 @@ export async function attachToIncident(trx: Transaction<Database>, report: { id:
   }
   if (!rules.groupMembers(report.category_code).includes(target.category_code)) {
     throw cannotAttach(`incident ${incidentId} is a "${target.category_code}" incident; a "${report.category_code}" report cannot join it`)
+  }
+  if (nearOnly) {
+    const radius = joinRadiusM(report.category_code)
+    const d = await incidentDistanceM(trx, target.id, report)
+    if (d === null || d > radius) throw cannotAttach(`incident ${incidentId} is ${Math.round(d ?? 0)} m from the report; only an incident within ${radius} m may be joined`)
   }
   await moveReports(trx, [report.id], target.id)
   await refreshIncident(trx, target.id)

@@ -47,11 +47,13 @@ export const IncidentView = z.object({
  * and, for a new report, its photo token. Strict: a field the route adds must be described here
  * (tests/openapi.intake.test.ts checks real answers against the published document).
  */
+const StatusPath = z.string().meta({ description: "The reporter's own status page, /status/NUMBER?k=TAG (status.service.ts statusLinkPath)" })
 export const IntakeAnswer = z.strictObject({
   ...ReportView.shape,
   ...IntakeFacts.shape,
   duplicate: z.boolean().meta({ description: 'true for a retry of a report already stored (answered 200, without photo_token)' }),
   photo_token: z.string().meta({ description: 'Given once, with a new report: lets the sender add photos later (X-Photo-Token)' }),
+  status_path: StatusPath,
 })
-export const RetriedAnswer = z.strictObject({ ...ReportView.shape, duplicate: z.boolean() })
+export const RetriedAnswer = z.strictObject({ ...ReportView.shape, duplicate: z.boolean(), status_path: StatusPath })
 

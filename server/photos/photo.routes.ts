@@ -10,7 +10,8 @@ import type { AppEnv } from '../http/context.js'
 import { AppError, notFound, parseOr422, readFormBody } from '../http/errors.js'
 import { errorResponses, jsonResponse, openapi } from '../openapi/openapi.registry.js'
 import { IdempotencyKey, ReportInput } from '../reports/report.schema.js'
-import { intakeReport, scopedIdempotencyKey } from '../reports/report.service.js'
+import { httpIntakeOptions, intakeReport, scopedIdempotencyKey } from '../reports/report.service.js'
+import { statusLinkPath } from '../status/status.service.js'
 import { findPhoto, photosOf } from './photo.repository.js'
 import { attachPhotos, checkPhotos, type PhotoFile } from './photo.service.js'
 import { photoStore } from './photo.store.js'
@@ -67,10 +68,14 @@ export function photoRoutes() {
         { field: 'location', message: 'required (no GPS position in the photos)' },
       ])
     }
-    const result = await intakeReport(c.var.deps, { ...input, location }, key, { photoToken: true })
+    const result = await intakeReport(c.var.deps, { ...input, location }, key, httpIntakeOptions(c.var.principal))
     const photos = processed.length ? await attachPhotos(c.var.deps, { reportId: result.report.id }, processed, input.channel) : []
     return c.json(
-      Object.assign(intakeAnswer(c.var.principal, result), { location_source: input.location ? ('given' as const) : ('photo' as const), photos }),
+      Object.assign(intakeAnswer(c.var.principal, result), {
+        status_path: await statusLinkPath(c.var.deps.db.db, result.report.id),
+        location_source: input.location ? ('given' as const) : ('photo' as const),
+        photos,
+      }),
       result.created ? 201 : 200,
     )
   })

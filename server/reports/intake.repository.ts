@@ -41,6 +41,7 @@ export async function insertCheckedReports(trx: Transaction<Database>, reports: 
     media_url: input.media_url ?? null,
     photo_token_sha256: photoTokenSha256,
     notify: input.reporter?.notify ?? false,
+    notify_via: input.reporter?.notify_via ?? 'sms',
     ...(plan && {
       match: {
         categories: plan.categories.join(','), // codes are [a-z0-9_] (CategoryCode in agency.schema.ts)

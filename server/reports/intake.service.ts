@@ -69,12 +69,12 @@ async function storeBatch(deps: Deps, batch: NewReport[]): Promise<Stored[]> {
  * attachToIncident), in a transaction of its own, so that its 422 fails no other report. An
  * incident not routed yet is routed now.
  */
-export async function attachReport(deps: Deps, submission: NewReport, incidentId: string): Promise<Stored> {
+export async function attachReport(deps: Deps, submission: NewReport, incidentId: string, nearOnly: boolean): Promise<Stored> {
   const outcome = await deps.db.db.transaction().execute((trx) =>
     withEventBatch(trx, async () => {
       const [o] = await insertCheckedReports(trx, [{ ...submission, plan: null }], deps.config.SIGAP_BOUNDARY_TOLERANCE_M)
       if (!o) return null
-      const joined = await attachToIncident(trx, o.report, incidentId)
+      const joined = await attachToIncident(trx, o.report, incidentId, nearOnly)
       o.report.incident_id = joined.id
       const ticket = (await routeNewTicket(trx, joined.id)) ?? (await findTicket(trx, joined.id))
       o.incident = Object.assign(joined, {

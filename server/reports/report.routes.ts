@@ -10,7 +10,8 @@ import { IntakeAnswer, ReportView, RetriedAnswer } from '../openapi/openapi.view
 import { latestSeq } from '../events/event.repository.js'
 import { findReportById, listRecentReports } from './report.repository.js'
 import { IdempotencyKey, ReportInput, ReportListQuery } from './report.schema.js'
-import { intakeReport, scopedIdempotencyKey } from './report.service.js'
+import { httpIntakeOptions, intakeReport, scopedIdempotencyKey } from './report.service.js'
+import { statusLinkPath } from '../status/status.service.js'
 import { intakeAnswer } from './intake.outcome.js'
 import { reportView } from './report.view.js'
 
@@ -56,9 +57,11 @@ export function reportRoutes() {
       const input = await intake.body(c)
       const header = intake.headers(c)['idempotency-key']
       const key = header === undefined ? null : scopedIdempotencyKey(c.var.principal.userId, input.channel, header)
-      // A photo token, once, to the sender of a new report: it lets them add photos later (photo.token.ts).
-      const result = await intakeReport(c.var.deps, input, key, { photoToken: true })
-      return c.json(intakeAnswer(c.var.principal, result), result.created ? 201 : 200)
+            // A photo token to the sender of a new report; a named incident is joined near the report unless staff sent it.
+      const result = await intakeReport(c.var.deps, input, key, httpIntakeOptions(c.var.principal))
+      // The reporter's own status link (status.service.ts), on a retry too.
+      const status_path = await statusLinkPath(c.var.deps.db.db, result.report.id)
+      return c.json(Object.assign(intakeAnswer(c.var.principal, result), { status_path }), result.created ? 201 : 200)
     })
     .get('/', async (c) => {
       const q = recent.query(c)

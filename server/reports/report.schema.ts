@@ -40,6 +40,8 @@ export const ReportInput = z.object({
       private: z.boolean().optional(),
       /** The caller agreed to be told of status changes at this phone (112, walk-in). */
       notify: z.boolean().optional(),
+      /** How they agreed to be told: by SMS (the default) or on WhatsApp. */
+      notify_via: z.enum(['sms', 'whatsapp']).optional(),
     })
     .refine((r) => !r.notify || r.phone, { message: 'notify needs a phone', path: ['phone'] })
     .optional(),

@@ -1,4 +1,5 @@
 import type { Deps } from '../http/context.js'
+import { canAttachAnywhere, type Principal } from '../auth/principal.js'
 import { AppError } from '../http/errors.js'
 import { matchPlanFor, type MatchPlan } from '../incidents/incident.intake.js'
 import { newPhotoToken } from '../photos/photo.token.js'
@@ -75,7 +76,22 @@ export function differingFields(input: ReportInput, stored: ReportRow): string[]
  * (shared with the reports that arrived with it: intake.queue.ts), or finds the report a retry
  * already stored.
  */
-export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKey: string | null, opts: { photoToken?: boolean } = {}): Promise<IntakeResult> {
+export interface IntakeOptions {
+  /** Give the sender of a new report a photo token (HTTP channels). */
+  photoToken?: boolean
+  /**
+   * A named `incident_id` is joined only when that incident lies within the category's matching
+   * radius of the report (a citizen's "saya juga"); staff may attach anywhere (canAttachAnywhere).
+   */
+  attachNearOnly?: boolean
+}
+
+/** How a report sent over HTTP by this principal is taken in: a photo token, and only staff attach to any incident they name. */
+export function httpIntakeOptions(principal: Principal): IntakeOptions {
+  return { photoToken: true, attachNearOnly: !canAttachAnywhere(principal) }
+}
+
+export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKey: string | null, opts: IntakeOptions = {}): Promise<IntakeResult> {
   // Text the database cannot store was refused once, where the channel parsed its input
   // (parseOr422); should any slip through, the queue stores its batch's other reports alone
   // and the database's refusal answers 400 (inputErrorOf), never a 500.
@@ -94,7 +110,7 @@ export async function intakeReport(deps: Deps, input: ReportInput, idempotencyKe
   const submission = { input, idempotencyKey, plan: null, photoTokenSha256: token?.sha256 ?? null }
   const outcome =
     input.incident_id !== undefined
-      ? await attachReport(deps, submission, input.incident_id)
+      ? await attachReport(deps, submission, input.incident_id, opts.attachNearOnly ?? false)
       : await submitReport(deps, { ...submission, plan: planner(input) }).catch(busy)
   if (outcome) return { report: outcome.report, created: true, outcome, photoToken: token?.token ?? null }
   // A retry, or a race with a concurrent one: answer with the report stored first.

@@ -6,6 +6,7 @@ import { pdfMarks, shapesForMap } from './review.routes.js'
 import type { ReviewWindow } from './review.schema.js'
 import { buildReview } from './review.service.js'
 import { wibDay, wibMidnight } from '../wib.js'
+import { mailDueReports } from './review.mail.js'
 
 const DAY = 86_400_000
 const WIB = 7 * 3_600_000
@@ -59,7 +60,7 @@ export async function deliverDueReports(deps: Deps, dir: string, kinds: ('daily'
   return written
 }
 
-/** Checks every ten minutes whether a scheduled report is due (SIGAP_REPORT_SCHEDULE). */
+/** Checks every ten minutes whether a scheduled report is due (SIGAP_REPORT_SCHEDULE), and mails it (SIGAP_REPORT_EMAIL_TO). */
 export function startReportSchedule(deps: Deps): { stop(): void } | null {
   const schedule = deps.config.SIGAP_REPORT_SCHEDULE
   if (!schedule) return null
@@ -71,6 +72,8 @@ export function startReportSchedule(deps: Deps): { stop(): void } | null {
     running = true
     try {
       for (const f of await deliverDueReports(deps, dir, kinds)) deps.log.info(`periodic report written: ${f}`)
+      // After the writing, so a report is mailed only once it is whole in the folder.
+      for (const f of await mailDueReports(deps, dir, kinds)) deps.log.info(`periodic report mailed: ${f} (${deps.config.SIGAP_REPORT_EMAIL_TO?.length ?? 0} addresses)`)
     } catch (err) {
       deps.log.error(`periodic report not written: ${(err as Error).message}`)
     } finally {

@@ -245,8 +245,9 @@ export function statusChangeOf(ev: StoredEvent): { incidentId: string; status: s
 }
 
 /**
- * Tells WhatsApp reporters when their ticket changes state: one message per report and
- * state however often the event is seen (dedup key), in however many processes.
+ * Tells reporters when their ticket changes state: WhatsApp reporters on WhatsApp, and callers
+ * who agreed (report_contact_consents) by the way they agreed, SMS or WhatsApp. One message per
+ * report and state however often the event is seen (dedup key), in however many processes.
  */
 export async function notifyStatusChanges(deps: Deps, events: StoredEvent[]): Promise<number> {
   let queued = 0
@@ -256,23 +257,33 @@ export async function notifyStatusChanges(deps: Deps, events: StoredEvent[]): Pr
     const { incidentId, status } = change
     const rows = await deps.db.db
       .selectFrom('reports')
-      .select(['id', 'reporter_phone'])
-      .where('incident_id', '=', incidentId)
-      .where('reporter_phone', 'is not', null)
-      // WhatsApp reporters, and callers who agreed to be told (report_contact_consents).
-      .where((eb) => eb.or([eb('channel', '=', 'whatsapp'), eb.exists(eb.selectFrom('report_contact_consents as k').select('k.report_id').whereRef('k.report_id', '=', 'reports.id'))]))
+      .leftJoin('report_contact_consents as k', 'k.report_id', 'reports.id')
+      .select(['reports.id', 'reports.reporter_phone', 'k.via'])
+      .where('reports.incident_id', '=', incidentId)
+      .where('reports.reporter_phone', 'is not', null)
+      // WhatsApp reporters, and callers who agreed to be told.
+      .where((eb) => eb.or([eb('reports.channel', '=', 'whatsapp'), eb('k.via', 'is not', null)]))
       .execute()
     for (const r of rows) {
+      const sms = r.via === 'sms'
       const ok = await enqueueMessage(deps.db.db, {
-        channel: 'whatsapp',
+        channel: sms ? 'sms' : 'whatsapp',
         to: waNumber(r.reporter_phone!),
         dedupKey: `status:${r.id}:${status}`,
-        body: `Tiket ${ticketNumber(r.id)}: laporan Anda ${STATUS_ID[status]}.` + (status === 'resolved' ? await ratingPrompt(deps, r.id) : ''),
+        // An SMS cannot be replied to: no "reply with…" in it.
+        body: `Tiket ${ticketNumber(r.id)}: laporan Anda ${sms ? STATUS_ID[status]!.split(':')[0] : STATUS_ID[status]}.` + (status === 'resolved' ? await (sms ? smsRatingPrompt : ratingPrompt)(deps, r.id) : ''),
       })
       if (ok) queued++
     }
   }
   return queued
+}
+
+/** An SMS cannot be answered with a digit (no SMS comes in): the rating page, when the public address is known. */
+async function smsRatingPrompt(deps: Deps, reportId: string): Promise<string> {
+  const token = await ratingTokenOf(deps.db.db, reportId)
+  const base = deps.config.SIGAP_PUBLIC_URL
+  return token && base ? `\nMohon nilai penanganannya: ${base}/nilai/${token}` : ''
 }
 
 /**

@@ -2,6 +2,13 @@ import type { Deps } from '../http/context.js'
 import { deliverOutbox } from './outbox.js'
 import { whatsappServices } from './whatsapp.context.js'
 import { notifyStatusChanges, tick } from './whatsapp.service.js'
+import { smsSender } from '../sms/sms.gateway.js'
+import type { MessageSender } from './outbox.js'
+
+/** The outbox holds WhatsApp and SMS messages: each goes out by its own channel's sender. */
+export function outboxSender(deps: Deps): MessageSender {
+  return { send: (msg) => (msg.channel === 'sms' ? smsSender(deps) : whatsappServices(deps).sender).send(msg) }
+}
 
 /**
  * The background half of the channel, started by the server: flushes quiet conversations,
@@ -13,7 +20,7 @@ export function startWhatsAppWorker(deps: Deps, intervalMs = 5_000): () => Promi
   let stopped = false
   const round = async () => {
     await tick(deps)
-    await deliverOutbox(deps.db.db, whatsappServices(deps).sender, deps.log)
+    await deliverOutbox(deps.db.db, outboxSender(deps), deps.log)
   }
   let busy = false
   const timer = setInterval(() => {
