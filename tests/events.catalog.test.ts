@@ -215,3 +215,31 @@ describe('the web client\'s parse (ws.protocol.ts catalogued)', () => {
     expect(catalogued({ event: 'ticket.routed', data: { ticket: { id: 'nope' }, from_agency: null, cause: 'new' } })).toBeNull()
   })
 })
+
+describe('the hub\'s replay', () => {
+  it('reads only what the viewer may see from the log (in the query), whatever the live filter passes', async () => {
+    const { createServer } = await import('node:http')
+    const { WsHub } = await import('../server/events/ws.hub.js')
+    const { TestSocket } = await import('./helpers/ws-client.js')
+    const start = await latestSeq(t.db.db)
+    await appendEvent(t.db.db, 'skm.response', { id: 'mine', agency_code: agency })
+    await appendEvent(t.db.db, 'skm.response', { id: 'theirs', agency_code: OTHER_AGENCY })
+    await appendEvent(t.db.db, 'user.created', { user: { id: randomUUID() }, by })
+    const last = await latestSeq(t.db.db)
+    t.deps.feed.poke()
+    for (let i = 0; t.deps.feed.lastSeq < last && i < 200; i++) await new Promise((r) => setTimeout(r, 50))
+    // A live filter that passes everything: only the viewer given for the replay can hold events back.
+    const hub = new WsHub<string>({ db: t.db, feed: t.deps.feed, authenticate: async () => 'staff', filter: (_p, e) => e.data, viewer: () => viewerOf({ role: 'agency_staff', agencyCode: agency }) })
+    const http = createServer()
+    http.on('upgrade', (req, socket, head) => void hub.handleUpgrade(req, socket, head))
+    await new Promise<void>((r) => http.listen(0, '127.0.0.1', r))
+    try {
+      const sock = await TestSocket.open(`http://127.0.0.1:${(http.address() as { port: number }).port}`, start)
+      expect(sock.events().map((e) => (e.data as { id: string }).id)).toEqual(['mine'])
+      sock.close()
+    } finally {
+      await hub.close()
+      await new Promise((r) => http.close(r))
+    }
+  })
+})
