@@ -74,8 +74,12 @@ CREATE TABLE events (
   seq bigint DEFAULT nextval('events_seq_seq'::regclass) NOT NULL,
   type text NOT NULL,
   data jsonb NOT NULL,
-  created_at timestamp with time zone DEFAULT now() NOT NULL
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  audience text DEFAULT 'place'::text NOT NULL,
+  region_codes text[] DEFAULT '{}'::text[] NOT NULL,
+  agency_codes text[] DEFAULT '{}'::text[] NOT NULL
 );
+ALTER TABLE events ADD CONSTRAINT events_audience_check CHECK ((audience = ANY (ARRAY['admins'::text, 'everyone'::text, 'place'::text, 'regions'::text])));
 ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (seq);
 CREATE UNIQUE INDEX events_pkey ON public.events USING btree (seq);
 

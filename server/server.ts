@@ -21,9 +21,8 @@ import { trackWsClients } from './metrics/metrics.js'
 import { startWhatsAppWorker } from './whatsapp/whatsapp.worker.js'
 import { HotspotScheduler } from './hotspots/hotspot.scheduler.js'
 import { sessionAuthenticator, withQueryToken } from './auth/auth.service.js'
-import { createEventFilter } from './auth/event.filter.js'
+import { createEventFilter, viewerOf } from './auth/event.filter.js'
 import { startDisputeOverdueCheck } from './disputes/dispute.overdue.js'
-import { withDisputeFilter } from './disputes/dispute.access.js'
 import { SlaChecker } from './tickets/sla.checker.js'
 import { countUsers } from './users/user.repository.js'
 
@@ -103,8 +102,10 @@ export async function startServer(
     db,
     feed,
     authenticate: async (req) => (await deps.authenticate(withQueryToken(headersOf(req), req.url))) ?? ANONYMOUS_DISPLAY,
-    // Events carry no reporter identity; the filter keeps each role to its scope (issue 5).
-    filter: withDisputeFilter(createEventFilter()),
+    // Events carry no reporter identity; the filter keeps each role to its scope (issue 5),
+    // comparing the scope stored with each event (issue 20); the replay filters in its query.
+    filter: createEventFilter(),
+    viewer: viewerOf,
     build: opts.webBuild === undefined ? webBuild : opts.webBuild,
     ...(opts.wsLimits ? { limits: opts.wsLimits } : {}),
   })

@@ -88,7 +88,7 @@ describe('the live stream\'s limits', () => {
   it('paces a replay to a screen that reads slowly instead of buffering the whole gap (which cut it off)', async () => {
     const before = await latestSeq(db.db)
     const note = 'x'.repeat(10_000)
-    for (let i = 0; i < 4; i++) await appendEvents(db.db, 'ticket.updated', Array.from({ length: 500 }, (_, j) => ({ id: `s-${i}-${j}`, note, region: null })))
+    for (let i = 0; i < 4; i++) await appendEvents(db.db, 'catalogue.changed', Array.from({ length: 500 }, (_, j) => ({ what: `s-${i}-${j}`, note })))
     const upTo = await latestSeq(db.db)
     await vi.waitFor(() => expect(server.deps.feed.lastSeq).toBeGreaterThanOrEqual(upTo), { timeout: 60_000 })
     const s = await Raw.open()
@@ -105,7 +105,7 @@ describe('the live stream\'s limits', () => {
 
   it('replays a long gap in pages, every event exactly once, in order', async () => {
     const before = await latestSeq(db.db)
-    await appendEvents(db.db, 'ticket.updated', Array.from({ length: 1_234 }, (_, i) => ({ id: `t-${i}`, region: null })))
+    await appendEvents(db.db, 'catalogue.changed', Array.from({ length: 1_234 }, (_, i) => ({ what: `t-${i}` })))
     const upTo = await latestSeq(db.db)
     await vi.waitFor(() => expect(server.deps.feed.lastSeq).toBe(upTo), { timeout: 60_000 })
     const s = await Raw.open()

@@ -57,15 +57,15 @@ describe('event feed ordering under concurrent transactions', () => {
     let slowSeq = 0
     const slow = db.db.transaction().execute(async (trx) => {
       await sql`SELECT 1`.execute(trx)
-      slowSeq = (await appendEvent(trx, 'test.slow', { n: 1 }))!
+      slowSeq = (await appendEvent(trx, 'catalogue.changed', { what: 'test.slow' }))!
       await slowMayCommit
     })
     await until(() => slowSeq > 0)
-    const fastSeq = await db.db.transaction().execute((trx) => appendEvent(trx, 'test.fast', { n: 2 }))
+    const fastSeq = await db.db.transaction().execute((trx) => appendEvent(trx, 'catalogue.changed', { what: 'test.fast' }))
     expect(fastSeq).toBeGreaterThan(slowSeq)
     feed.poke()
     await new Promise((r) => setTimeout(r, 300))
-    expect(got.map((e) => e.type)).not.toContain('test.fast')
+    expect(got.map((e) => (e.data as { what: string }).what)).not.toContain('test.fast')
     releaseSlow()
     await slow
     feed.poke()
@@ -81,14 +81,14 @@ describe('event feed ordering under concurrent transactions', () => {
     await db.db
       .transaction()
       .execute(async (trx) => {
-        await appendEvent(trx, 'test.rolledback', {})
+        await appendEvent(trx, 'catalogue.changed', { what: 'test.rolledback' })
         throw new Error('roll back')
       })
       .catch(() => {})
-    const seq = await db.db.transaction().execute((trx) => appendEvent(trx, 'test.after', {}))
+    const seq = await db.db.transaction().execute((trx) => appendEvent(trx, 'catalogue.changed', { what: 'test.after' }))
     feed.poke()
     await until(() => got.length >= 1)
-    expect(got.map((e) => [e.type, e.seq])).toEqual([['test.after', seq]])
+    expect(got.map((e) => [(e.data as { what: string }).what, e.seq])).toEqual([['test.after', seq]])
     await feed.stop()
   })
 })

@@ -23,7 +23,7 @@ beforeAll(async () => {
   feed = new EventFeed(db)
   await feed.start()
   // Quick heartbeats for the test; the log counts as unreadable after 2.5 s (it is read every second).
-  hub = new WsHub<string>({ db, feed, authenticate: async () => 'screen', filter: (_p, e) => e.data, heartbeatMs: 200, feedStaleMs: 2500 })
+  hub = new WsHub<string>({ db, feed, authenticate: async () => 'screen', filter: (_p, e) => e.data, viewer: () => ({ admin: true, place: { all: true }, regions: { all: true } }), heartbeatMs: 200, feedStaleMs: 2500 })
   http = createServer()
   http.on('upgrade', (req, socket, head) => void hub.handleUpgrade(req, socket, head))
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r))

@@ -10,6 +10,9 @@ import { signBody } from '../server/whatsapp/whatsapp.signature.js'
 import { createTestApp, testConfig, type TestApp } from './helpers/app.js'
 import { seedTwoKelurahan } from './helpers/factories.js'
 
+/** Scope columns for an event built by hand (the notifier reads only type and data). */
+const unscoped = { audience: 'place', region_codes: [] as string[], agency_codes: [] as string[] }
+
 const SECRET = 'app-secret-for-tests'
 const VERIFY = 'verify-me'
 let t: TestApp
@@ -213,8 +216,8 @@ describe('replies', () => {
       incidentId = inc.id
     }
     // As the tickets module writes a transition; and the generic shape any module may use.
-    const transitioned = (to: string): StoredEvent => ({ seq: 1, type: 'ticket.transitioned', data: { ticket: { id: incidentId, status: to }, from: 'new', to }, created_at: new Date() })
-    const generic = (status: string): StoredEvent => ({ seq: 2, type: 'incident.updated', data: { id: incidentId, status }, created_at: new Date() })
+    const transitioned = (to: string): StoredEvent => ({ seq: 1, type: 'ticket.transitioned', data: { ticket: { id: incidentId, status: to }, from: 'new', to }, created_at: new Date(), ...unscoped })
+    const generic = (status: string): StoredEvent => ({ seq: 2, type: 'incident.updated', data: { id: incidentId, status }, created_at: new Date(), ...unscoped })
     expect(await notifyStatusChanges(t.deps, [transitioned('in_progress')])).toBe(1)
     expect(await notifyStatusChanges(t.deps, [transitioned('in_progress'), generic('in_progress')])).toBe(0)
     // 'new' is what every incident starts as: the acknowledgement already said so.

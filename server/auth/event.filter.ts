@@ -1,44 +1,24 @@
 import type { StoredEvent } from '../events/event.repository.js'
-import { canSeePrivateIdentity, isAdmin, regionWithin, ticketScope, type Principal } from './principal.js'
-
-/** Events about accounts and tokens: admins only. */
-const ADMIN_ONLY = /^(user|display_token)\./
+import { canView, type EventViewer } from '../events/event.visibility.js'
+import { disputeScope } from '../disputes/dispute.access.js'
+import { canSeePrivateIdentity, isAdmin, ticketScope, type Principal } from './principal.js'
 
 type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
-const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null)
 
-interface EventScope {
-  regions: string[]
-  agencies: string[]
-  incidents: string[]
-}
-
-/** Where an event happens and whose it is, from the shapes our events use. */
-function scopeOfData(data: unknown): EventScope {
-  const s: EventScope = { regions: [], agencies: [], incidents: [] }
-  if (!isObj(data)) return s
-  const add = (list: string[], v: unknown) => {
-    const x = str(v)
-    if (x && !list.includes(x)) list.push(x)
+/**
+ * What this principal may see of the event log, from the same rules as the API: tickets by
+ * ticketScope, disputes by disputeScope, accounts for admins. Used live (createEventFilter)
+ * and on replay (the hub passes it to the query).
+ */
+export function viewerOf(p: Principal): EventViewer {
+  const t = ticketScope(p)
+  const d = disputeScope(p)
+  return {
+    admin: isAdmin(p),
+    place: t.all ? { all: true } : 'regionCodes' in t ? { regionCodes: t.regionCodes } : { agencyCode: t.agencyCode },
+    regions: d.all ? { all: true } : { regionCodes: d.regionCodes },
   }
-  const visit = (o: Obj) => {
-    if (isObj(o.region)) add(s.regions, o.region.code)
-    add(s.regions, o.region_code)
-    if (isObj(o.agency)) add(s.agencies, o.agency.code)
-    add(s.agencies, o.agency_code)
-    add(s.agencies, o.from_agency)
-    add(s.incidents, o.incident_id)
-  }
-  visit(data)
-  for (const key of ['incident', 'ticket', 'report'] as const) {
-    const inner = data[key]
-    if (isObj(inner)) {
-      visit(inner)
-      if (key !== 'report') add(s.incidents, inner.id)
-    }
-  }
-  return s
 }
 
 /** Removes every `reporter*` key, deep: defence in depth, since events are built without them. */
@@ -51,63 +31,21 @@ function stripIdentity(v: unknown): unknown {
 }
 
 /**
- * The WebSocket hub's per-client filter. Everyone sees the events of their scope; a region
- * head those located in their regions, agency staff and field officers their agency's. An
- * event that names only an incident is placed by what earlier events said about that
- * incident (remembered here); an event that cannot be placed is held back from scoped roles.
- * Events about no place or agency at all (hotspots, catalogue) go to everyone.
+ * The WebSocket hub's per-client filter: the event's data if this viewer may see it (a
+ * comparison of the viewer's scope with the scope stored with the event, event.visibility.ts),
+ * else null. Viewers who may not see private identities get the data without reporter keys,
+ * worked out once per event so the hub serialises one copy for all of them.
  */
-export function createEventFilter(maxRemembered = 200_000) {
-  const known = new Map<string, { region: string | null; agency: string | null }>()
-  let lastSeq = -1
-
-  /** Remembers where each incident is and whose it is, from the events that say so (in seq order). */
-  const remember = (ev: StoredEvent) => {
-    if (ev.seq <= lastSeq || !isObj(ev.data)) return
-    lastSeq = ev.seq
-    const d = ev.data
-    const t = isObj(d.ticket) ? d.ticket : isObj(d.incident) ? d.incident : null
-    const id = t ? str(t.id) : str(d.incident_id)
-    if (!id) return
-    const from = t ?? d
-    const prev = known.get(id)
-    known.delete(id) // re-insert: the map's order is least recently mentioned first
-    known.set(id, {
-      region: (isObj(from.region) ? str(from.region.code) : null) ?? prev?.region ?? null,
-      agency: (isObj(from.agency) ? str(from.agency.code) : null) ?? str(d.agency_code) ?? prev?.agency ?? null,
-    })
-    if (known.size > maxRemembered) known.delete(known.keys().next().value!)
-  }
-
-  /**
-   * What does not depend on the viewer, worked out once per event (a broadcast asks for every
-   * client): where it is and whose it is, and its data without reporter keys. Every viewer of
-   * a kind then gets the same object, which the hub serialises once.
-   */
-  const perEvent = new WeakMap<StoredEvent, { scope: EventScope & { placed: boolean }; stripped: unknown }>()
-  const factsOf = (ev: StoredEvent) => {
-    let f = perEvent.get(ev)
-    if (f) return f
-    remember(ev)
-    const s = scopeOfData(ev.data)
-    for (const id of s.incidents) {
-      const k = known.get(id)
-      if (k?.region && !s.regions.includes(k.region)) s.regions.push(k.region)
-      if (k?.agency && !s.agencies.includes(k.agency)) s.agencies.push(k.agency)
-    }
-    f = { scope: { ...s, placed: s.regions.length > 0 || s.agencies.length > 0 }, stripped: stripIdentity(ev.data) }
-    perEvent.set(ev, f)
-    return f
-  }
-
+export function createEventFilter() {
+  const stripped = new WeakMap<StoredEvent, unknown>()
+  const viewers = new WeakMap<Principal, EventViewer>()
   return (p: Principal, ev: StoredEvent): unknown | null => {
-    const { scope: s, stripped } = factsOf(ev)
-    if (ADMIN_ONLY.test(ev.type) && !isAdmin(p)) return null
-    const data = canSeePrivateIdentity(p) ? ev.data : stripped
-    const scope = ticketScope(p)
-    if (scope.all) return data
-    if (!s.placed) return s.incidents.length > 0 ? null : data
-    if ('regionCodes' in scope) return s.regions.some((r) => regionWithin(r, scope.regionCodes)) ? data : null
-    return s.agencies.includes(scope.agencyCode) ? data : null
+    let v = viewers.get(p)
+    if (!v) viewers.set(p, (v = viewerOf(p)))
+    if (!canView(v, ev)) return null
+    if (canSeePrivateIdentity(p)) return ev.data
+    let data = stripped.get(ev)
+    if (data === undefined) stripped.set(ev, (data = stripIdentity(ev.data)))
+    return data
   }
 }

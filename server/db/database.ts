@@ -136,6 +136,10 @@ export interface EventsTable {
   type: string
   data: ColumnType<unknown, string, string>
   created_at: Generated<Date>
+  /** Who may see it, filled at append from server/events/event.catalog.ts. */
+  audience: Generated<string>
+  region_codes: Generated<string[]>
+  agency_codes: Generated<string[]>
 }
 
 export interface SchemaMigrationsTable {

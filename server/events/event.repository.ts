@@ -1,5 +1,7 @@
 import { sql, type Transaction } from 'kysely'
 import type { Database, Executor } from '../db/database.js'
+import { parseEvent, scopeOf, type Audience, type EventData, type EventType } from './event.catalog.js'
+import { visibleSql, type EventViewer } from './event.visibility.js'
 
 export const EVENTS_CHANNEL = 'sigap_events'
 
@@ -8,11 +10,37 @@ export interface StoredEvent {
   type: string
   data: unknown
   created_at: Date
+  /** Who may see it (event.catalog.ts, filled at append): see event.visibility.ts. */
+  audience: Audience | string
+  region_codes: string[]
+  agency_codes: string[]
 }
 
+/** An event checked against the catalogue, with the scope its payload declares. */
+interface Checked {
+  type: string
+  data: unknown
+  audience: Audience
+  regions: string[]
+  agencies: string[]
+  incidents: string[]
+  reports: string[]
+}
+
+const present = (xs: (string | null | undefined)[] | undefined) => [...new Set((xs ?? []).filter((x): x is string => typeof x === 'string' && x !== ''))]
+
+/**
+ * Refuses a type the catalogue does not know or a payload that does not match it (EventRefused,
+ * a programming error: the caller's transaction rolls back), and works out its scope. Always,
+ * in production too: it costs microseconds an event (docs/architecture.md, "Event catalogue").
+ */
+function check(type: EventType, data: unknown): Checked {
+  const s = scopeOf(type, parseEvent(type, data))
+  return { type, data, audience: s.audience, regions: present(s.regions), agencies: present(s.agencies), incidents: present(s.incidents), reports: present(s.reports) }
+}
 
 /** Events waiting to be written at the end of a transaction (see withEventBatch). */
-const batches = new WeakMap<object, { type: string; data: unknown }[]>()
+const batches = new WeakMap<object, Checked[]>()
 
 /**
  * Appends an event in the caller's transaction and NOTIFYs the other processes, which
@@ -20,26 +48,25 @@ const batches = new WeakMap<object, { type: string; data: unknown }[]>()
  * inside withEventBatch (the event is written with the batch, in the order appended). Returns
  * its sequence number, or null inside a batch (numbered when the batch is written).
  */
-export async function appendEvent(trx: Executor, type: string, data: unknown): Promise<number | null> {
+export async function appendEvent<T extends EventType>(trx: Executor, type: T, data: EventData<T>): Promise<number | null> {
+  const ev = check(type, data)
   const batch = batches.get(trx)
   if (batch) {
-    batch.push({ type, data })
+    batch.push(ev)
     return null
   }
-  const res = await sql<{ seq: number }>`
-    WITH e AS (INSERT INTO events (type, data) VALUES (${type}, ${JSON.stringify(data)}::jsonb) RETURNING seq)
-    SELECT seq, pg_notify(${EVENTS_CHANNEL}, seq::text) FROM e`.execute(trx)
-  return Number(res.rows[0]!.seq)
+  return insertEvents(trx, [ev])
 }
 
 /** Many events of one type, in one statement (or into the transaction's batch). */
-export async function appendEvents(trx: Executor, type: string, datas: unknown[]): Promise<void> {
+export async function appendEvents<T extends EventType>(trx: Executor, type: T, datas: EventData<T>[]): Promise<void> {
+  const checked = datas.map((data) => check(type, data))
   const batch = batches.get(trx)
   if (batch) {
-    for (const data of datas) batch.push({ type, data })
+    batch.push(...checked)
     return
   }
-  await insertEvents(trx, datas.map((data) => ({ type, data })))
+  await insertEvents(trx, checked)
 }
 
 /**
@@ -48,7 +75,7 @@ export async function appendEvents(trx: Executor, type: string, datas: unknown[]
  * round trip costs more than the row it writes. The caller commits after this returns.
  */
 export async function withEventBatch<T>(trx: Transaction<Database>, work: () => Promise<T>): Promise<T> {
-  const batch: { type: string; data: unknown }[] = []
+  const batch: Checked[] = []
   batches.set(trx, batch)
   try {
     const result = await work()
@@ -59,15 +86,34 @@ export async function withEventBatch<T>(trx: Transaction<Database>, work: () => 
   }
 }
 
-async function insertEvents(trx: Executor, events: { type: string; data: unknown }[]): Promise<void> {
-  if (events.length === 0) return
+/**
+ * Writes the events in one statement and answers the last one's seq. The scope columns take the
+ * regions and agencies the payload names, and those of the incidents and reports it names as
+ * they stand in this transaction (an incident event names no agency: its ticket's is stored).
+ */
+async function insertEvents(trx: Executor, events: Checked[]): Promise<number | null> {
+  if (events.length === 0) return null
   // Sequence numbers follow the order of the list: rows are numbered as the ordered SELECT yields them.
-  await sql`
+  const res = await sql<{ seq: string }>`
     WITH e AS (
-      INSERT INTO events (type, data)
-      SELECT x.e->>'type', x.e->'data' FROM jsonb_array_elements(${JSON.stringify(events)}::jsonb) WITH ORDINALITY AS x(e, n) ORDER BY x.n
+      INSERT INTO events (type, data, audience, region_codes, agency_codes)
+      SELECT x.type, x.data, x.audience,
+        ARRAY(SELECT DISTINCT c FROM unnest(x.regions || k.regions || r.regions) c WHERE c IS NOT NULL ORDER BY c),
+        ARRAY(SELECT DISTINCT c FROM unnest(x.agencies || k.agencies) c WHERE c IS NOT NULL ORDER BY c)
+      FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
+          AS (type text, data jsonb, audience text, regions text[], agencies text[], incidents uuid[], reports uuid[]))
+        WITH ORDINALITY AS x(type, data, audience, regions, agencies, incidents, reports, n)
+      LEFT JOIN LATERAL (
+        SELECT array_agg(r.region_code) AS regions FROM reports r WHERE r.id = ANY(x.reports)
+      ) r ON true
+      LEFT JOIN LATERAL (
+        SELECT array_agg(i.region_code) AS regions, array_agg(i.agency_code) AS agencies FROM incidents i
+        WHERE i.id = ANY(x.incidents) OR i.id IN (SELECT r2.incident_id FROM reports r2 WHERE r2.id = ANY(x.reports))
+      ) k ON true
+      ORDER BY x.n
       RETURNING seq)
-    SELECT pg_notify(${EVENTS_CHANNEL}, max(seq)::text) FROM e`.execute(trx)
+    SELECT pg_notify(${EVENTS_CHANNEL}, max(seq)::text), max(seq)::text AS seq FROM e`.execute(trx)
+  return Number(res.rows[0]!.seq)
 }
 
 export interface EventPage {
@@ -78,21 +124,36 @@ export interface EventPage {
   xmax: string
 }
 
-/** Events after `after`, oldest first, read in one snapshot together with that snapshot's bounds. */
-export async function readEventsAfter(db: Executor, after: number, limit: number): Promise<EventPage> {
-  const res = await sql<{ seq: number | null; type: string | null; data: unknown; created_at: Date | null; xmin: string; xmax: string }>`
-    SELECT e.seq, e.type, e.data, e.created_at,
+type EventRow = { [K in keyof StoredEvent]: StoredEvent[K] | null }
+
+/**
+ * Events after `after`, oldest first, read in one snapshot together with that snapshot's bounds.
+ * With `only`, just those up to `upTo` that viewer may see (a replay: the filter is in the query).
+ */
+export async function readEventsAfter(db: Executor, after: number, limit: number, only?: { viewer: EventViewer; upTo: number }): Promise<EventPage> {
+  const where = only ? sql`AND e.seq <= ${only.upTo} AND ${visibleSql(only.viewer)}` : sql``
+  const res = await sql<EventRow & { xmin: string; xmax: string }>`
+    SELECT e.seq, e.type, e.data, e.created_at, e.audience, e.region_codes, e.agency_codes,
            pg_snapshot_xmin(s.snap)::text AS xmin, pg_snapshot_xmax(s.snap)::text AS xmax
     FROM (SELECT pg_current_snapshot() AS snap) s
     LEFT JOIN LATERAL (
-      SELECT seq, type, data, created_at FROM events WHERE seq > ${after} ORDER BY seq LIMIT ${limit}
+      SELECT e.seq, e.type, e.data, e.created_at, e.audience, e.region_codes, e.agency_codes
+      FROM events e WHERE e.seq > ${after} ${where} ORDER BY e.seq LIMIT ${limit}
     ) e ON true
     ORDER BY e.seq`.execute(db)
   const first = res.rows[0]
   return {
     events: res.rows
       .filter((r) => r.seq !== null)
-      .map((r) => ({ seq: r.seq!, type: r.type!, data: r.data, created_at: r.created_at! })),
+      .map((r) => ({
+        seq: Number(r.seq),
+        type: r.type!,
+        data: r.data,
+        created_at: r.created_at!,
+        audience: r.audience!,
+        region_codes: r.region_codes ?? [],
+        agency_codes: r.agency_codes ?? [],
+      })),
     xmin: first?.xmin ?? '0',
     xmax: first?.xmax ?? '0',
   }

@@ -4,6 +4,7 @@ import { WebSocketServer, WebSocket } from 'ws'
 import type { Db } from '../db/connect.js'
 import type { EventFeed } from './event.feed.js'
 import { latestSeq, readEventsAfter, type StoredEvent } from './event.repository.js'
+import type { EventViewer } from './event.visibility.js'
 import { ClientMessage, HEARTBEAT_MS, type ServerMessage } from './ws.protocol.js'
 
 /** Beyond this many missed events a client reloads over HTTP instead of replaying. */
@@ -65,6 +66,11 @@ export interface WsHubOptions<P> {
   feed: EventFeed
   authenticate: (req: IncomingMessage) => Promise<P | null>
   filter: EventFilter<P>
+  /**
+   * What a principal may see, for the replay to read only that from the log (in the query). The
+   * live filter must agree with it (auth/event.filter.ts builds both from one EventViewer).
+   */
+  viewer: (principal: P) => EventViewer
   /** Between heartbeats (default HEARTBEAT_MS). */
   heartbeatMs?: number
   /**
@@ -205,11 +211,13 @@ export class WsHub<P> {
     } else {
       // Replay from the log up to what the feed has delivered; anything newer arrives
       // meanwhile in `pending` and is flushed below, so nothing is sent twice or skipped.
+      const viewer = this.opts.viewer(client.principal)
       try {
         while (client.cursor < upTo && client.ws.readyState === WebSocket.OPEN) {
           await this.drained(client)
-          const page = await readEventsAfter(this.opts.db.db, client.cursor, REPLAY_PAGE)
-          const events = page.events.filter((e) => e.seq <= upTo)
+          // Only what this client may see, up to upTo: a page short of the limit is the end.
+          const page = await readEventsAfter(this.opts.db.db, client.cursor, REPLAY_PAGE, { viewer, upTo })
+          const events = page.events
           if (events.length === 0) break
           this.deliver(client, events)
           client.cursor = Math.max(client.cursor, events.at(-1)!.seq)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { AppEvent } from './event.catalog.js'
 
 // Shared by the server and the web client: both sides validate what they receive.
 
@@ -15,6 +16,7 @@ export const ServerMessage = z.discriminatedUnion('type', [
    * running across a deploy can tell it is out of date.
    */
   z.object({ type: z.literal('hello'), seq: z.number().int(), server_time: z.string(), build: z.string().nullable().optional() }),
+  /** One event of the log: `event` is a type of the event catalogue and `data` its payload (see `catalogued`). */
   z.object({ type: z.literal('event'), seq: z.number().int(), event: z.string(), data: z.unknown(), at: z.string() }),
   /** Backlog sent; live events follow. */
   z.object({ type: z.literal('caught_up'), seq: z.number().int() }),
@@ -30,6 +32,16 @@ export const ServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
 ])
 export type ServerMessage = z.infer<typeof ServerMessage>
+
+/**
+ * An `event` message's type and payload checked against the event catalogue (event.catalog.ts),
+ * or null when they do not match it (a server of another build). Left out of ServerMessage so
+ * that such an event still moves the client's seq on instead of being dropped whole.
+ */
+export function catalogued(msg: { event: string; data: unknown }): AppEvent | null {
+  const parsed = AppEvent.safeParse({ type: msg.event, data: msg.data })
+  return parsed.success ? (parsed.data as AppEvent) : null
+}
 
 export const HEARTBEAT_MS = 5000
 /** A client that has heard nothing for this long shows its data as possibly stale. */

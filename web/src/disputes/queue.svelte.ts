@@ -66,6 +66,10 @@ export class DisputeQueue {
       const d = (ev.data as { dispute?: Dispute } | null)?.dispute
       if (d?.id) latest.set(d.id, d)
     }
+    return this.merge(latest)
+  }
+
+  private merge(latest: Map<string, Dispute>): QueueChange {
     const change: QueueChange = { added: [], touched: new Set(latest.keys()) }
     if (latest.size === 0) return change
     const byId = new Map(this.items.map((d) => [d.id, d]))
@@ -81,7 +85,7 @@ export class DisputeQueue {
 
   /** A step's answer (the dispute as it now is) without waiting for its event. */
   put(d: Dispute) {
-    this.apply([{ seq: 0, event: 'dispute.local', data: { dispute: d }, at: d.updated_at }])
+    this.merge(new Map([[d.id, d]]))
   }
 }
 

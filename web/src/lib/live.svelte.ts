@@ -1,14 +1,11 @@
-import { ServerMessage, STALE_AFTER_MS, type ClientMessage } from '../../../server/events/ws.protocol'
+import type { EventPayload, EventType } from '../../../server/events/event.catalog'
+import { catalogued, ServerMessage, STALE_AFTER_MS, type ClientMessage } from '../../../server/events/ws.protocol'
 import { serverClock } from './server-clock'
 
 export type LiveStatus = 'connecting' | 'live' | 'stale' | 'down'
 
-export interface LiveEvent {
-  seq: number
-  event: string
-  data: unknown
-  at: string
-}
+/** One event from the log, parsed through the event catalogue: `data` is typed by `event`. */
+export type LiveEvent = { [T in EventType]: { seq: number; event: T; data: EventPayload<T>; at: string } }[EventType]
 
 type Handler = (batch: LiveEvent[]) => void
 type ResyncHandler = () => Promise<number>
@@ -109,8 +106,7 @@ export class LiveConnection {
         if (msg.seq <= this.lastSeq) return
         this.lastSeq = msg.seq
         this.lastEventAt = Date.now()
-        this.queue.push({ seq: msg.seq, event: msg.event, data: msg.data, at: msg.at })
-        this.scheduleFlush()
+        this.queueEvent(msg)
         return
       case 'caught_up':
         this.status = 'live'
@@ -134,6 +130,20 @@ export class LiveConnection {
         }
         if (this.status === 'stale') this.status = 'live'
     }
+  }
+
+  /**
+   * Through the catalogue the server appended it by. One that does not parse (a server of
+   * another build; the page is told to reload by onNewBuild) is passed over, its seq counted.
+   */
+  private queueEvent(msg: Extract<ServerMessage, { type: 'event' }>) {
+    const ev = catalogued(msg)
+    if (!ev) {
+      console.warn(`sigap: event ${msg.seq} (${msg.event}) does not match this build's event catalogue`)
+      return
+    }
+    this.queue.push({ seq: msg.seq, event: ev.type, data: ev.data, at: msg.at } as LiveEvent)
+    this.scheduleFlush()
   }
 
   private resyncing = false
