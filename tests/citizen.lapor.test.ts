@@ -145,7 +145,7 @@ describe('"saya juga": joining an open incident nearby', () => {
     expect(status.body.tickets[0].status).toBe('verified')
     expect(status.body.tickets[0].history.map((h: { status: string }) => h.status)).toContain('verified')
     // And they get the status message, as every consenting reporter of the incident does.
-    const queued = await notifyStatusChanges(t.deps, [{ seq: 1, type: 'ticket.transitioned', data: { ticket: { id: a.incidentId }, from: 'new', to: 'verified' }, created_at: new Date() }])
+    const queued = await notifyStatusChanges(t.deps, [{ seq: 1, type: 'ticket.transitioned', data: { ticket: { id: a.incidentId }, from: 'new', to: 'verified' }, created_at: new Date(), audience: 'place', region_codes: [], agency_codes: [] }])
     expect(queued).toBe(1)
     const msg = await t.db.db.selectFrom('outbox_messages').select('body').where('recipient', '=', '6281255556666').execute()
     expect(msg.map((m) => m.body).join()).toContain('sudah diverifikasi')

@@ -172,11 +172,11 @@ describe('who sees each event type', () => {
   })
 })
 
-describe('migration 0019_evt_event_scope.sql', () => {
+describe('migration 0020_event_scope.sql', () => {
   it('gives rows written before the catalogue their scope from their payloads', async () => {
     const { readFileSync } = await import('node:fs')
     const { sql } = await import('kysely')
-    const text = readFileSync(new URL('../migrations/0019_evt_event_scope.sql', import.meta.url), 'utf8')
+    const text = readFileSync(new URL('../migrations/0020_event_scope.sql', import.meta.url), 'utf8')
     // The statements after the ALTER TABLE: the backfill, run again over rows as old code wrote them.
     const backfill = text.slice(text.indexOf(';', text.indexOf('ALTER TABLE events')) + 1)
     const legacy = async (type: string, data: unknown) =>

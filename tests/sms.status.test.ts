@@ -62,7 +62,7 @@ const call = (phone: string, reporter: Record<string, unknown>, lat: number) =>
   t.json('POST', '/api/reports', { channel: 'call_center', category: 'pohon_tumbang', description: 'Pohon tumbang menutup jalan', location: { lat, lon: 106.8455 }, reporter: { phone, name: 'Penelepon', ...reporter } }, operator)
 const move = async (id: string, from: string, to: string, extra: Record<string, unknown> = {}) => {
   expect((await t.json('POST', `/api/tickets/${id}/transition`, { to, ...extra }, operator)).status).toBe(200)
-  const ev: StoredEvent = { seq: 1, type: 'ticket.transitioned', data: { ticket: { id }, from, to }, created_at: new Date() }
+  const ev: StoredEvent = { seq: 1, type: 'ticket.transitioned', data: { ticket: { id }, from, to }, created_at: new Date(), audience: 'place', region_codes: [], agency_codes: [] }
   // Seen twice (two processes, a replay): still one message.
   await notifyStatusChanges(t.deps, [ev])
   await notifyStatusChanges(t.deps, [ev])
