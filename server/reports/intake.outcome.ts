@@ -209,10 +209,10 @@ export function reportCreatedData(o: IntakeOutcome) {
 }
 
 /** `incident.created` or `incident.updated` for the incident the report opened or joined. */
-export function incidentEventOf(o: IntakeOutcome & { incident: IntakeIncident }) {
+export function incidentEventOf(reportId: string, incident: IntakeIncident) {
   return {
-    type: o.incident.is_new ? ('incident.created' as const) : ('incident.updated' as const),
-    data: { incident: incidentView(o.incident), report_id: o.report.id, cause: 'intake' as const },
+    type: incident.is_new ? ('incident.created' as const) : ('incident.updated' as const),
+    data: { incident: incidentView(incident), report_id: reportId, cause: 'intake' as const },
   }
 }
 

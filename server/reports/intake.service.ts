@@ -8,7 +8,7 @@ import { attachToIncident } from '../incidents/incident.intake.js'
 import { findTicket } from '../tickets/ticket.repository.js'
 import { announceRouted, routeNewTicket } from '../tickets/ticket.service.js'
 import { IntakeQueue } from './intake.queue.js'
-import { incidentEventOf, reportCreatedData, type IntakeIncident, type IntakeOutcome } from './intake.outcome.js'
+import { incidentEventOf, reportCreatedData, type IntakeOutcome } from './intake.outcome.js'
 import { insertCheckedReports, type NewReport } from './intake.repository.js'
 
 // Storing new reports and announcing them, in one transaction: the reports of a batch (matched
@@ -42,9 +42,9 @@ async function announce(trx: Transaction<Database>, deps: Deps, outcomes: Intake
     const disputeOf = new Map(opened.map((d) => [d.report_id, d.id]))
     for (const o of mismatched) o.disputeId = disputeOf.get(o.report.id) ?? null
   }
-  for (const o of outcomes) {
-    if (!o.incident) continue
-    const e = incidentEventOf(o as IntakeOutcome & { incident: IntakeIncident })
+  for (const { report, incident } of outcomes) {
+    if (!incident) continue
+    const e = incidentEventOf(report.id, incident)
     await appendEvent(trx, e.type, e.data)
   }
   await announceRouted(trx, outcomes.flatMap((o) => (o.ticket ? [o.ticket] : [])))
