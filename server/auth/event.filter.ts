@@ -3,6 +3,8 @@ import { canSeePrivateIdentity, isAdmin, regionWithin, ticketScope, type Princip
 
 /** Events about accounts and tokens: admins only. */
 const ADMIN_ONLY = /^(user|display_token)\./
+/** Events of an added agency's ticket on an incident (agency_tickets). */
+const ADDED_TICKET = /^agency_ticket\./
 
 type Obj = Record<string, unknown>
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -63,7 +65,8 @@ export function createEventFilter(maxRemembered = 200_000) {
 
   /** Remembers where each incident is and whose it is, from the events that say so (in seq order). */
   const remember = (ev: StoredEvent) => {
-    if (ev.seq <= lastSeq || !isObj(ev.data)) return
+    // An added agency's ticket says nothing of whose the incident is (its agency_code is the added one).
+    if (ev.seq <= lastSeq || !isObj(ev.data) || ADDED_TICKET.test(ev.type)) return
     lastSeq = ev.seq
     const d = ev.data
     const t = isObj(d.ticket) ? d.ticket : isObj(d.incident) ? d.incident : null
@@ -94,6 +97,11 @@ export function createEventFilter(maxRemembered = 200_000) {
       const k = known.get(id)
       if (k?.region && !s.regions.includes(k.region)) s.regions.push(k.region)
       if (k?.agency && !s.agencies.includes(k.agency)) s.agencies.push(k.agency)
+    }
+    // An added agency's ticket is that agency's (and the region's): not the lead agency's nor another added one's.
+    if (ADDED_TICKET.test(ev.type) && isObj(ev.data)) {
+      const own = str(ev.data.agency_code)
+      s.agencies = own ? [own] : []
     }
     f = { scope: { ...s, placed: s.regions.length > 0 || s.agencies.length > 0 }, stripped: stripIdentity(ev.data) }
     perEvent.set(ev, f)

@@ -219,5 +219,6 @@ function newTicketOf(row: IncidentRow, r: IntakeRow): TicketRow {
     reject_reason: null,
     reject_code: null,
     paused_at: null,
+    added_agencies: [],
   }
 }
