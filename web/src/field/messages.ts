@@ -73,17 +73,6 @@ const id = {
   liveDown: 'Pembaruan langsung terputus',
   otherAccount: 'milik akun lain di tablet ini',
   withPhoto: 'dengan foto',
-  // status names
-  'status.new': 'Baru',
-  'status.verified': 'Terverifikasi',
-  'status.field_check': 'Cek lapangan',
-  'status.waiting_reporter': 'Menunggu pelapor',
-  'status.dispatched': 'Ditugaskan',
-  'status.in_progress': 'Dikerjakan',
-  'status.resolved': 'Selesai',
-  'status.closed': 'Ditutup',
-  'status.rejected': 'Ditolak',
-  'status.reopened': 'Dibuka lagi',
   newAssigned: 'Tiket baru untuk instansi Anda',
   signOut: 'Keluar',
   lang: 'English',
@@ -160,20 +149,10 @@ const en: Record<Key, string> = {
   liveDown: 'Live updates interrupted',
   otherAccount: 'belongs to another account on this tablet',
   withPhoto: 'with photo',
-  'status.new': 'New',
-  'status.verified': 'Verified',
-  'status.field_check': 'Field check',
-  'status.waiting_reporter': 'Waiting for reporter',
-  'status.dispatched': 'Dispatched',
-  'status.in_progress': 'In progress',
-  'status.resolved': 'Resolved',
-  'status.closed': 'Closed',
-  'status.rejected': 'Rejected',
-  'status.reopened': 'Reopened',
   newAssigned: 'New ticket for your agency',
   signOut: 'Sign out',
   lang: 'Bahasa Indonesia',
 }
 
 export const ft = messages<Key>(id, en)
-export const statusName = (s: string) => ft(`status.${s}` as Key) ?? s
+export { statusName } from '../lib/status-names'
