@@ -31,6 +31,8 @@ function scopeOfData(data: unknown): EventScope {
     add(s.agencies, o.agency_code)
     add(s.agencies, o.from_agency)
     add(s.incidents, o.incident_id)
+    // A merge concerns the incident merged away too: its agency's screens must drop it.
+    add(s.incidents, o.merged_id)
   }
   visit(data)
   for (const key of ['incident', 'ticket', 'report'] as const) {
