@@ -173,6 +173,25 @@ describe('who sees and works an added ticket', () => {
   })
 })
 
+describe('response statistics per agency', () => {
+  it("count an added agency's ticket for that agency (received, responded, resolved), while the totals count the incident once", async () => {
+    const stats = async (q: string, who: H = operator) => (await t.json('GET', `/api/stats/response?${q}`, undefined, who)).body.rows as { agency_code: string | null; received: number; responded: number; resolved: number }[]
+    const dinkes = async () => (await stats('group=agency')).find((r) => r.agency_code === 'dinkes') ?? { received: 0, responded: 0, resolved: 0 }
+    const [before, totalBefore] = [await dinkes(), (await stats('group=none'))[0]!.received]
+    const id = await road()
+    await add(id, { agency_code: 'dinkes' }, operator)
+    const dinkesStaff = (await signIn(t, 'agency_staff', { agencyCode: 'dinkes' })).headers
+    expect((await t.json('POST', `/api/tickets/${id}/transition`, { to: 'resolved', note: 'korban ditangani puskesmas' }, dinkesStaff)).status).toBe(200)
+    const after = await dinkes()
+    expect(after.received - before.received).toBe(1)
+    expect(after.responded - before.responded).toBe(1)
+    expect(after.resolved - before.resolved).toBe(1)
+    expect((await stats('group=none'))[0]!.received - totalBefore).toBe(1) // the incident, once
+    // The agency's own figures count it too.
+    expect((await stats('group=none', dinkesStaff))[0]!.received).toBeGreaterThanOrEqual(1)
+  })
+})
+
 describe('clocks and merges', () => {
   it('flags an added ticket past its due time once, in its history and on its list', async () => {
     const id = await road()
