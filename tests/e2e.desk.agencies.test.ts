@@ -81,6 +81,10 @@ describe.skipIf(!HAVE_CHROMIUM)('another agency on one incident, in Chromium', (
     const item = rsud.page.locator(`.list [data-ticket-id="${id}"]`)
     await item.waitFor({ timeout: 10_000 })
     await item.locator('[data-testid="added-ticket"]').waitFor()
+    // The officer names their team as they like to type it: the ambulance's ticket is theirs.
+    await rsud.page.locator('[data-testid="my-team"]').fill(' ambulans 1')
+    await item.locator('[data-testid="my-team-tag"]').waitFor()
+    await rsud.page.screenshot({ path: join(SCREENSHOTS, 'field-my-team-1280x800.png') })
     await item.click()
     await rsud.page.locator('[data-testid="lead-agency"]').waitFor()
     await rsud.page.screenshot({ path: join(SCREENSHOTS, 'field-added-agency-1280x800.png') })
