@@ -62,6 +62,12 @@ describe('Tambah instansi: POST /api/tickets/:id/agencies', () => {
     const lead = await add(id, { agency_code: 'pupr' }, operator)
     expect(lead.status).toBe(409)
     expect(lead.body.error.code).toBe('agency_exists')
+    // Nor can the lead ticket be forwarded or dispatched to the agency that holds the added one.
+    const fwd = await t.json('POST', `/api/tickets/${id}/route`, { agency_code: 'rsud', reason: 'salah instansi' }, operator)
+    expect(fwd.status).toBe(409)
+    expect(fwd.body.error.code).toBe('agency_exists')
+    expect((await t.json('POST', `/api/tickets/${id}/transition`, { to: 'dispatched', agency_code: 'rsud' }, operator)).status).toBe(409)
+    expect((await detail(id, operator)).body).toMatchObject({ status: 'new', agency: { code: 'pupr' } })
     const reused = await add(id, { agency_code: 'polres' }, operator, 'k-dup-1')
     expect(reused.status).toBe(422)
     expect(await rows(id)).toHaveLength(1)

@@ -110,6 +110,8 @@ export async function transitionTicket(
     const agency = body.agency_code ?? t.agency_code
     if (to === 'dispatched' && !agency)
       throw new AppError(422, 'validation_failed', 'This ticket has no agency: say which one', [{ field: 'agency_code', message: 'required: the ticket has no agency' }])
+    if (agencyChange && t.added_agencies.includes(body.agency_code!))
+      throw new AppError(409, 'agency_exists', `${body.agency_code} already has its own ticket on incident ${id}`)
     if (agencyChange && !(await findAgency(trx, body.agency_code!)))
       throw new AppError(422, 'validation_failed', `Unknown agency "${body.agency_code}"`, [{ field: 'agency_code', message: 'unknown agency' }])
     if (body.photo_ids?.length) await requirePhotos(trx, id, body.photo_ids)
@@ -203,6 +205,8 @@ export async function rerouteTicket(
     // Two operators forwarding the same ticket: the second one learns of the first, not overwrites it.
     if (opts.fromAgency !== undefined && opts.fromAgency !== t.agency_code)
       throw new AppError(409, 'conflict', `Ticket ${id} is now with ${t.agency_code ?? 'no agency'}, not ${opts.fromAgency ?? 'no agency'}; reload it`)
+    // One ticket per agency on an incident: the lead cannot go to an agency that holds an added one.
+    if (t.added_agencies.includes(agencyCode)) throw new AppError(409, 'agency_exists', `${agencyCode} already has its own ticket on incident ${id}`)
     if (!(await findAgency(trx, agencyCode)))
       throw new AppError(422, 'validation_failed', `Unknown agency "${agencyCode}"`, [{ field: 'agency_code', message: 'unknown agency' }])
     // A new agency starts with no field team of the old one.
