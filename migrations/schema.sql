@@ -19,6 +19,37 @@ ALTER TABLE agencies ADD CONSTRAINT agencies_code_check CHECK ((code ~ '^[a-z0-9
 ALTER TABLE agencies ADD CONSTRAINT agencies_pkey PRIMARY KEY (code);
 CREATE UNIQUE INDEX agencies_pkey ON public.agencies USING btree (code);
 
+CREATE TABLE agency_tickets (
+  id uuid DEFAULT gen_random_uuid() NOT NULL,
+  incident_id uuid NOT NULL,
+  agency_code text NOT NULL,
+  status text DEFAULT 'dispatched'::text NOT NULL,
+  field_team text,
+  response_due_at timestamp with time zone,
+  resolve_due_at timestamp with time zone,
+  first_response_at timestamp with time zone,
+  resolved_at timestamp with time zone,
+  ended_at timestamp with time zone,
+  response_breached_at timestamp with time zone,
+  resolve_breached_at timestamp with time zone,
+  status_changed_at timestamp with time zone DEFAULT now() NOT NULL,
+  resolution_note text,
+  resolution_photo_ids text[] DEFAULT '{}'::text[] NOT NULL,
+  reject_reason text,
+  idempotency_key text,
+  created_at timestamp with time zone DEFAULT now() NOT NULL,
+  updated_at timestamp with time zone DEFAULT now() NOT NULL
+);
+ALTER TABLE agency_tickets ADD CONSTRAINT agency_tickets_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES agencies(code);
+ALTER TABLE agency_tickets ADD CONSTRAINT agency_tickets_incident_agency_key UNIQUE (incident_id, agency_code);
+ALTER TABLE agency_tickets ADD CONSTRAINT agency_tickets_incident_id_fkey FOREIGN KEY (incident_id) REFERENCES incidents(id) ON DELETE CASCADE;
+ALTER TABLE agency_tickets ADD CONSTRAINT agency_tickets_pkey PRIMARY KEY (id);
+ALTER TABLE agency_tickets ADD CONSTRAINT agency_tickets_status_chk CHECK ((status = ANY (ARRAY['dispatched'::text, 'in_progress'::text, 'resolved'::text, 'rejected'::text])));
+CREATE INDEX agency_tickets_agency_idx ON public.agency_tickets USING btree (agency_code, incident_id);
+CREATE UNIQUE INDEX agency_tickets_incident_agency_key ON public.agency_tickets USING btree (incident_id, agency_code);
+CREATE INDEX agency_tickets_open_idx ON public.agency_tickets USING btree (id) WHERE (ended_at IS NULL);
+CREATE UNIQUE INDEX agency_tickets_pkey ON public.agency_tickets USING btree (id);
+
 CREATE TABLE categories (
   code text NOT NULL,
   name_id text NOT NULL,
@@ -504,7 +535,7 @@ CREATE TABLE ticket_events (
   at timestamp with time zone DEFAULT now() NOT NULL
 );
 ALTER TABLE ticket_events ADD CONSTRAINT ticket_events_incident_id_fkey FOREIGN KEY (incident_id) REFERENCES incidents(id) ON DELETE CASCADE;
-ALTER TABLE ticket_events ADD CONSTRAINT ticket_events_kind_check CHECK ((kind = ANY (ARRAY['opened'::text, 'routed'::text, 'transition'::text, 'sla_breached'::text, 'rated'::text, 'category_changed'::text])));
+ALTER TABLE ticket_events ADD CONSTRAINT ticket_events_kind_check CHECK ((kind = ANY (ARRAY['opened'::text, 'routed'::text, 'transition'::text, 'sla_breached'::text, 'rated'::text, 'category_changed'::text, 'agency_added'::text, 'agency_transition'::text, 'agency_sla_breached'::text])));
 ALTER TABLE ticket_events ADD CONSTRAINT ticket_events_pkey PRIMARY KEY (id);
 CREATE INDEX ticket_events_incident_idx ON public.ticket_events USING btree (incident_id, id);
 CREATE UNIQUE INDEX ticket_events_pkey ON public.ticket_events USING btree (id);

@@ -119,6 +119,11 @@ const CASES: { [T in EventType]: { data: () => EventData<T>; sees: keyof typeof 
   'ticket.transitioned': { data: () => ({ ticket: ticketView(), from: 'new', to: 'dispatched' }), sees: 'alfaTicket' },
   'ticket.recategorized': { data: () => ({ ticket: ticketView(), from_category: 'drainase', from_agency: null }), sees: 'alfaTicket' },
   'ticket.sla_breached': { data: () => ({ ticket: ticketView(), sla: 'response' }), sees: 'alfaTicket' },
+  'ticket.agency_added': { data: () => ({ ticket: ticketView(), agency_code_added: OTHER_AGENCY }), sees: 'alfaTicket' },
+  // An added agency's ticket (the sample's agency is the added one): not the incident's, so named by its own codes.
+  'agency_ticket.added': { data: () => ({ incident_id: incident, region_code: ALFA, agency_code: agency }), sees: 'alfaTicket' },
+  'agency_ticket.transitioned': { data: () => ({ incident_id: incident, region_code: ALFA, agency_code: agency, from: 'dispatched', to: 'in_progress' }), sees: 'alfaTicket' },
+  'agency_ticket.sla_breached': { data: () => ({ incident_id: incident, region_code: ALFA, agency_code: agency, sla: 'response' }), sees: 'alfaTicket' },
   'ticket.rated': { data: () => ({ incident_id: incident, agency_code: agency, score: 4 }), sees: 'alfaTicket' },
   'photo.added': { data: () => ({ id: randomUUID(), report_id: report, incident_id: null }), sees: 'alfaTicket' },
   'dispute.opened': { data: () => ({ dispute: disputeView(), cause: 'intake' }), sees: 'dispute' },

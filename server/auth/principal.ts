@@ -65,12 +65,21 @@ export function regionWithin(code: string | null | undefined, scopeCodes: readon
   return scopeCodes.some((s) => code === s || code.startsWith(`${s}.`))
 }
 
-/** Whether a ticket (by its region and agency) is inside the viewer's scope. */
-export function canSeeTicket(p: Principal, t: { region_code: string | null; agency_code: string | null }): boolean {
+/**
+ * Whether a ticket (by its region and agency) is inside the viewer's scope. An agency also sees
+ * an incident where it holds an added ticket (`added_agencies`, agency_tickets): it works its
+ * own ticket there, and acts on the lead's only through canActOnTicket.
+ */
+export function canSeeTicket(p: Principal, t: { region_code: string | null; agency_code: string | null; added_agencies?: readonly string[] }): boolean {
   const s = ticketScope(p)
   if (s.all) return true
   if ('regionCodes' in s) return regionWithin(t.region_code, s.regionCodes)
-  return t.agency_code !== null && t.agency_code === s.agencyCode
+  return (t.agency_code !== null && t.agency_code === s.agencyCode) || (t.added_agencies ?? []).includes(s.agencyCode)
+}
+
+/** Whether the viewer may move the incident's lead ticket (not only an added one of theirs on it). */
+export function canActOnTicket(p: Principal, t: { region_code: string | null; agency_code: string | null }): boolean {
+  return canSeeTicket(p, { region_code: t.region_code, agency_code: t.agency_code })
 }
 
 /**

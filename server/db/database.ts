@@ -183,6 +183,30 @@ export interface Database {
   dispute_actions: DisputeActionsTable
   // Photo capability tokens (migrations/0011_photo_tokens.sql).
   report_photo_tokens: ReportPhotoTokensTable
+  // Added agencies' tickets on one incident (migrations/0021_agency_tickets.sql).
+  agency_tickets: AgencyTicketsTable
+}
+
+export interface AgencyTicketsTable {
+  id: Generated<string>
+  incident_id: string
+  agency_code: string
+  status: Generated<string>
+  field_team: string | null
+  response_due_at: TsNull
+  resolve_due_at: TsNull
+  first_response_at: TsNull
+  resolved_at: TsNull
+  ended_at: TsNull
+  response_breached_at: TsNull
+  resolve_breached_at: TsNull
+  status_changed_at: Ts
+  resolution_note: string | null
+  resolution_photo_ids: Generated<string[]>
+  reject_reason: string | null
+  idempotency_key: string | null
+  created_at: Ts
+  updated_at: Ts
 }
 
 export interface ReportPhotoTokensTable {
@@ -326,7 +350,7 @@ export interface HolidayYearsTable {
 export interface TicketEventsTable {
   id: Generated<number>
   incident_id: string
-  kind: 'opened' | 'routed' | 'transition' | 'sla_breached' | 'rated' | 'category_changed'
+  kind: 'opened' | 'routed' | 'transition' | 'sla_breached' | 'rated' | 'category_changed' | 'agency_added' | 'agency_transition' | 'agency_sla_breached'
   from_status: string | null
   to_status: string | null
   agency_code: string | null

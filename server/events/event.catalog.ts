@@ -23,6 +23,9 @@ const Dispute = z.looseObject({
   detected_region: z.looseObject({ code: z.string().min(1) }),
 })
 
+/** Another agency's ticket on an incident (agency_tickets): that agency's, not the lead's. */
+const AgencyTicket = z.looseObject({ incident_id: Id, region_code: z.string().nullable(), agency_code: z.string().min(1) })
+
 const PAYLOADS = {
   'report.created': z.looseObject({
     id: Id,
@@ -42,6 +45,10 @@ const PAYLOADS = {
   'ticket.transitioned': z.looseObject({ ticket: Ticket, from: z.string(), to: z.string() }),
   'ticket.recategorized': z.looseObject({ ticket: Ticket, from_category: z.string(), from_agency: z.string().nullable() }),
   'ticket.sla_breached': z.looseObject({ ticket: Ticket, sla: z.string() }),
+  'ticket.agency_added': z.looseObject({ ticket: Ticket, agency_code_added: z.string().min(1) }),
+  'agency_ticket.added': AgencyTicket,
+  'agency_ticket.transitioned': AgencyTicket,
+  'agency_ticket.sla_breached': AgencyTicket,
   'ticket.rated': z.looseObject({ incident_id: Id, agency_code: z.string().nullable(), score: z.number() }),
   'photo.added': z
     .looseObject({ id: Id, report_id: Id.nullable(), incident_id: Id.nullable() })
@@ -119,6 +126,11 @@ const disputeScope = (d: { dispute: { claimed_region: { code: string }; detected
   audience: 'regions',
   regions: [d.dispute.claimed_region.code, d.dispute.detected_region.code],
 })
+const agencyTicketScope = (d: { region_code: string | null; agency_code: string }): EventScope => ({
+  audience: 'place',
+  regions: [d.region_code],
+  agencies: [d.agency_code],
+})
 const incidentScope = (d: { incident: { id: string; region: { code: string } | null } }): EventScope => ({
   audience: 'place',
   regions: [d.incident.region?.code],
@@ -140,6 +152,12 @@ export const EVENT_SCOPES: { [T in EventType]: (data: EventPayload<T>) => EventS
   'ticket.transitioned': (d) => ticketScope(d),
   'ticket.recategorized': (d) => ticketScope(d, d.from_agency),
   'ticket.sla_breached': (d) => ticketScope(d),
+  // The lead ticket's own world (its views list the added agencies); the added agency hears of it by agency_ticket.added.
+  'ticket.agency_added': (d) => ticketScope(d),
+  // Not the incident: its lead agency (and other added ones) must not see this agency's ticket.
+  'agency_ticket.added': (d) => agencyTicketScope(d),
+  'agency_ticket.transitioned': (d) => agencyTicketScope(d),
+  'agency_ticket.sla_breached': (d) => agencyTicketScope(d),
   'ticket.rated': (d) => ({ audience: 'place', agencies: [d.agency_code], incidents: [d.incident_id] }),
   'photo.added': (d) => ({ audience: 'place', incidents: [d.incident_id], reports: [d.report_id] }),
   'dispute.opened': disputeScope,

@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal.js'
 import { appendEvent } from '../events/event.repository.js'
 import type { Deps } from '../http/context.js'
 import { AppError, notFound } from '../http/errors.js'
+import { moveAgencyTickets } from '../tickets/agency-ticket.repository.js'
 import { matchLockKeys, sortLockKeys } from './incident.locks.js'
 import {
   findEarlierSplit,
@@ -63,6 +64,7 @@ export async function mergeIncidents(deps: Deps, p: Principal, targetId: string,
     if (target.merged_into) throw new AppError(409, 'conflict', `Incident ${targetId} was merged into ${target.merged_into}; merge into that one`)
     const moved = await moveReports(trx, await reportIdsOf(trx, sourceId), targetId)
     await markMerged(trx, sourceId, targetId)
+    await moveAgencyTickets(trx, sourceId, targetId)
     await refreshIncident(trx, targetId)
     const after = incidentView((await findIncident(trx, targetId))!)
     await appendEvent(trx, 'incident.merged', {

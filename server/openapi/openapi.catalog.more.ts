@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ApiRatingInput, RatingInput, TokenParam } from '../ratings/rating.schema.js'
-import { CategoryBody, RouteBody, TicketIdParam, TicketListQuery, TransitionBody } from '../tickets/ticket.schema.js'
+import { AddAgencyBody, AgencyTicketParam, CategoryBody, RouteBody, TicketIdParam, TicketListQuery, TransitionBody } from '../tickets/ticket.schema.js'
 import { errorResponses, jsonBody, openapi, type ApiOperation, type HttpMethod } from './openapi.registry.js'
 
 /**
@@ -21,6 +21,8 @@ op('get', '/api/tickets/:id', tickets, 'One ticket with its history', { requestP
 op('post', '/api/tickets/:id/transition', tickets, 'Move a ticket to another state', { requestParams: { path: TicketIdParam }, requestBody: jsonBody(queryOf(TransitionBody)) })
 op('post', '/api/tickets/:id/route', tickets, 'Re-route a ticket to another agency, with a reason', { requestParams: { path: TicketIdParam }, requestBody: jsonBody(RouteBody) })
 op('post', '/api/tickets/:id/category', tickets, 'Change a ticket\'s category (re-routes it and works out its priority, emergency flag and SLA again)', { requestParams: { path: TicketIdParam }, requestBody: jsonBody(CategoryBody) })
+op('post', '/api/tickets/:id/agencies', tickets, 'Add another agency\'s ticket to the incident (command room; Idempotency-Key; 409 agency_exists)', { requestParams: { path: TicketIdParam }, requestBody: jsonBody(AddAgencyBody) })
+op('post', '/api/tickets/:id/agencies/:agency/transition', tickets, 'Move an added agency\'s ticket on the incident', { requestParams: { path: AgencyTicketParam }, requestBody: jsonBody(queryOf(TransitionBody)) })
 op('get', '/api/tickets/:id/rating-links', tickets, "Rating links for a resolved ticket's reporters", { requestParams: { path: TicketIdParam } })
 op('post', '/api/tickets/:id/ratings', tickets, 'Record a rating given through another channel', { requestParams: { path: TicketIdParam }, requestBody: jsonBody(ApiRatingInput) })
 

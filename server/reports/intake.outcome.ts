@@ -192,6 +192,7 @@ function newTicketOf(i: IntakeIncident, r: IntakeRow): TicketRow {
     reject_reason: null,
     reject_code: null,
     paused_at: null,
+    added_agencies: [],
   }
 }
 

@@ -61,6 +61,27 @@ function conditions(f: StatsFilter) {
   return sql.join(where, sql` AND `)
 }
 
+/** Columns of incidents the response figures read, and what an added agency ticket puts in their place. */
+const STAT_COLUMNS = ['id', 'category_code', 'region_code', 'merged_into', 'agency_code', 'created_at', 'status', 'first_response_at', 'response_due_at',
+  'resolved_at', 'resolve_due_at', 'ended_at', 'response_breached_at', 'resolve_breached_at', 'reject_reason']
+
+/**
+ * The tickets the response figures count, as rows shaped like incidents `i`. Figures per agency
+ * (grouped or filtered by agency, or an agency's own view) count every agency's own tickets: the
+ * incidents it leads and its added tickets on others' incidents (agency_tickets), each with its
+ * clocks. Other figures count incidents, once each.
+ */
+function ticketsOf(f: StatsFilter, groupBy: GroupBy) {
+  const perAgency = groupBy === 'agency' || groupBy === 'agency_region' || f.agency !== undefined || 'agencyCode' in f.scope
+  if (!perAgency) return sql`incidents i`
+  const lead = STAT_COLUMNS.map((c) => sql`i0.${sql.ref(c)}`)
+  const shared = new Set(['id', 'category_code', 'region_code', 'merged_into'])
+  const added = STAT_COLUMNS.map((c) => sql`${sql.raw(shared.has(c) ? 'i0' : 'x')}.${sql.ref(c)}`)
+  return sql`(SELECT ${sql.join(lead)}, i0.reject_code, i0.paused_at FROM incidents i0
+    UNION ALL
+    SELECT ${sql.join(added)}, NULL::text, NULL::timestamptz FROM agency_tickets x JOIN incidents i0 ON i0.id = x.incident_id) i`
+}
+
 export async function responseStats(db: Kysely<Database>, f: StatsFilter, groupBy: GroupBy, level: RegionLevel): Promise<ResponseStatsRow[]> {
   const from = sql`${f.from.toISOString()}::timestamptz`
   const to = sql`${f.to.toISOString()}::timestamptz`
@@ -100,7 +121,7 @@ export async function responseStats(db: Kysely<Database>, f: StatsFilter, groupB
         CASE WHEN i.created_at >= ${from} THEN extract(epoch FROM i.resolved_at - i.created_at)::float8 / 60 END AS res_min,
         i.first_response_at, i.response_due_at, i.resolved_at, i.resolve_due_at, ${lateSql('any')} AS late,
         i.status, i.ended_at, ${rejectKindSql('i')} AS reject_kind
-      FROM incidents i ${join}
+      FROM ${ticketsOf(f, groupBy)} ${join}
       WHERE ${conditions(f)}
     ) t
     GROUP BY 1, 2

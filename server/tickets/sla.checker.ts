@@ -2,7 +2,9 @@ import { sql } from 'kysely'
 import { sweepExpiredSessions } from '../auth/session.repository.js'
 import { appendEvent } from '../events/event.repository.js'
 import type { Deps } from '../http/context.js'
-import { findTicket, insertTicketEvent } from './ticket.repository.js'
+import { findAgencyTicketById } from './agency-ticket.repository.js'
+import { agencyTicketView } from './agency-ticket.view.js'
+import { findTicket, findTicketFor, insertTicketEvent } from './ticket.repository.js'
 import { routeNewTicket } from './ticket.service.js'
 import { ticketView } from './ticket.view.js'
 
@@ -50,9 +52,48 @@ export async function checkSla(deps: Deps, now: Date = new Date()): Promise<SlaC
     })
     if (kind === 'response') result.response_breaches = n
     else result.resolve_breaches = n
+    const added = await flagAgencyTickets(deps, kind, now)
+    if (kind === 'response') result.response_breaches += added
+    else result.resolve_breaches += added
   }
   if (result.routed || result.response_breaches || result.resolve_breaches) deps.feed.poke()
   return result
+}
+
+/**
+ * The same for added agencies' tickets (agency_tickets): flagged once each, a history row of
+ * kind `agency_sla_breached` and an `agency_ticket.sla_breached` event for that agency's screens.
+ * Their clocks never pause (no waiting state); one of a merged-away incident is not flagged.
+ */
+async function flagAgencyTickets(deps: Deps, kind: 'response' | 'resolve', now: Date): Promise<number> {
+  const t = sql`${now.toISOString()}::timestamptz`
+  const col = kind === 'response' ? sql.ref('response_breached_at') : sql.ref('resolve_breached_at')
+  const due = kind === 'response' ? sql`x.response_due_at < ${t} AND x.first_response_at IS NULL` : sql`x.resolve_due_at < ${t}`
+  return deps.db.db.transaction().execute(async (trx) => {
+    const res = await sql<{ id: string }>`
+      UPDATE agency_tickets SET ${col} = ${t}
+      WHERE id IN (
+        SELECT x.id FROM agency_tickets x JOIN incidents i ON i.id = x.incident_id
+        WHERE x.${col} IS NULL AND x.ended_at IS NULL AND i.merged_into IS NULL AND ${due}
+        ORDER BY x.id LIMIT ${BATCH} FOR UPDATE OF x SKIP LOCKED)
+      RETURNING id`.execute(trx)
+    for (const { id } of res.rows) {
+      const x = (await findAgencyTicketById(trx, id))!
+      const dueAt = (kind === 'response' ? x.response_due_at : x.resolve_due_at)?.toISOString() ?? null
+      const lead = (await findTicket(trx, x.incident_id))!
+      await insertTicketEvent(trx, { incident_id: x.incident_id, kind: 'agency_sla_breached', agency_code: x.agency_code, actor_role: 'system', data: { sla: kind, due_at: dueAt }, at: now })
+      await appendEvent(trx, 'agency_ticket.sla_breached', {
+        incident_id: x.incident_id,
+        region_code: lead.region_code,
+        agency_code: x.agency_code,
+        agency_ticket: agencyTicketView(x, now),
+        agency_view: ticketView((await findTicketFor(trx, x.incident_id, { all: false, agencyCode: x.agency_code }))!, now),
+        sla: kind,
+        due_at: dueAt,
+      })
+    }
+    return res.rows.length
+  })
 }
 
 /** Runs checkSla every `intervalMs` (the clock is injectable for tests and replays). */

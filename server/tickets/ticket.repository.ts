@@ -27,6 +27,16 @@ export interface TicketRow extends Omit<IncidentRow, 'agency_code' | 'split_from
   reject_code: string | null
   /** Since when the ticket waits for its reporter (its resolution clock stands still); null otherwise. */
   paused_at: Date | null
+  /** The agencies with a ticket of their own on this incident besides the lead (agency_tickets). */
+  added_agencies: string[]
+  /**
+   * Set when the row is an added agency's ticket as that agency sees it (ticketSource): its
+   * state, team and clocks stand in the incident's columns; the lead's are here.
+   */
+  agency_ticket_id?: string | null
+  lead_agency_code?: string | null
+  lead_agency_name?: string | null
+  lead_status?: string | null
 }
 
 /** Columns of a TicketRow from incidents `i`, regions `g` and agencies `a`. */
@@ -34,8 +44,47 @@ const TICKET_COLUMNS = sql`i.id, i.category_code, i.status, ST_Y(i.location) AS 
   g.name AS region_name, i.report_count, i.channels, i.first_reported_at, i.last_reported_at, i.merged_into, i.created_at,
   i.updated_at, i.agency_code, a.short_name AS agency_name, i.field_team, i.priority, i.is_emergency, i.routed_at,
   i.response_due_at, i.resolve_due_at, i.first_response_at, i.resolved_at, i.ended_at, i.response_breached_at,
-  i.resolve_breached_at, i.status_changed_at, i.resolution_note, i.resolution_photo_ids, i.reject_reason, i.reject_code, i.paused_at`
+  i.resolve_breached_at, i.status_changed_at, i.resolution_note, i.resolution_photo_ids, i.reject_reason, i.reject_code, i.paused_at,
+  ARRAY(SELECT x.agency_code FROM agency_tickets x WHERE x.incident_id = i.id ORDER BY x.created_at, x.agency_code) AS added_agencies`
 const FROM = sql`incidents i LEFT JOIN regions g ON g.code = i.region_code LEFT JOIN agencies a ON a.code = i.agency_code`
+
+/** Columns an added agency's ticket stands in for the incident's (agency_tickets has each of them). */
+const OWN = ['status', 'agency_code', 'field_team', 'response_due_at', 'resolve_due_at', 'first_response_at', 'resolved_at', 'ended_at',
+  'response_breached_at', 'resolve_breached_at', 'status_changed_at', 'resolution_note', 'resolution_photo_ids', 'reject_reason', 'created_at', 'updated_at']
+/** The incident's own columns, whoever's ticket it is. */
+const SHARED = ['id', 'category_code', 'location', 'region_code', 'report_count', 'channels', 'first_reported_at', 'last_reported_at', 'merged_into',
+  'priority', 'is_emergency', 'routed_at']
+
+/**
+ * Where a viewer's tickets come from, as rows shaped like incidents `i`. For an agency, the
+ * incidents it leads and those where it holds an added ticket (agency_tickets), the latter with
+ * that ticket's state, team and clocks in place of the lead's: every filter, order and clock
+ * rule (lateSql) then judges the agency's own ticket, and the screens act on it as on any other.
+ */
+function ticketSource(scope: TicketScope) {
+  const lead = sql`NULL::uuid AS agency_ticket_id, NULL::text AS lead_agency_code, NULL::text AS lead_agency_name, NULL::text AS lead_status`
+  if (!('agencyCode' in scope)) return { from: FROM, lead }
+  const code = scope.agencyCode
+  const own = OWN.map((c) => sql`CASE WHEN x.id IS NULL THEN i0.${sql.ref(c)} ELSE x.${sql.ref(c)} END AS ${sql.ref(c)}`)
+  const rows = sql`(SELECT ${sql.join(SHARED.map((c) => sql`i0.${sql.ref(c)}`))}, ${sql.join(own)},
+      CASE WHEN x.id IS NULL THEN i0.reject_code END AS reject_code, CASE WHEN x.id IS NULL THEN i0.paused_at END AS paused_at,
+      x.id AS agency_ticket_id, CASE WHEN x.id IS NOT NULL THEN i0.agency_code END AS lead_agency_code,
+      CASE WHEN x.id IS NOT NULL THEN i0.status END AS lead_status
+    FROM incidents i0
+    LEFT JOIN agency_tickets x ON x.incident_id = i0.id AND x.agency_code = ${code} AND i0.agency_code IS DISTINCT FROM ${code}
+    WHERE i0.agency_code = ${code} OR x.id IS NOT NULL) i`
+  return {
+    from: sql`${rows} LEFT JOIN regions g ON g.code = i.region_code LEFT JOIN agencies a ON a.code = i.agency_code LEFT JOIN agencies la ON la.code = i.lead_agency_code`,
+    lead: sql`i.agency_ticket_id, i.lead_agency_code, la.short_name AS lead_agency_name, i.lead_status`,
+  }
+}
+
+/** One ticket as this viewer works it (ticketSource): an added agency gets its own ticket on the incident. */
+export async function findTicketFor(db: Executor, id: string, scope: TicketScope): Promise<TicketRow | undefined> {
+  const src = ticketSource(scope)
+  const res = await sql<TicketRow>`SELECT ${TICKET_COLUMNS}, ${src.lead} FROM ${src.from} WHERE i.id = ${id}::uuid`.execute(db)
+  return res.rows[0]
+}
 
 export async function findTicket(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<TicketRow | undefined> {
   const lock = opts.forUpdate ? sql`FOR UPDATE OF i` : sql``
@@ -115,8 +164,9 @@ export async function listTickets(db: Executor, f: TicketFilter, now: Date): Pro
     const breached = lateSql('any', now)
     where.push(f.breached ? breached : sql`NOT ${breached}`)
   }
+  const src = ticketSource(f.scope)
   const res = await sql<TicketRow>`
-    SELECT ${TICKET_COLUMNS} FROM ${FROM}
+    SELECT ${TICKET_COLUMNS}, ${src.lead} FROM ${src.from}
     WHERE ${sql.join(where, sql` AND `)}
     ORDER BY i.is_emergency DESC, i.priority, coalesce(i.resolve_due_at, i.created_at), i.id
     LIMIT ${f.limit}`.execute(db)
@@ -125,7 +175,7 @@ export async function listTickets(db: Executor, f: TicketFilter, now: Date): Pro
 
 export interface TicketEventInput {
   incident_id: string
-  kind: 'opened' | 'routed' | 'transition' | 'sla_breached' | 'rated' | 'category_changed'
+  kind: 'opened' | 'routed' | 'transition' | 'sla_breached' | 'rated' | 'category_changed' | 'agency_added' | 'agency_transition' | 'agency_sla_breached'
   from_status?: string | null
   to_status?: string | null
   agency_code?: string | null

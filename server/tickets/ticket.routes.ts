@@ -12,9 +12,12 @@ import { IdempotencyKey } from '../reports/report.schema.js'
 import { reportView } from '../reports/report.view.js'
 import { changeCategory } from './ticket.category.js'
 import { ticketsCsv } from './ticket.export.js'
-import { findTicket, listTickets, privateIdentitiesOf, ticketHistory } from './ticket.repository.js'
+import { agencyTicketsOf } from './agency-ticket.repository.js'
+import { addAgencyTicket, transitionAgencyTicket } from './agency-ticket.service.js'
+import { agencyTicketView } from './agency-ticket.view.js'
+import { findTicketFor, listTickets, privateIdentitiesOf, ticketHistory } from './ticket.repository.js'
 import { OPEN_STATUSES } from './ticket.rules.js'
-import { CategoryBody, RouteBody, TicketIdParam, TicketListQuery, TransitionBody } from './ticket.schema.js'
+import { AddAgencyBody, AgencyTicketParam, CategoryBody, RouteBody, TicketIdParam, TicketListQuery, TransitionBody } from './ticket.schema.js'
 import { rerouteTicket, transitionTicket } from './ticket.service.js'
 import { redact, ticketView } from './ticket.view.js'
 
@@ -62,15 +65,24 @@ export function ticketRoutes() {
       const p = c.var.principal
       if (!canReadTicketDetail(p)) throw new AppError(403, 'forbidden', 'Ticket details are for signed-in users')
       const db = c.var.deps.db.db
-      const t = await findTicket(db, id)
+      // An agency with an added ticket here gets that ticket (ticketSource), not the lead's.
+      const scope = ticketScope(p)
+      const t = await findTicketFor(db, id, scope)
       if (!t || !canSeeTicket(p, t)) throw notFound(`Ticket ${id}`)
-      const [history, reports, identities] = await Promise.all([
+      const [allHistory, reports, identities, added] = await Promise.all([
         ticketHistory(db, id),
         selectReports(db).where('r.incident_id', '=', id).orderBy('r.reported_at').orderBy('r.id').execute(),
         privateIdentitiesOf(db, id),
+        agencyTicketsOf(db, id),
       ])
+      // An agency reads its own ticket's story: the lead's if it leads, its added ticket's if not.
+      const own = 'agencyCode' in scope ? scope.agencyCode : null
+      const leads = own === null || t.agency_ticket_id == null
+      const history = allHistory.filter((h) => (h.kind.startsWith('agency_') ? own === null || h.agency_code === own : leads || h.kind === 'opened'))
+      const now = new Date()
       return c.json({
-        ...ticketView(t, new Date()),
+        agency_tickets: added.filter((x) => own === null || x.agency_code === own).map((x) => agencyTicketView(x, now)),
+        ...ticketView(t, now),
         resolution: { note: redact(t.resolution_note, identities, p), photo_ids: t.resolution_photo_ids },
         reject_reason: redact(t.reject_reason, identities, p),
         reject_code: t.reject_code,
@@ -91,10 +103,19 @@ export function ticketRoutes() {
     .post('/:id/transition', async (c) => {
       const { id } = parseOr422(TicketIdParam, c.req.param(), 'ticket id')
       const body = parseOr422(TransitionBody, await readJson(c), 'transition')
-      const header = c.req.header('idempotency-key')
-      const idempotencyKey = header === undefined ? null : parseOr422(KeyHeader, { 'Idempotency-Key': header }, 'header')['Idempotency-Key']
-      const r = await transitionTicket(c.var.deps, c.var.principal, id, body, { idempotencyKey })
+      const r = await transitionTicket(c.var.deps, c.var.principal, id, body, { idempotencyKey: keyOf(c.req.header('idempotency-key')) })
       return c.json(r)
+    })
+    .post('/:id/agencies', async (c) => {
+      const { id } = parseOr422(TicketIdParam, c.req.param(), 'ticket id')
+      const body = parseOr422(AddAgencyBody, await readJson(c), 'agency')
+      const r = await addAgencyTicket(c.var.deps, c.var.principal, id, body, { idempotencyKey: keyOf(c.req.header('idempotency-key')) })
+      return c.json(r, r.duplicate ? 200 : 201)
+    })
+    .post('/:id/agencies/:agency/transition', async (c) => {
+      const { id, agency } = parseOr422(AgencyTicketParam, c.req.param(), 'ticket')
+      const body = parseOr422(TransitionBody, await readJson(c), 'transition')
+      return c.json(await transitionAgencyTicket(c.var.deps, c.var.principal, id, agency, body, { idempotencyKey: keyOf(c.req.header('idempotency-key')) }))
     })
     .post('/:id/route', async (c) => {
       const { id } = parseOr422(TicketIdParam, c.req.param(), 'ticket id')
@@ -119,6 +140,9 @@ export function ticketRoutes() {
       return c.json(r, r.created ? 201 : 200)
     })
 }
+
+const keyOf = (header: string | undefined): string | null =>
+  header === undefined ? null : parseOr422(KeyHeader, { 'Idempotency-Key': header }, 'header')['Idempotency-Key']
 
 /** The client's Idempotency-Key is plumbing, not history: kept out of what people read. */
 function withoutKey(data: unknown): unknown {

@@ -57,3 +57,19 @@ export function mayMove(p: Principal, from: string, to: TicketStatus): boolean {
   if (p.role === 'agency_staff' && to === 'dispatched') return from === 'dispatched'
   return allowed.includes(to)
 }
+
+/**
+ * An added agency's ticket on an incident (agency_tickets): the command room hands it over
+ * already dispatched, so it has the agency's part of the lifecycle only. The command room may
+ * withdraw it (rejected, with a reason) or hand it over again after it ended (with a reason).
+ */
+export const AGENCY_STATUSES = ['dispatched', 'in_progress', 'resolved', 'rejected'] as const satisfies readonly TicketStatus[]
+export const AGENCY_NEXT: Record<(typeof AGENCY_STATUSES)[number], readonly TicketStatus[]> = {
+  dispatched: ['dispatched', 'in_progress', 'resolved', 'rejected'],
+  in_progress: ['resolved'],
+  resolved: ['dispatched'],
+  rejected: ['dispatched'],
+}
+export function canMoveAgencyTicket(from: string, to: TicketStatus): boolean {
+  return (AGENCY_NEXT[from as (typeof AGENCY_STATUSES)[number]] ?? []).includes(to)
+}

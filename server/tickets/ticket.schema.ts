@@ -36,6 +36,15 @@ export const TransitionBody = z
   })
 export type TransitionBody = z.infer<typeof TransitionBody>
 
+/** POST /api/tickets/:id/agencies: another agency's ticket on the same incident. */
+export const AddAgencyBody = z.object({
+  agency_code: AgencyCode,
+  field_team: z.string().trim().min(1).max(120).optional(),
+  reason: Text(3, 'reason').optional(),
+})
+export type AddAgencyBody = z.infer<typeof AddAgencyBody>
+export const AgencyTicketParam = z.object({ id: z.uuid('id must be a ticket id (UUID)'), agency: AgencyCode })
+
 /** POST /api/tickets/:id/route */
 export const RouteBody = z.object({
   agency_code: AgencyCode,

@@ -1,11 +1,12 @@
 import { sql, type Transaction } from 'kysely'
-import { canSeeTicket, isCommandRoom, storedUserId, type Principal } from '../auth/principal.js'
+import { canActOnTicket, isCommandRoom, storedUserId, ticketScope, type Principal } from '../auth/principal.js'
 import { findAgency } from '../agencies/agency.repository.js'
 import type { Database } from '../db/database.js'
 import { appendEvent } from '../events/event.repository.js'
 import type { Deps } from '../http/context.js'
 import { AppError, notFound } from '../http/errors.js'
 import { createRatingLinks } from '../ratings/rating.repository.js'
+import { transitionAgencyTicket } from './agency-ticket.service.js'
 import { findTicket, insertTicketEvent, routeTicketRows, type TicketRow } from './ticket.repository.js'
 import { canMove, isClosed, mayMove, type TicketStatus } from './ticket.rules.js'
 import type { TransitionBody } from './ticket.schema.js'
@@ -36,7 +37,7 @@ export async function announceRouted(trx: Transaction<Database>, routed: TicketR
 
 async function loadForChange(trx: Transaction<Database>, p: Principal, id: string): Promise<TicketRow> {
   const t = await findTicket(trx, id, { forUpdate: true })
-  if (!t || !canSeeTicket(p, t)) throw notFound(`Ticket ${id}`)
+  if (!t || !canActOnTicket(p, t)) throw notFound(`Ticket ${id}`)
   if (t.merged_into) throw new AppError(409, 'merged', `Ticket ${id} was merged into ${t.merged_into}; act on that one`)
   return t
 }
@@ -78,6 +79,14 @@ export async function transitionTicket(
 ): Promise<ChangeResult> {
   const now = opts.now ?? new Date()
   const key = opts.idempotencyKey ?? null
+  // An agency that holds an added ticket on someone else's incident moves its own ticket here:
+  // its field screen lists that ticket like any other and sends its moves to the same route.
+  const scope = ticketScope(p)
+  if ('agencyCode' in scope) {
+    const lead = await findTicket(deps.db.db, id)
+    if (lead && lead.agency_code !== scope.agencyCode && lead.added_agencies.includes(scope.agencyCode))
+      return transitionAgencyTicket(deps, p, id, scope.agencyCode, body, opts)
+  }
   const result = await deps.db.db.transaction().execute(async (trx): Promise<ChangeResult> => {
     const t = await loadForChange(trx, p, id)
     const to: TicketStatus = body.to
@@ -101,6 +110,8 @@ export async function transitionTicket(
     const agency = body.agency_code ?? t.agency_code
     if (to === 'dispatched' && !agency)
       throw new AppError(422, 'validation_failed', 'This ticket has no agency: say which one', [{ field: 'agency_code', message: 'required: the ticket has no agency' }])
+    if (agencyChange && t.added_agencies.includes(body.agency_code!))
+      throw new AppError(409, 'agency_exists', `${body.agency_code} already has its own ticket on incident ${id}`)
     if (agencyChange && !(await findAgency(trx, body.agency_code!)))
       throw new AppError(422, 'validation_failed', `Unknown agency "${body.agency_code}"`, [{ field: 'agency_code', message: 'unknown agency' }])
     if (body.photo_ids?.length) await requirePhotos(trx, id, body.photo_ids)
@@ -165,7 +176,7 @@ export async function transitionTicket(
   return result
 }
 
-async function requirePhotos(trx: Transaction<Database>, incidentId: string, ids: string[]): Promise<void> {
+export async function requirePhotos(trx: Transaction<Database>, incidentId: string, ids: string[]): Promise<void> {
   const found = await trx
     .selectFrom('photos')
     .select('id')
@@ -194,6 +205,8 @@ export async function rerouteTicket(
     // Two operators forwarding the same ticket: the second one learns of the first, not overwrites it.
     if (opts.fromAgency !== undefined && opts.fromAgency !== t.agency_code)
       throw new AppError(409, 'conflict', `Ticket ${id} is now with ${t.agency_code ?? 'no agency'}, not ${opts.fromAgency ?? 'no agency'}; reload it`)
+    // One ticket per agency on an incident: the lead cannot go to an agency that holds an added one.
+    if (t.added_agencies.includes(agencyCode)) throw new AppError(409, 'agency_exists', `${agencyCode} already has its own ticket on incident ${id}`)
     if (!(await findAgency(trx, agencyCode)))
       throw new AppError(422, 'validation_failed', `Unknown agency "${agencyCode}"`, [{ field: 'agency_code', message: 'unknown agency' }])
     // A new agency starts with no field team of the old one.

@@ -28,6 +28,12 @@ export function ticketView(r: TicketRow, now: Date) {
     first_reported_at: r.first_reported_at.toISOString(),
     status_changed_at: iso(r.status_changed_at),
     merged_into: r.merged_into,
+    /** Other agencies' tickets on this incident (an accident: ambulance, police, toll road). */
+    added_agencies: r.added_agencies ?? [],
+    /** On an added agency's own ticket (as that agency sees it): the lead agency and its state. */
+    ...(r.agency_ticket_id
+      ? { lead: { agency: r.lead_agency_code ? { code: r.lead_agency_code, name: r.lead_agency_name ?? r.lead_agency_code } : null, status: r.lead_status ?? null } }
+      : {}),
     sla: {
       response_due_at: iso(r.response_due_at),
       resolve_due_at: iso(r.resolve_due_at),

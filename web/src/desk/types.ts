@@ -26,8 +26,21 @@ export interface HistoryRow {
   at: string
 }
 
+/** Another agency's ticket on the same incident (server/tickets/agency-ticket.view.ts). */
+export interface AgencyTicket {
+  id: string
+  incident_id: string
+  agency: { code: string; name: string }
+  status: string
+  open: boolean
+  field_team: string | null
+  created_at: string
+  sla: { response_due_at: string | null; resolve_due_at: string | null; first_response_at: string | null; resolved_at: string | null; response_breached: boolean; resolve_breached: boolean }
+}
+
 /** GET /api/tickets/:id as the desk reads it. */
 export interface DeskDetail extends DeskTicket {
+  agency_tickets?: AgencyTicket[]
   reject_reason: string | null
   reject_code?: string | null
   resolution: { note: string | null; photo_ids: string[] }

@@ -20,14 +20,23 @@ export function formatDistance(m: number, lang: string): string {
 /** Not yet handed to a field team by the command center: the team can only look at it. */
 export const awaitingDispatch = (status: string) => status === 'new' || status === 'verified' || status === 'field_check' || status === 'waiting_reporter'
 
+/** The same team however it was typed (teams are free text): trimmed, in any letter case, otherwise exact. */
+export function sameTeam(a: string | null | undefined, b: string | null | undefined): boolean {
+  const x = a?.trim().toLowerCase() ?? ''
+  return x !== '' && x === (b?.trim().toLowerCase() ?? '')
+}
+
 /**
- * The tickets the team can work on first (those still awaiting dispatch after them), then
- * emergencies, then by priority (1 is the most urgent), then the nearest.
+ * The tickets dispatched to the officer's own team first, then the others the agency can work
+ * on, and those still awaiting dispatch last; within each, emergencies, then by priority (1 is
+ * the most urgent), then the nearest.
  */
-export function byUrgencyThenDistance(here: Here | null) {
+export function byUrgencyThenDistance(here: Here | null, myTeam: string | null = null) {
+  const tier = (t: Ticket) => (awaitingDispatch(t.status) ? 2 : sameTeam(t.field_team, myTeam) ? 0 : 1)
   return (a: Ticket, b: Ticket) => {
-    const wa = awaitingDispatch(a.status)
-    if (wa !== awaitingDispatch(b.status)) return wa ? 1 : -1
+    const ta = tier(a)
+    const tb = tier(b)
+    if (ta !== tb) return ta - tb
     if (a.is_emergency !== b.is_emergency) return a.is_emergency ? -1 : 1
     if (a.priority !== b.priority) return a.priority - b.priority
     if (here) return distanceM(here, a.location) - distanceM(here, b.location)

@@ -14,6 +14,10 @@ export interface Ticket {
   created_at: string
   status_changed_at: string | null
   merged_into: string | null
+  /** Other agencies with a ticket of their own on this incident. */
+  added_agencies?: string[]
+  /** Present when this is the viewer's agency's added ticket on another agency's incident: who leads it. */
+  lead?: { agency: { code: string; name: string } | null; status: string | null }
   sla: {
     response_due_at: string | null
     resolve_due_at: string | null

@@ -185,15 +185,9 @@ export const t = messages(
   },
 )
 
-const STATUS_ID: Record<string, string> = {
-  new: 'Baru', verified: 'Terverifikasi', field_check: 'Cek lapangan', waiting_reporter: 'Menunggu pelapor', dispatched: 'Disposisi', in_progress: 'Proses', resolved: 'Selesai', closed: 'Ditutup', rejected: 'Ditolak', reopened: 'Dibuka lagi',
-}
-const STATUS_EN: Record<string, string> = {
-  new: 'New', verified: 'Verified', field_check: 'Field check', waiting_reporter: 'Waiting for reporter', dispatched: 'Dispatched', in_progress: 'In progress', resolved: 'Resolved', closed: 'Closed', rejected: 'Rejected', reopened: 'Reopened',
-}
 const CHANNEL: Record<string, [string, string]> = {
   app: ['Aplikasi', 'App'], call_center: ['Call center 112', 'Call center 112'], whatsapp: ['WhatsApp', 'WhatsApp'], lapor: ['SP4N-LAPOR!', 'SP4N-LAPOR!'],
   web: ['Web', 'Web'], open311: ['Open311', 'Open311'], field: ['Petugas lapangan', 'Field team'], walk_in: ['Datang langsung', 'Walk-in'],
 }
-export const statusName = (s: string, lang: string) => (lang === 'en' ? STATUS_EN : STATUS_ID)[s] ?? s
+export { statusName } from '../lib/status-names'
 export const channelName = (c: string, lang: string) => CHANNEL[c]?.[lang === 'en' ? 1 : 0] ?? c
