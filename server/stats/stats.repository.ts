@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { TicketScope } from '../auth/principal.js'
 import type { Database } from '../db/database.js'
 import { scopeCondition } from '../tickets/ticket.repository.js'
-import { lateSql } from '../tickets/late.js'
+import { lateSql, redSql } from '../tickets/late.js'
 import { rejectKindSql } from '../tickets/reject.kind.js'
 
 export type GroupBy = 'agency' | 'region' | 'agency_region' | 'none'
@@ -39,6 +39,8 @@ export interface ResponseStatsRow {
   breached: number
   rejected: number
   backlog: number
+  /** Open tickets red now (JAKI: six days without a response; tickets/late.ts). */
+  red: number
   /** Rejected tickets of the cohort by kind (those rejected without a kind count in `rejected` only). */
   rejected_hoax: number
   rejected_prank: number
@@ -90,6 +92,7 @@ export async function responseStats(db: Kysely<Database>, f: StatsFilter, groupB
       count(*) FILTER (WHERE cohort AND late)::int AS breached,
       count(*) FILTER (WHERE cohort AND status = 'rejected')::int AS rejected,
       count(*) FILTER (WHERE ended_at IS NULL OR ended_at >= ${to})::int AS backlog,
+      count(*) FILTER (WHERE red)::int AS red,
       count(*) FILTER (WHERE cohort AND reject_kind = 'hoax')::int AS rejected_hoax,
       count(*) FILTER (WHERE cohort AND reject_kind = 'prank')::int AS rejected_prank,
       count(*) FILTER (WHERE cohort AND reject_kind = 'duplicate')::int AS rejected_duplicate,
@@ -98,7 +101,7 @@ export async function responseStats(db: Kysely<Database>, f: StatsFilter, groupB
       SELECT ${agencyKey} AS agency_code, ${regionKey} AS region_code, i.created_at >= ${from} AS cohort,
         CASE WHEN i.created_at >= ${from} THEN extract(epoch FROM i.first_response_at - i.created_at)::float8 / 60 END AS resp_min,
         CASE WHEN i.created_at >= ${from} THEN extract(epoch FROM i.resolved_at - i.created_at)::float8 / 60 END AS res_min,
-        i.first_response_at, i.response_due_at, i.resolved_at, i.resolve_due_at, ${lateSql('any')} AS late,
+        i.first_response_at, i.response_due_at, i.resolved_at, i.resolve_due_at, ${lateSql('any')} AS late, ${redSql()} AS red,
         i.status, i.ended_at, ${rejectKindSql('i')} AS reject_kind
       FROM incidents i ${join}
       WHERE ${conditions(f)}

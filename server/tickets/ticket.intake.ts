@@ -1,4 +1,5 @@
 import type { IntakeBatch, IntakeFields } from '../reports/intake.steps.js'
+import { startLaporClocks } from './ticket.clocks.js'
 import { findTicket } from './ticket.repository.js'
 import { announceRouted, routeNewTicket } from './ticket.service.js'
 
@@ -10,6 +11,9 @@ import { announceRouted, routeNewTicket } from './ticket.service.js'
  */
 export async function routeTicketStep({ trx, items }: IntakeBatch): Promise<IntakeFields[]> {
   const fresh = items.flatMap(({ incident }) => (incident?.ticket ? [incident.ticket] : []))
+  // SP4N-LAPOR!'s verification clock, for the tickets a LAPOR! report opened (one statement, and only when there are some).
+  const lapor = fresh.filter((t) => t.channels.includes('lapor'))
+  if (lapor.length) for (const [id, due] of await startLaporClocks(trx, lapor.map((t) => t.id))) lapor.find((t) => t.id === id)!.lapor_verify_due_at = due
   await announceRouted(trx, fresh)
   const out: IntakeFields[] = []
   for (const { input, report, incident } of items) {

@@ -27,6 +27,15 @@ export interface TicketRow extends Omit<IncidentRow, 'agency_code' | 'split_from
   reject_code: string | null
   /** Since when the ticket waits for its reporter (its resolution clock stands still); null otherwise. */
   paused_at: Date | null
+  /** Time spent waiting for the reporter in pauses already over: on the clock and in working time (seconds). */
+  paused_seconds: number
+  paused_working_seconds: number
+  /** SP4N-LAPOR!'s chained clocks (tickets opened by a LAPOR! report); null otherwise. */
+  lapor_verify_due_at: Date | null
+  lapor_plan_due_at: Date | null
+  lapor_planned_at: Date | null
+  /** The last staff action that was not a change of state (re-routing, a category change). */
+  acted_at: Date | null
 }
 
 /** Columns of a TicketRow from incidents `i`, regions `g` and agencies `a`. */
@@ -34,7 +43,8 @@ const TICKET_COLUMNS = sql`i.id, i.category_code, i.status, ST_Y(i.location) AS 
   g.name AS region_name, i.report_count, i.channels, i.first_reported_at, i.last_reported_at, i.merged_into, i.created_at,
   i.updated_at, i.agency_code, a.short_name AS agency_name, i.field_team, i.priority, i.is_emergency, i.routed_at,
   i.response_due_at, i.resolve_due_at, i.first_response_at, i.resolved_at, i.ended_at, i.response_breached_at,
-  i.resolve_breached_at, i.status_changed_at, i.resolution_note, i.resolution_photo_ids, i.reject_reason, i.reject_code, i.paused_at`
+  i.resolve_breached_at, i.status_changed_at, i.resolution_note, i.resolution_photo_ids, i.reject_reason, i.reject_code, i.paused_at,
+  i.paused_seconds, i.paused_working_seconds, i.lapor_verify_due_at, i.lapor_plan_due_at, i.lapor_planned_at, i.acted_at`
 const FROM = sql`incidents i LEFT JOIN regions g ON g.code = i.region_code LEFT JOIN agencies a ON a.code = i.agency_code`
 
 export async function findTicket(db: Executor, id: string, opts: { forUpdate?: boolean } = {}): Promise<TicketRow | undefined> {
