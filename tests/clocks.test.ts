@@ -7,6 +7,7 @@ import { checkSla } from '../server/tickets/sla.checker.js'
 import { changeCategory } from '../server/tickets/ticket.category.js'
 import { startLaporClocks } from '../server/tickets/ticket.clocks.js'
 import { transitionTicket } from '../server/tickets/ticket.service.js'
+import { bytesToUuid, decodeTickets, FLAG_RED } from '../server/wall/wall.codec.js'
 import { createTestApp, signIn, testConfig, type TestApp } from './helpers/app.js'
 import { seedTwoKelurahan } from './helpers/factories.js'
 import { ALFA, BETA, newTicket } from './helpers/tickets.js'
@@ -204,8 +205,14 @@ describe("JAKI's red: six days without a response", () => {
     expect(await redOf(id)).toBe(false)
     const statsRed = async () => (await t.json('GET', '/api/stats/response?category=penerangan_jalan&group=none', undefined, leadership)).body.rows[0].red
     const reviewRed = async () => (await t.json('GET', '/api/review/summary?period=week', undefined, leadership)).body.totals.red as number
-    const pinRed = async () =>
-      (await t.json('GET', '/api/wall/tickets.geojson', undefined, leadership)).body.features.find((f: { id: string }) => f.id === id).properties.red
+    const pinRed = async () => {
+      const geo = (await t.json('GET', '/api/wall/tickets.geojson', undefined, leadership)).body.features.find((f: { id: string }) => f.id === id).properties.red
+      // The wall itself reads the binary block: the same, as a flag.
+      const cols = decodeTickets(await (await t.app.request('/api/wall/tickets.bin', { headers: leadership })).arrayBuffer())
+      const i = Array.from({ length: cols.header.count }, (_, k) => bytesToUuid(cols.ids, k * 16)).indexOf(id)
+      expect((cols.flags[i]! & FLAG_RED) !== 0).toBe(geo)
+      return geo as boolean
+    }
     expect(await statsRed()).toBe(0)
     const reviewBefore = await reviewRed()
 
