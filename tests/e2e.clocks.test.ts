@@ -45,5 +45,13 @@ describe.skipIf(!HAVE_CHROMIUM)('red and LAPOR! clocks on the desk in Chromium',
       expect(errors).toEqual([])
       await context.close()
     }
+
+    // The wall's tickets scene: the red ring in its legend and the count beside the late ones.
+    const { page, context } = await signedInPage(rig.browser, rig.server.url, rig.db, 'leadership')
+    await page.goto(`${rig.server.url}/wall?scene=tickets`)
+    await page.locator('[data-testid="scene-panel-tickets"]').waitFor({ timeout: 20_000 })
+    await expect.poll(() => page.locator('[data-testid="tickets-red"]').textContent(), { timeout: 20_000 }).toBe('1')
+    await page.screenshot({ path: join(SCREENSHOTS, 'wall-tickets-red-1920x1080.png') })
+    await context.close()
   })
 })
