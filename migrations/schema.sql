@@ -199,7 +199,13 @@ CREATE TABLE incidents (
   resolution_photo_ids text[] DEFAULT '{}'::text[] NOT NULL,
   reject_reason text,
   reject_code text,
-  paused_at timestamp with time zone
+  paused_at timestamp with time zone,
+  paused_seconds integer DEFAULT 0 NOT NULL,
+  paused_working_seconds integer DEFAULT 0 NOT NULL,
+  lapor_verify_due_at timestamp with time zone,
+  lapor_plan_due_at timestamp with time zone,
+  lapor_planned_at timestamp with time zone,
+  acted_at timestamp with time zone
 );
 ALTER TABLE incidents ADD CONSTRAINT incidents_agency_code_fkey FOREIGN KEY (agency_code) REFERENCES agencies(code);
 ALTER TABLE incidents ADD CONSTRAINT incidents_category_code_fkey FOREIGN KEY (category_code) REFERENCES categories(code);
@@ -639,7 +645,7 @@ FUNCTION sigap_check_resolved(p_pt geometry, p_claim text, p_claimed boolean, p_
 FUNCTION sigap_claim_candidates(p_claim text) RETURNS text[] LANGUAGE plpgsql STABLE;
 FUNCTION sigap_intake_report(p_item jsonb, p_default_tol_m double precision, p_ord integer) RETURNS SETOF sigap_intake_row LANGUAGE plpgsql VOLATILE SET jit=off;
 FUNCTION sigap_intake_reports(p_items jsonb, p_default_tol_m double precision) RETURNS SETOF sigap_intake_row LANGUAGE plpgsql VOLATILE SET jit=off;
-FUNCTION sigap_late(p_due timestamp with time zone, p_stopped timestamp with time zone, p_flagged timestamp with time zone, p_at timestamp with time zone) RETURNS boolean LANGUAGE sql IMMUTABLE;
+FUNCTION sigap_late(p_due timestamp with time zone, p_stopped timestamp with time zone, p_flagged timestamp with time zone, p_paused timestamp with time zone, p_at timestamp with time zone) RETURNS boolean LANGUAGE sql IMMUTABLE;
 FUNCTION sigap_level_tag(p_level text) RETURNS text LANGUAGE sql IMMUTABLE;
 FUNCTION sigap_location_check(p_pt geometry, p_claim text, p_accuracy_m double precision, p_default_tol_m double precision) RETURNS TABLE(status text, claimed_code text, detected_code text, distance_m double precision, region_code text) LANGUAGE plpgsql STABLE SET jit=off SET plan_cache_mode=force_generic_plan;
 FUNCTION sigap_match_key(p_category text, p_location geometry) RETURNS geometry LANGUAGE sql IMMUTABLE;
@@ -653,6 +659,9 @@ FUNCTION sigap_region_key(t text) RETURNS text LANGUAGE sql IMMUTABLE;
 FUNCTION sigap_region_name(p_code text) RETURNS text LANGUAGE plpgsql STABLE;
 FUNCTION sigap_resolve_claim(p_claim text, p_pt geometry) RETURNS text LANGUAGE sql STABLE;
 FUNCTION sigap_route_tickets(p_ids uuid[], p_routed_at timestamp with time zone) RETURNS SETOF incidents LANGUAGE plpgsql VOLATILE;
-FUNCTION sigap_sla_due(p_start timestamp with time zone, p_minutes integer, p_working boolean) RETURNS timestamp with time zone LANGUAGE plpgsql STABLE;
+FUNCTION sigap_sla_due(p_start timestamp with time zone, p_minutes integer, p_working boolean) RETURNS timestamp with time zone LANGUAGE sql STABLE;
+FUNCTION sigap_sla_due(p_start timestamp with time zone, p_minutes integer, p_working boolean, p_paused_s integer, p_paused_working_s integer) RETURNS timestamp with time zone LANGUAGE plpgsql STABLE;
 FUNCTION sigap_ticket_opened(p_id uuid, p_status text, p_created_at timestamp with time zone, p_agency text, p_routed_at timestamp with time zone) RETURNS void LANGUAGE plpgsql VOLATILE;
 FUNCTION sigap_ticket_routing(p_category text, p_region text, p_created timestamp with time zone, OUT agency_code text, OUT priority smallint, OUT is_emergency boolean, OUT response_due_at timestamp with time zone, OUT resolve_due_at timestamp with time zone) RETURNS record LANGUAGE plpgsql STABLE;
+FUNCTION sigap_ticket_routing(p_category text, p_region text, p_created timestamp with time zone, p_paused_s integer, p_paused_working_s integer, OUT agency_code text, OUT priority smallint, OUT is_emergency boolean, OUT response_due_at timestamp with time zone, OUT resolve_due_at timestamp with time zone) RETURNS record LANGUAGE plpgsql STABLE;
+FUNCTION sigap_working_seconds(p_from timestamp with time zone, p_to timestamp with time zone) RETURNS integer LANGUAGE plpgsql STABLE;

@@ -164,14 +164,20 @@ describe('waiting for the reporter', () => {
     expect(waiting.sla.resolve_breached).toBe(false)
     expect((await t.json('GET', '/api/tickets?status=waiting_reporter&breached=true', undefined, operator)).body.tickets.map((x: { id: string }) => x.id)).not.toContain(id)
 
-    // The reporter answered: dispatch. The clock runs on from where it stood: due two hours later.
+    // The reporter answered: dispatch. The clock runs on from where it stood: due later by the
+    // pause's working time (a working-day category; tests/clocks.test.ts has weekends and holidays).
     const dueBefore = Date.parse(waiting.sla.resolve_due_at)
     const on = await move(id, { to: 'dispatched', from: 'waiting_reporter' }, operator)
     expect(on.status).toBe(200)
     expect(on.body.ticket.sla.paused_at).toBeNull()
+    const credit = await t.db.db.selectFrom('incidents').select(['paused_seconds', 'paused_working_seconds']).where('id', '=', id).executeTakeFirstOrThrow()
+    expect(Math.abs(credit.paused_seconds - 7200)).toBeLessThan(60)
     const shifted = Date.parse(on.body.ticket.sla.resolve_due_at) - dueBefore
-    expect(Math.abs(shifted - 2 * 3_600_000)).toBeLessThan(60_000)
-    expect(on.body.ticket.sla.resolve_breached).toBe(false)
+    expect(credit.paused_working_seconds).toBeLessThanOrEqual(credit.paused_seconds)
+    if (credit.paused_working_seconds > 0) expect(shifted).toBeGreaterThanOrEqual(credit.paused_working_seconds * 1000)
+    else expect(shifted).toBe(0)
+    // Due an hour before the answer, less the pause's working time (none on a weekend or holiday).
+    expect(on.body.ticket.sla.resolve_breached).toBe(credit.paused_working_seconds < 3600)
     const hist = (await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body.history
     expect(hist.at(-2)).toMatchObject({ to: 'waiting_reporter', note: 'Mohon kirim foto dan patokan lokasi' })
     expect(hist.at(-1).data.paused_minutes).toBeGreaterThanOrEqual(119)

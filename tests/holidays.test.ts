@@ -62,11 +62,14 @@ describe('working-day clocks skip every holiday of the decree', () => {
   const cases: [string, string, string][] = [
     ['Isra Mikraj 2025 (with Imlek and its cuti bersama after it)', '2025-01-27', '2025-01-30'],
     ['Isra Mikraj 2026', '2026-01-16', '2026-01-19'],
+    ['Imlek 2025', '2025-01-29', '2025-01-30'],
     ['Imlek 2026', '2026-02-17', '2026-02-18'],
     ['cuti bersama Imlek 2026', '2026-02-16', '2026-02-18'],
     ['Nyepi 2026 (Lebaran follows)', '2026-03-19', '2026-03-25'],
     ['cuti bersama Nyepi 2025', '2025-03-28', '2025-04-08'],
     ['Idul Fitri 2025 with its cuti bersama', '2025-03-31', '2025-04-08'],
+    ['cuti bersama Idul Fitri 2026 (Friday, then the two days of Lebaran and two more)', '2026-03-20', '2026-03-25'],
+    ['cuti bersama Idul Fitri 2026 after the weekend', '2026-03-24', '2026-03-25'],
     ['Wafat Yesus Kristus 2026', '2026-04-03', '2026-04-06'],
     ['Waisak 2025 and its cuti bersama', '2025-05-12', '2025-05-14'],
     ['Kenaikan Yesus Kristus 2026 and its cuti bersama', '2026-05-14', '2026-05-18'],
@@ -91,6 +94,32 @@ describe('working-day clocks skip every holiday of the decree', () => {
     expect(r.rows[0]!.response_due_at).toEqual(wib('2026-03-28T00:00'))
     // 10 working days: 25-27 Mar, 30 Mar-2 Apr, then Wafat Yesus Kristus (Fri 3 Apr), 6-8 Apr.
     expect(r.rows[0]!.resolve_due_at).toEqual(wib('2026-04-09T00:00'))
+  })
+})
+
+describe('every holiday that moves with a lunar or lunisolar calendar is in 2025 and 2026', () => {
+  // Some fall on a weekend (Nyepi 2025, Waisak 2026), where they move no clock: each must be in
+  // the table all the same, dated as the decree has it.
+  const lunar: [string, RegExp, string, string][] = [
+    ['Imlek', /Imlek/, '2025-01-29', '2026-02-17'],
+    ['Isra Mikraj', /Isra Mikraj/, '2025-01-27', '2026-01-16'],
+    ['Nyepi', /^Hari Suci Nyepi/, '2025-03-29', '2026-03-19'],
+    ['Idul Fitri', /^Idul Fitri/, '2025-03-31', '2026-03-21'],
+    ['Waisak', /^Hari Raya Waisak/, '2025-05-12', '2026-05-31'],
+    ['Idul Adha', /^Idul Adha/, '2025-06-06', '2026-05-27'],
+    ['1 Muharam', /^1 Muharam/, '2025-06-27', '2026-06-16'],
+    ['Maulid Nabi', /^Maulid Nabi/, '2025-09-05', '2026-08-25'],
+  ]
+  it.each(lunar)('%s', async (_name, pattern, d2025, d2026) => {
+    const rows = (await sql<{ day: string; name: string; kind: string }>`
+      SELECT day::text AS day, name, kind FROM holidays WHERE day BETWEEN '2025-01-01' AND '2026-12-31' AND kind = 'libur_nasional' ORDER BY day`.execute(t.db.db)).rows
+    expect(rows.filter((r) => pattern.test(r.name)).map((r) => r.day)[0]).toBe(d2025)
+    expect(rows.filter((r) => pattern.test(r.name) && r.day >= '2026-01-01').map((r) => r.day)[0]).toBe(d2026)
+  })
+
+  it('with the cuti bersama of the decrees (2025: 11 days, 2026: 8)', async () => {
+    const cuti = (await sql<{ day: string }>`SELECT day::text AS day FROM holidays WHERE kind = 'cuti_bersama' AND day BETWEEN '2026-01-01' AND '2026-12-31' ORDER BY day`.execute(t.db.db)).rows
+    expect(cuti.map((r) => r.day)).toEqual(['2026-02-16', '2026-03-18', '2026-03-20', '2026-03-23', '2026-03-24', '2026-05-15', '2026-05-28', '2026-12-24'])
   })
 })
 

@@ -30,14 +30,18 @@ describe('the definition', () => {
       [h(-2), h(-2), null], [h(2), h(3), null], [h(2), h(1), null], [at, null, null], [h(2), h(1), h(-1)], [null, null, h(-1)],
     ]
     for (const [due, stopped, flagged] of cases) {
-      const r = await sql<{ late: boolean }>`SELECT sigap_late(${due?.toISOString() ?? null}::timestamptz, ${stopped?.toISOString() ?? null}::timestamptz,
-        ${flagged?.toISOString() ?? null}::timestamptz, ${at.toISOString()}::timestamptz) AS late`.execute(t.db.db)
-      expect([due, stopped, flagged, r.rows[0]!.late]).toEqual([due, stopped, flagged, isLate(due, stopped, flagged, at)])
+      for (const paused of [null, h(-3), h(-1)]) {
+        const r = await sql<{ late: boolean }>`SELECT sigap_late(${due?.toISOString() ?? null}::timestamptz, ${stopped?.toISOString() ?? null}::timestamptz,
+          ${flagged?.toISOString() ?? null}::timestamptz, ${paused?.toISOString() ?? null}::timestamptz, ${at.toISOString()}::timestamptz) AS late`.execute(t.db.db)
+        expect([due, stopped, flagged, paused, r.rows[0]!.late]).toEqual([due, stopped, flagged, paused, isLate(due, stopped, flagged, paused, at)])
+      }
     }
-    expect(isLate(h(-2), h(-1), null, at)).toBe(true) // responded, but after the due time
-    expect(isLate(h(2), h(3), null, at)).toBe(true) // measured whenever it came
-    expect(isLate(h(-2), h(-3), null, at)).toBe(false)
-    expect(isLate(h(2), h(1), h(-1), at)).toBe(true) // the checker saw it late (the due time moved since)
+    expect(isLate(h(-2), h(-1), null, null, at)).toBe(true) // responded, but after the due time
+    expect(isLate(h(2), h(3), null, null, at)).toBe(true) // measured whenever it came
+    expect(isLate(h(-2), h(-3), null, null, at)).toBe(false)
+    expect(isLate(h(2), h(1), h(-1), null, at)).toBe(true) // the checker saw it late (the due time moved since)
+    expect(isLate(h(-2), null, null, h(-3), at)).toBe(false) // paused before its due time: the clock stands still
+    expect(isLate(h(-2), null, null, h(-1), at)).toBe(true) // paused when already late
   })
 })
 
@@ -76,7 +80,7 @@ describe("JAKI's red", () => {
   it('turns a ticket red after six days without a first response, and not once it is answered', async () => {
     const id = await newTicket(t, BETA, { category: 'jalan_rusak' })
     expect((await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body.sla.red).toBe(false)
-    await sql`UPDATE incidents SET created_at = now() - interval '6 days 1 minute' WHERE id = ${id}::uuid`.execute(t.db.db)
+    await sql`UPDATE incidents SET created_at = now() - interval '6 days 1 minute', status_changed_at = now() - interval '6 days 1 minute' WHERE id = ${id}::uuid`.execute(t.db.db)
     expect((await t.json('GET', `/api/tickets/${id}`, undefined, operator)).body.sla.red).toBe(true)
     const listed = await t.json('GET', '/api/tickets?status=open', undefined, operator)
     expect(listed.body.tickets.find((x: { id: string }) => x.id === id).sla.red).toBe(true)

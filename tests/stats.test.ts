@@ -77,12 +77,14 @@ describe('response statistics', () => {
     expect(pupr).toEqual({
       agency_code: 'pupr', region_code: null, received: 5, responded: 4, response_p50_min: 45, response_p90_min: 81, responded_within_sla: 4,
       resolved: 3, resolve_p50_min: 600, resolve_p90_min: 1320, resolved_within_sla: 2, share_within_sla: 0.6667, breached: 3, rejected: 0, backlog: 3,
+      // Red (JAKI): the three still open, untouched for far more than six days by now.
+      red: 3,
       rejected_hoax: 0, rejected_prank: 0, rejected_duplicate: 0, rejected_out_of_scope: 0,
     })
     // DLH: responses 5, 20 -> median 12.5, p90 = 5 + 0.9 x 15 = 18.5; one resolution of 100 min within SLA.
     expect(dlh).toEqual({
       agency_code: 'dlh', region_code: null, received: 2, responded: 2, response_p50_min: 12.5, response_p90_min: 18.5, responded_within_sla: 2,
-      resolved: 1, resolve_p50_min: 100, resolve_p90_min: 100, resolved_within_sla: 1, share_within_sla: 1, breached: 0, rejected: 1, backlog: 0,
+      resolved: 1, resolve_p50_min: 100, resolve_p90_min: 100, resolved_within_sla: 1, share_within_sla: 1, breached: 0, rejected: 1, backlog: 0, red: 0,
       rejected_hoax: 0, rejected_prank: 0, rejected_duplicate: 0, rejected_out_of_scope: 0,
     })
   })

@@ -119,7 +119,7 @@ describe('the public status of a ticket number', () => {
 describe('six days without a response', () => {
   it('shows the ticket red on its status page', async () => {
     const r = await privateReport()
-    await sql`UPDATE incidents SET created_at = now() - interval '7 days' WHERE id = ${r.incidentId}::uuid`.execute(t.db.db)
+    await sql`UPDATE incidents SET created_at = now() - interval '7 days', status_changed_at = now() - interval '7 days' WHERE id = ${r.incidentId}::uuid`.execute(t.db.db)
     expect((await t.json('GET', `/api/status/${r.number}`)).body.tickets[0].red).toBe(true)
     expect((await page(`/status/${r.number}`)).text).toContain('Belum ada tanggapan lebih dari 6 hari')
   })

@@ -30,14 +30,17 @@ END $$;
 -- working days counts, days being WIB calendar days (Asia/Jakarta, UTC+7 without daylight
 -- saving) without Saturdays, Sundays and the holidays table. "3 working days" from Friday
 -- 16:00 WIB is therefore Wednesday 16:00 WIB; received on a Saturday, the clock starts Monday
--- 00:00 WIB.
-CREATE OR REPLACE FUNCTION sigap_sla_due(p_start timestamptz, p_minutes int, p_working boolean) RETURNS timestamptz
+-- 00:00 WIB. The pause credit (the time the ticket waited for its reporter, stored on the
+-- ticket: p_paused_s on the clock, p_paused_working_s in working time) lengthens the clock: the
+-- one place a pause is added to a due time.
+CREATE OR REPLACE FUNCTION sigap_sla_due(p_start timestamptz, p_minutes int, p_working boolean, p_paused_s int, p_paused_working_s int) RETURNS timestamptz
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
   -- Counted in WIB wall-clock time, exact because Asia/Jakarta keeps no daylight saving; the
   -- holidays read once (a query per day cost 9 µs, 90 µs for a ten-working-day clock).
   t timestamp := p_start AT TIME ZONE 'Asia/Jakarta';
-  remaining interval := p_minutes * interval '1 minute';
+  remaining interval := p_minutes * interval '1 minute'
+    + CASE WHEN p_working THEN coalesce(p_paused_working_s, 0) ELSE coalesce(p_paused_s, 0) END * interval '1 second';
   off date[];
   d date;
   next_midnight timestamp;
@@ -61,6 +64,37 @@ BEGIN
   RAISE EXCEPTION 'SLA due time is more than ten years away';
 END $$;
 
+-- Without a pause (a new ticket).
+CREATE OR REPLACE FUNCTION sigap_sla_due(p_start timestamptz, p_minutes int, p_working boolean) RETURNS timestamptz
+LANGUAGE sql STABLE RETURN sigap_sla_due(p_start, p_minutes, p_working, 0, 0);
+
+-- The working time (seconds) between two instants, by the same days as sigap_sla_due: what a
+-- pause from p_from to p_to takes off a working-day clock (a weekend, nothing).
+CREATE OR REPLACE FUNCTION sigap_working_seconds(p_from timestamptz, p_to timestamptz) RETURNS int
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  t timestamp := p_from AT TIME ZONE 'Asia/Jakarta';
+  stop timestamp := p_to AT TIME ZONE 'Asia/Jakarta';
+  off date[];
+  d date;
+  next_midnight timestamp;
+  total interval := interval '0';
+BEGIN
+  IF p_from IS NULL OR p_to IS NULL OR p_to <= p_from THEN
+    RETURN 0;
+  END IF;
+  off := ARRAY(SELECT h.day FROM holidays h WHERE h.day >= t::date AND h.day <= stop::date);
+  WHILE t < stop LOOP
+    d := t::date;
+    next_midnight := (d + 1)::timestamp;
+    IF extract(isodow FROM d) < 6 AND NOT d = ANY (off) THEN
+      total := total + (least(next_midnight, stop) - t);
+    END IF;
+    t := next_midnight;
+  END LOOP;
+  RETURN extract(epoch FROM total)::int;
+END $$;
+
 -- A ticket's first two history rows: "opened" at its creation, then "routed" (to nobody, with
 -- a note saying so, when no agency covers the category in the region).
 -- PL/pgSQL, not SQL: its plan is kept for the session (a SQL function that cannot be inlined is
@@ -75,10 +109,13 @@ BEGIN
      '{"rule":"category_region"}'::jsonb, p_routed_at);
 END $$;
 
--- What routing gives a new ticket of a category in a region, opened at p_created: its agency
+-- What routing gives a ticket of a category in a region, opened at p_created: its agency
 -- (sigap_agency_for, NULL when nobody covers the region), its category's priority and
--- emergency flag, and its SLA due times. The one rule for intake's insert and later routing.
-CREATE OR REPLACE FUNCTION sigap_ticket_routing(p_category text, p_region text, p_created timestamptz,
+-- emergency flag, and its SLA due times, the resolution clock lengthened by the ticket's pause
+-- credit (a category change keeps it; a pause always follows the first response, so the
+-- response clock never has any). The one rule for intake's insert, later routing and a
+-- category change.
+CREATE OR REPLACE FUNCTION sigap_ticket_routing(p_category text, p_region text, p_created timestamptz, p_paused_s int, p_paused_working_s int,
   OUT agency_code text, OUT priority smallint, OUT is_emergency boolean, OUT response_due_at timestamptz, OUT resolve_due_at timestamptz)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -89,7 +126,16 @@ BEGIN
   priority := c.priority;
   is_emergency := c.is_emergency;
   response_due_at := sigap_sla_due(p_created, c.sla_response_minutes, c.sla_working_days);
-  resolve_due_at := sigap_sla_due(p_created, c.sla_resolve_minutes, c.sla_working_days);
+  resolve_due_at := sigap_sla_due(p_created, c.sla_resolve_minutes, c.sla_working_days, p_paused_s, p_paused_working_s);
+END $$;
+
+-- A new ticket (no pause yet).
+CREATE OR REPLACE FUNCTION sigap_ticket_routing(p_category text, p_region text, p_created timestamptz,
+  OUT agency_code text, OUT priority smallint, OUT is_emergency boolean, OUT response_due_at timestamptz, OUT resolve_due_at timestamptz)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  SELECT r.* INTO agency_code, priority, is_emergency, response_due_at, resolve_due_at
+  FROM sigap_ticket_routing(p_category, p_region, p_created, 0, 0) r;
 END $$;
 
 -- Routes incidents made some other way (a split, an attached report's incident not routed

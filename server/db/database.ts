@@ -119,6 +119,13 @@ export interface IncidentsTable {
   reject_reason: ColumnType<string | null, string | null | undefined, string | null>
   reject_code: ColumnType<string | null, string | null | undefined, string | null>
   paused_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  // Honest clocks (migrations/0022_clocks.sql).
+  paused_seconds: Generated<number>
+  paused_working_seconds: Generated<number>
+  lapor_verify_due_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  lapor_plan_due_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  lapor_planned_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  acted_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 }
 
 export interface HotspotSetsTable {

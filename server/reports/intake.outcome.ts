@@ -192,6 +192,12 @@ function newTicketOf(i: IntakeIncident, r: IntakeRow): TicketRow {
     reject_reason: null,
     reject_code: null,
     paused_at: null,
+    paused_seconds: 0,
+    paused_working_seconds: 0,
+    lapor_verify_due_at: null,
+    lapor_plan_due_at: null,
+    lapor_planned_at: null,
+    acted_at: null,
     added_agencies: [],
   }
 }

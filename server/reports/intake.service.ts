@@ -7,6 +7,7 @@ import type { Deps } from '../http/context.js'
 import { attachToIncident } from '../incidents/incident.intake.js'
 import { findTicket } from '../tickets/ticket.repository.js'
 import { announceRouted, routeNewTicket } from '../tickets/ticket.service.js'
+import { startLaporClocks } from '../tickets/ticket.clocks.js'
 import { IntakeQueue } from './intake.queue.js'
 import { incidentEventOf, reportCreatedData, type IntakeOutcome } from './intake.outcome.js'
 import { insertCheckedReports, type NewReport } from './intake.repository.js'
@@ -47,7 +48,11 @@ async function announce(trx: Transaction<Database>, deps: Deps, outcomes: Intake
     const e = incidentEventOf(report.id, incident)
     await appendEvent(trx, e.type, e.data)
   }
-  await announceRouted(trx, outcomes.flatMap((o) => (o.ticket ? [o.ticket] : [])))
+  const fresh = outcomes.flatMap((o) => (o.ticket ? [o.ticket] : []))
+  // SP4N-LAPOR!'s verification clock, for the tickets a LAPOR! report opened (one statement, and only when there are some).
+  const lapor = fresh.filter((t) => t.channels.includes('lapor'))
+  if (lapor.length) for (const [id, due] of await startLaporClocks(trx, lapor.map((t) => t.id))) lapor.find((t) => t.id === id)!.lapor_verify_due_at = due
+  await announceRouted(trx, fresh)
   await appendEvents(trx, 'report.created', outcomes.map(reportCreatedData))
 }
 

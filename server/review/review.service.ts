@@ -16,6 +16,8 @@ export interface AgencyFigures {
   resolved: number
   backlog: number
   breached: number
+  /** Open tickets red now (JAKI: six days without a response). */
+  red: number
   response_p50_min: number | null
   response_p90_min: number | null
   resolve_p50_min: number | null
@@ -66,6 +68,8 @@ export interface ReviewData {
     resolved: number
     backlog: number
     breached: number
+    /** Open tickets red now (JAKI: six days without a response). */
+    red: number
     response_p50_min: number | null
     resolve_p50_min: number | null
     share_within_sla: number | null
@@ -115,6 +119,7 @@ const pick = (r: ResponseStatsRow | undefined) => ({
   resolved: r?.resolved ?? 0,
   backlog: r?.backlog ?? 0,
   breached: r?.breached ?? 0,
+  red: r?.red ?? 0,
   response_p50_min: r?.response_p50_min ?? null,
   response_p90_min: r?.response_p90_min ?? null,
   resolve_p50_min: r?.resolve_p50_min ?? null,
@@ -196,6 +201,7 @@ export async function buildReview(deps: Deps, w: ReviewWindow, opts: { rankingLi
       resolved: t.resolved,
       backlog: t.backlog,
       breached: t.breached,
+      red: t.red,
       response_p50_min: t.response_p50_min,
       resolve_p50_min: t.resolve_p50_min,
       share_within_sla: t.share_within_sla,

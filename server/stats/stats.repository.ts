@@ -2,7 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { TicketScope } from '../auth/principal.js'
 import type { Database } from '../db/database.js'
 import { scopeCondition } from '../tickets/ticket.repository.js'
-import { lateSql } from '../tickets/late.js'
+import { lateSql, redSql } from '../tickets/late.js'
 import { rejectKindSql } from '../tickets/reject.kind.js'
 
 export type GroupBy = 'agency' | 'region' | 'agency_region' | 'none'
@@ -39,6 +39,8 @@ export interface ResponseStatsRow {
   breached: number
   rejected: number
   backlog: number
+  /** Open tickets red now (JAKI: six days without a response; tickets/late.ts). */
+  red: number
   /** Rejected tickets of the cohort by kind (those rejected without a kind count in `rejected` only). */
   rejected_hoax: number
   rejected_prank: number
@@ -63,7 +65,7 @@ function conditions(f: StatsFilter) {
 
 /** Columns of incidents the response figures read, and what an added agency ticket puts in their place. */
 const STAT_COLUMNS = ['id', 'category_code', 'region_code', 'merged_into', 'agency_code', 'created_at', 'status', 'first_response_at', 'response_due_at',
-  'resolved_at', 'resolve_due_at', 'ended_at', 'response_breached_at', 'resolve_breached_at', 'reject_reason']
+  'resolved_at', 'resolve_due_at', 'ended_at', 'response_breached_at', 'resolve_breached_at', 'reject_reason', 'status_changed_at']
 
 /**
  * The tickets the response figures count, as rows shaped like incidents `i`. Figures per agency
@@ -77,9 +79,10 @@ function ticketsOf(f: StatsFilter, groupBy: GroupBy) {
   const lead = STAT_COLUMNS.map((c) => sql`i0.${sql.ref(c)}`)
   const shared = new Set(['id', 'category_code', 'region_code', 'merged_into'])
   const added = STAT_COLUMNS.map((c) => sql`${sql.raw(shared.has(c) ? 'i0' : 'x')}.${sql.ref(c)}`)
-  return sql`(SELECT ${sql.join(lead)}, i0.reject_code, i0.paused_at FROM incidents i0
+  // An added ticket never pauses, and its own moves are its staff's actions (redSql).
+  return sql`(SELECT ${sql.join(lead)}, i0.reject_code, i0.paused_at, i0.acted_at FROM incidents i0
     UNION ALL
-    SELECT ${sql.join(added)}, NULL::text, NULL::timestamptz FROM agency_tickets x JOIN incidents i0 ON i0.id = x.incident_id) i`
+    SELECT ${sql.join(added)}, NULL::text, NULL::timestamptz, NULL::timestamptz FROM agency_tickets x JOIN incidents i0 ON i0.id = x.incident_id) i`
 }
 
 export async function responseStats(db: Kysely<Database>, f: StatsFilter, groupBy: GroupBy, level: RegionLevel): Promise<ResponseStatsRow[]> {
@@ -111,6 +114,7 @@ export async function responseStats(db: Kysely<Database>, f: StatsFilter, groupB
       count(*) FILTER (WHERE cohort AND late)::int AS breached,
       count(*) FILTER (WHERE cohort AND status = 'rejected')::int AS rejected,
       count(*) FILTER (WHERE ended_at IS NULL OR ended_at >= ${to})::int AS backlog,
+      count(*) FILTER (WHERE red)::int AS red,
       count(*) FILTER (WHERE cohort AND reject_kind = 'hoax')::int AS rejected_hoax,
       count(*) FILTER (WHERE cohort AND reject_kind = 'prank')::int AS rejected_prank,
       count(*) FILTER (WHERE cohort AND reject_kind = 'duplicate')::int AS rejected_duplicate,
@@ -119,7 +123,7 @@ export async function responseStats(db: Kysely<Database>, f: StatsFilter, groupB
       SELECT ${agencyKey} AS agency_code, ${regionKey} AS region_code, i.created_at >= ${from} AS cohort,
         CASE WHEN i.created_at >= ${from} THEN extract(epoch FROM i.first_response_at - i.created_at)::float8 / 60 END AS resp_min,
         CASE WHEN i.created_at >= ${from} THEN extract(epoch FROM i.resolved_at - i.created_at)::float8 / 60 END AS res_min,
-        i.first_response_at, i.response_due_at, i.resolved_at, i.resolve_due_at, ${lateSql('any')} AS late,
+        i.first_response_at, i.response_due_at, i.resolved_at, i.resolve_due_at, ${lateSql('any')} AS late, ${redSql()} AS red,
         i.status, i.ended_at, ${rejectKindSql('i')} AS reject_kind
       FROM ${ticketsOf(f, groupBy)} ${join}
       WHERE ${conditions(f)}

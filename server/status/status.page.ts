@@ -39,6 +39,13 @@ export function lookupForm(message = ''): string {
   )
 }
 
+/** SP4N-LAPOR!'s two stages: when each is due, or when it was done. */
+function laporRows(l: NonNullable<PublicStatus['lapor']>): string {
+  const stage = (name: string, st: { due_at: string | null; done_at: string | null }, waiting: string) =>
+    `<dt>${name}</dt><dd>${st.done_at ? `selesai ${wib(st.done_at)}` : st.due_at ? `batas ${wib(st.due_at)}` : waiting}</dd>`
+  return stage('Verifikasi (3 hari kerja)', l.verify, '–') + stage('Rencana tindak lanjut (5 hari kerja)', l.plan, 'dimulai setelah verifikasi')
+}
+
 export function statusPage(tickets: PublicStatus[]): string {
   const cards = tickets.map((t) => {
     const due = t.resolve_due_at && !t.resolved_at && !['rejected', 'closed'].includes(t.status) ? t.resolve_due_at : null
@@ -51,6 +58,7 @@ ${t.red ? '<p class="late">Belum ada tanggapan lebih dari 6 hari</p>' : ''}
 <dt>Lokasi</dt><dd>${esc([t.kelurahan, t.kecamatan].filter(Boolean).join(', ') || '–')}</dd>
 <dt>Dinas</dt><dd>${esc(t.agency ?? 'Belum ditentukan')}</dd>
 <dt>Diterima</dt><dd>${wib(t.received_at)}</dd>
+${t.lapor ? laporRows(t.lapor) : ''}
 ${due ? `<dt>Target selesai</dt><dd>${wib(due)}</dd>` : ''}
 ${t.resolved_at ? `<dt>Selesai</dt><dd>${wib(t.resolved_at)}</dd>` : ''}
 <dt>Diperbarui</dt><dd>${wib(t.updated_at)}</dd></dl>

@@ -30,6 +30,11 @@ export interface StatusRow {
   ended_at: Date | null
   resolve_breached_at: Date | null
   paused_at: Date | null
+  status_changed_at: Date | null
+  acted_at: Date | null
+  lapor_verify_due_at: Date | null
+  lapor_plan_due_at: Date | null
+  lapor_planned_at: Date | null
 }
 
 /**
@@ -42,7 +47,8 @@ export async function findByNumber(db: Kysely<Database>, number: string): Promis
     SELECT r.id AS report_id, r.channel, c.name_id AS category_name, g.name AS region_name, k.name AS district_name,
            r.received_at, t.id AS incident_id, t.status, a.name_id AS agency_name,
            t.response_due_at, t.resolve_due_at, t.first_response_at, t.resolved_at, t.updated_at,
-           t.created_at AS ticket_created_at, t.ended_at, t.resolve_breached_at, t.paused_at
+           t.created_at AS ticket_created_at, t.ended_at, t.resolve_breached_at, t.paused_at,
+           t.status_changed_at, t.acted_at, t.lapor_verify_due_at, t.lapor_plan_due_at, t.lapor_planned_at
     FROM reports r
     JOIN categories c ON c.code = r.category_code
     LEFT JOIN regions g ON g.code = r.region_code

@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js'
 import { ticketNumber } from '../open311/open311.service.js'
 import { statusLabel } from './status.labels.js'
 import { isRed, resolveLate } from '../tickets/late.js'
+import { laporStages } from '../tickets/ticket.clocks.js'
 import { findByNumber, ratingTokenOf, statusHistory, statusLinkSecret, type StatusRow } from './status.repository.js'
 
 const RATEABLE = new Set(['resolved', 'closed'])
@@ -40,8 +41,10 @@ export interface PublicStatus {
   resolved_at: string | null
   updated_at: string
   history: { status: string; label: string; at: string }[]
-  /** Six days without a first response (JAKI's red). */
+  /** Six days without a response (JAKI's red: tickets/late.ts isRed). */
   red: boolean
+  /** SP4N-LAPOR!'s two clocks, one after the other (tickets opened by a LAPOR! report); null otherwise. */
+  lapor: ReturnType<typeof laporStages>
   /** Past its resolution due time, by the one definition of late (tickets/late.ts). */
   late: boolean
   /** Only through the reporter's own link, once the ticket is resolved. */
@@ -64,6 +67,7 @@ export async function publicStatus(db: Kysely<Database>, number: string, k?: str
     own = rows.find((r) => tagMatches(secret, r.report_id, k))
     if (own) rows = [own]
   }
+  const now = new Date()
   return Promise.all(
     rows.map(async (r) => {
       const status = r.status ?? 'new'
@@ -84,8 +88,9 @@ export async function publicStatus(db: Kysely<Database>, number: string, k?: str
         responded_at: iso(r.first_response_at),
         resolved_at: iso(r.resolved_at),
         updated_at: iso(r.updated_at ?? r.received_at)!,
-        red: r.ticket_created_at !== null && isRed({ first_response_at: r.first_response_at, created_at: r.ticket_created_at, ended_at: r.ended_at }, new Date()),
-        late: r.resolve_due_at !== null && resolveLate({ ...r, response_breached_at: null }, new Date()),
+        red: r.ticket_created_at !== null && isRed({ ...r, created_at: r.ticket_created_at, merged_into: null }, now),
+        lapor: laporStages(r, now),
+        late: r.resolve_due_at !== null && resolveLate({ ...r, response_breached_at: null }, now),
         history: history.map((h) => ({ status: h.to_status!, label: statusLabel(h.to_status).id, at: iso(h.at)! })),
       }
       if (own && RATEABLE.has(status)) {

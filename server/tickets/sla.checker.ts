@@ -33,13 +33,17 @@ export async function checkSla(deps: Deps, now: Date = new Date()): Promise<SlaC
   const t = sql`${now.toISOString()}::timestamptz`
   for (const kind of ['response', 'resolve'] as const) {
     const col = kind === 'response' ? sql.ref('response_breached_at') : sql.ref('resolve_breached_at')
-    const due = kind === 'response' ? sql`response_due_at < ${t} AND first_response_at IS NULL` : sql`resolve_due_at < ${t}`
+    // sigap_late (the one definition): a ticket waiting for its reporter is judged at its pause.
+    const due =
+      kind === 'response'
+        ? sql`response_due_at < ${t} AND sigap_late(response_due_at, first_response_at, NULL, paused_at, ${t})`
+        : sql`resolve_due_at < ${t} AND sigap_late(resolve_due_at, ended_at, NULL, paused_at, ${t})`
     const n = await db.transaction().execute(async (trx) => {
       const res = await sql<{ id: string }>`
         UPDATE incidents SET ${col} = ${t}
         WHERE id IN (
           SELECT id FROM incidents
-          WHERE ${col} IS NULL AND ended_at IS NULL AND merged_into IS NULL AND paused_at IS NULL AND ${due}
+          WHERE ${col} IS NULL AND ended_at IS NULL AND merged_into IS NULL AND ${due}
           ORDER BY id LIMIT ${BATCH} FOR UPDATE SKIP LOCKED)
         RETURNING id`.execute(trx)
       for (const { id } of res.rows) {

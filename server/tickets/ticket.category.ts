@@ -11,7 +11,8 @@ import { ticketView } from './ticket.view.js'
  * Gives a ticket another category (a report filed under the wrong one) and works out again
  * what follows from the category: the agency (by the routing rules for its region), priority,
  * emergency flag and both SLA due times, counted from when the ticket was created, as if it
- * had come in under the right category. A new agency starts without the old one's field team.
+ * had come in under the right category, less the time it waited for its reporter (the pause
+ * credit stored on the ticket). A new agency starts without the old one's field team.
  * A breach flagged under the old clocks is cleared when the new clock has not run out.
  */
 export async function changeCategory(
@@ -39,8 +40,8 @@ export async function changeCategory(
         field_team = CASE WHEN r.agency_code IS DISTINCT FROM x.agency_code THEN NULL ELSE x.field_team END,
         response_breached_at = CASE WHEN r.response_due_at > coalesce(x.first_response_at, ${at}) THEN NULL ELSE x.response_breached_at END,
         resolve_breached_at = CASE WHEN r.resolve_due_at > coalesce(x.ended_at, ${at}) THEN NULL ELSE x.resolve_breached_at END,
-        routed_at = coalesce(x.routed_at, ${at}), updated_at = ${at}
-      FROM (SELECT ${body.category_code}::text AS code, t.* FROM incidents i, sigap_ticket_routing(${body.category_code}, i.region_code, i.created_at) t
+        routed_at = coalesce(x.routed_at, ${at}), updated_at = ${at}, acted_at = ${at}
+      FROM (SELECT ${body.category_code}::text AS code, t.* FROM incidents i, sigap_ticket_routing(${body.category_code}, i.region_code, i.created_at, i.paused_seconds, i.paused_working_seconds) t
             WHERE i.id = ${id}::uuid) r
       WHERE x.id = ${id}::uuid`.execute(trx)
     const after = (await findTicket(trx, id))!

@@ -37,6 +37,15 @@ export interface TicketRow extends Omit<IncidentRow, 'agency_code' | 'split_from
   lead_agency_code?: string | null
   lead_agency_name?: string | null
   lead_status?: string | null
+  /** Time spent waiting for the reporter in pauses already over: on the clock and in working time (seconds). */
+  paused_seconds: number
+  paused_working_seconds: number
+  /** SP4N-LAPOR!'s chained clocks (tickets opened by a LAPOR! report); null otherwise. */
+  lapor_verify_due_at: Date | null
+  lapor_plan_due_at: Date | null
+  lapor_planned_at: Date | null
+  /** The last staff action that was not a change of state (re-routing, a category change). */
+  acted_at: Date | null
 }
 
 /** Columns of a TicketRow from incidents `i`, regions `g` and agencies `a`. */
@@ -45,6 +54,7 @@ const TICKET_COLUMNS = sql`i.id, i.category_code, i.status, ST_Y(i.location) AS 
   i.updated_at, i.agency_code, a.short_name AS agency_name, i.field_team, i.priority, i.is_emergency, i.routed_at,
   i.response_due_at, i.resolve_due_at, i.first_response_at, i.resolved_at, i.ended_at, i.response_breached_at,
   i.resolve_breached_at, i.status_changed_at, i.resolution_note, i.resolution_photo_ids, i.reject_reason, i.reject_code, i.paused_at,
+  i.paused_seconds, i.paused_working_seconds, i.lapor_verify_due_at, i.lapor_plan_due_at, i.lapor_planned_at, i.acted_at,
   ARRAY(SELECT x.agency_code FROM agency_tickets x WHERE x.incident_id = i.id ORDER BY x.created_at, x.agency_code) AS added_agencies`
 const FROM = sql`incidents i LEFT JOIN regions g ON g.code = i.region_code LEFT JOIN agencies a ON a.code = i.agency_code`
 
@@ -68,6 +78,13 @@ function ticketSource(scope: TicketScope) {
   const own = OWN.map((c) => sql`CASE WHEN x.id IS NULL THEN i0.${sql.ref(c)} ELSE x.${sql.ref(c)} END AS ${sql.ref(c)}`)
   const rows = sql`(SELECT ${sql.join(SHARED.map((c) => sql`i0.${sql.ref(c)}`))}, ${sql.join(own)},
       CASE WHEN x.id IS NULL THEN i0.reject_code END AS reject_code, CASE WHEN x.id IS NULL THEN i0.paused_at END AS paused_at,
+      -- An added ticket never pauses and runs no LAPOR! clocks (those are the lead's).
+      CASE WHEN x.id IS NULL THEN i0.paused_seconds ELSE 0 END AS paused_seconds,
+      CASE WHEN x.id IS NULL THEN i0.paused_working_seconds ELSE 0 END AS paused_working_seconds,
+      CASE WHEN x.id IS NULL THEN i0.lapor_verify_due_at END AS lapor_verify_due_at,
+      CASE WHEN x.id IS NULL THEN i0.lapor_plan_due_at END AS lapor_plan_due_at,
+      CASE WHEN x.id IS NULL THEN i0.lapor_planned_at END AS lapor_planned_at,
+      CASE WHEN x.id IS NULL THEN i0.acted_at END AS acted_at,
       x.id AS agency_ticket_id, CASE WHEN x.id IS NOT NULL THEN i0.agency_code END AS lead_agency_code,
       CASE WHEN x.id IS NOT NULL THEN i0.status END AS lead_status
     FROM incidents i0

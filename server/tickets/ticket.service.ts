@@ -7,6 +7,7 @@ import type { Deps } from '../http/context.js'
 import { AppError, notFound } from '../http/errors.js'
 import { createRatingLinks } from '../ratings/rating.repository.js'
 import { transitionAgencyTicket } from './agency-ticket.service.js'
+import { clocksOnMove, startLaporClocks } from './ticket.clocks.js'
 import { findTicket, insertTicketEvent, routeTicketRows, type TicketRow } from './ticket.repository.js'
 import { canMove, isClosed, mayMove, type TicketStatus } from './ticket.rules.js'
 import type { TransitionBody } from './ticket.schema.js'
@@ -24,8 +25,9 @@ export const actorOf = (p: Principal) => ({ user_id: storedUserId(p), role: p.ro
 export async function routeNewTicket(trx: Transaction<Database>, incidentId: string, now = new Date()): Promise<TicketRow | null> {
   const t = await findTicket(trx, incidentId, { forUpdate: true })
   if (!t || t.routed_at !== null) return null
-  const [after] = await routeTicketRows(trx, [t.id], now)
-  if (!after) return null
+  const [routed] = await routeTicketRows(trx, [t.id], now)
+  if (!routed) return null
+  const after = (await startLaporClocks(trx, [t.id])).size ? (await findTicket(trx, t.id))! : routed
   await announceRouted(trx, [after], now)
   return after
 }
@@ -117,9 +119,7 @@ export async function transitionTicket(
     if (body.photo_ids?.length) await requirePhotos(trx, id, body.photo_ids)
 
     const ending = isClosed(to)
-    // Leaving "waiting for the reporter": the clocks run on from where they stood at the pause.
-    const nowTs = sql`${now.toISOString()}::timestamptz`
-    const resume = t.paused_at !== null && to !== 'waiting_reporter'
+    const clocks = await clocksOnMove(trx, t, to, now)
     await trx
       .updateTable('incidents')
       .set({
@@ -132,19 +132,14 @@ export async function transitionTicket(
         ...(to === 'rejected' ? { reject_reason: body.reason ?? null, reject_code: body.reject_code ?? null } : {}),
         ...(ending ? { ended_at: t.ended_at ?? now } : {}),
         ...(to === 'reopened' ? { ended_at: null, resolved_at: null } : {}),
-        ...(to === 'waiting_reporter' ? { paused_at: now } : {}),
         // The check team is the ticket's team while it checks; dispatch names the agency's own.
         ...(to === 'field_check' ? { field_team: body.field_team ?? null } : {}),
-        ...(resume
-          ? {
-              paused_at: null,
-              resolve_due_at: sql<Date>`resolve_due_at + (${nowTs} - paused_at)`,
-              response_due_at: sql<Date>`CASE WHEN first_response_at IS NULL THEN response_due_at + (${nowTs} - paused_at) ELSE response_due_at END`,
-            }
-          : {}),
+        // The pause, its credit and LAPOR!'s chained clocks (ticket.clocks.ts).
+        ...clocks,
       })
       .where('id', '=', id)
       .execute()
+    const resume = t.paused_at !== null && to !== 'waiting_reporter'
     const actor = actorOf(p)
     await insertTicketEvent(trx, {
       incident_id: id,
@@ -210,7 +205,7 @@ export async function rerouteTicket(
     if (!(await findAgency(trx, agencyCode)))
       throw new AppError(422, 'validation_failed', `Unknown agency "${agencyCode}"`, [{ field: 'agency_code', message: 'unknown agency' }])
     // A new agency starts with no field team of the old one.
-    await trx.updateTable('incidents').set({ agency_code: agencyCode, field_team: null, updated_at: now, routed_at: t.routed_at ?? now }).where('id', '=', id).execute()
+    await trx.updateTable('incidents').set({ agency_code: agencyCode, field_team: null, updated_at: now, acted_at: now, routed_at: t.routed_at ?? now }).where('id', '=', id).execute()
     const actor = actorOf(p)
     await insertTicketEvent(trx, {
       incident_id: id,

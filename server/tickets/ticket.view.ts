@@ -2,6 +2,7 @@ import { canSeePrivateIdentity, type Principal } from '../auth/principal.js'
 import type { TicketRow } from './ticket.repository.js'
 import { isOpen } from './ticket.rules.js'
 import { isRed, resolveLate, responseLate } from './late.js'
+import { laporStages } from './ticket.clocks.js'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
 const round6 = (v: number) => Math.round(v * 1e6) / 1e6
@@ -41,9 +42,13 @@ export function ticketView(r: TicketRow, now: Date) {
       resolved_at: iso(r.resolved_at),
       response_breached: responseLate(r, now),
       resolve_breached: resolveLate(r, now),
-      /** Six days without a first response (JAKI's red): shown on every ticket view. */
+      /** Six days without a response (JAKI's red, late.ts isRed): shown on every staff screen. */
       red: isRed(r, now),
       paused_at: iso(r.paused_at),
+      /** Time spent waiting for the reporter in pauses already over (seconds), already in the due times. */
+      paused_seconds: r.paused_seconds,
+      /** SP4N-LAPOR!'s chained clocks (verification, then follow-up plan); null for other tickets. */
+      lapor: laporStages(r, now),
     },
   }
 }

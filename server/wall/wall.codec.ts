@@ -7,12 +7,14 @@
  *   'SGT1' | uint32 header length H | header JSON (UTF-8, space-padded to 4) |
  *   ids: n x 16 bytes (UUID) | positions: n x 2 float32 (lon, lat) |
  *   report counts: n x uint16 (capped at 65535, padded to 4) | category: n x uint8 (index into header.categories) |
- *   flags: n x uint8 (bits 0-2 priority 1..4, bit 3 emergency, bit 4 SLA breached)
+ *   flags: n x uint8 (bits 0-2 priority 1..4, bit 3 emergency, bit 4 SLA breached, bit 5 red: six days without a response)
  * Float32 keeps positions to under a metre at Indonesian longitudes.
  */
 export const TICKETS_MAGIC = 'SGT1'
 export const FLAG_EMERGENCY = 8
 export const FLAG_BREACHED = 16
+/** JAKI's red (tickets/late.ts isRed). */
+export const FLAG_RED = 32
 export const PRIORITY_MASK = 7
 
 export interface TicketsHeader {
@@ -42,12 +44,13 @@ export interface TicketInput {
   priority: number
   is_emergency: boolean
   breached: boolean
+  red: boolean
 }
 
 const pad4 = (n: number) => (n + 3) & ~3
 
-export function flagsOf(priority: number, emergency: boolean, breached: boolean): number {
-  return (Math.min(4, Math.max(1, priority)) & PRIORITY_MASK) | (emergency ? FLAG_EMERGENCY : 0) | (breached ? FLAG_BREACHED : 0)
+export function flagsOf(priority: number, emergency: boolean, breached: boolean, red = false): number {
+  return (Math.min(4, Math.max(1, priority)) & PRIORITY_MASK) | (emergency ? FLAG_EMERGENCY : 0) | (breached ? FLAG_BREACHED : 0) | (red ? FLAG_RED : 0)
 }
 
 export function uuidToBytes(id: string, out: Uint8Array, at: number): void {
@@ -97,7 +100,7 @@ export function encodeTickets(rows: readonly TicketInput[], seq: number, serverT
     view.setFloat32(offPos + 8 * i + 4, r.lat, true)
     view.setUint16(offCounts + 2 * i, Math.min(65535, r.report_count), true)
     bytes[offCats + i] = catIndex.get(r.category_code)!
-    bytes[offFlags + i] = flagsOf(r.priority, r.is_emergency, r.breached)
+    bytes[offFlags + i] = flagsOf(r.priority, r.is_emergency, r.breached, r.red)
   })
   return bytes
 }

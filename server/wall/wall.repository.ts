@@ -3,7 +3,7 @@ import type { TicketScope } from '../auth/principal.js'
 import type { Database } from '../db/database.js'
 import { scopeCondition } from '../tickets/ticket.repository.js'
 import { OPEN_STATUSES } from '../tickets/ticket.rules.js'
-import { lateSql } from '../tickets/late.js'
+import { lateSql, redSql } from '../tickets/late.js'
 import type { TicketInput } from './wall.codec.js'
 
 const ts = (d: Date) => sql`${d.toISOString()}::timestamptz`
@@ -72,7 +72,7 @@ export async function wallSummary(db: Kysely<Database>, scope: TicketScope, r: S
 export async function openTickets(db: Kysely<Database>, scope: TicketScope, now: Date): Promise<TicketInput[]> {
   const res = await sql<TicketInput>`
     SELECT i.id, ST_X(i.location) AS lon, ST_Y(i.location) AS lat, i.report_count, i.category_code, i.priority, i.is_emergency,
-      ${lateSql('any', now)} AS breached
+      ${lateSql('any', now)} AS breached, ${redSql(now)} AS red
     FROM incidents i
     WHERE i.merged_into IS NULL AND ${OPEN} AND ${scopeCondition(scope)}
     ORDER BY i.id`.execute(db)

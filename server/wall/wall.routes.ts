@@ -81,7 +81,7 @@ export function wallRoutes() {
             type: 'Feature',
             id: r.id,
             geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
-            properties: { id: r.id, category: r.category_code, priority: r.priority, is_emergency: r.is_emergency, breached: r.breached, report_count: r.report_count },
+            properties: { id: r.id, category: r.category_code, priority: r.priority, is_emergency: r.is_emergency, breached: r.breached, red: r.red, report_count: r.report_count },
           })),
         }),
       )

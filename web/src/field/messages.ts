@@ -12,6 +12,7 @@ const id = {
   away: 'dari Anda',
   noLocation: 'lokasi Anda belum diketahui',
   overdue: 'Lewat batas waktu',
+  red: 'Merah: 6 hari tanpa tanggapan',
   dueAt: 'Batas selesai',
   reports: 'laporan',
   // location
@@ -97,6 +98,7 @@ const en: Record<Key, string> = {
   away: 'away',
   noLocation: 'your location is not known yet',
   overdue: 'Overdue',
+  red: 'Red: 6 days without a response',
   dueAt: 'Due',
   reports: 'reports',
   where: 'Your location',

@@ -27,6 +27,10 @@ export interface Ticket {
     resolve_breached: boolean
     /** Since when it waits for its reporter (the resolution clock stands still). */
     paused_at?: string | null
+    /** JAKI's red: six days without a change of state or staff action. */
+    red?: boolean
+    /** SP4N-LAPOR!'s chained clocks (tickets opened by a LAPOR! report). */
+    lapor?: LaporStages | null
   }
 }
 
@@ -55,4 +59,15 @@ export interface Here {
   /** A kelurahan's name, when picked from the list. */
   label?: string
   accuracy_m?: number
+}
+
+export interface LaporStage {
+  due_at: string | null
+  done_at: string | null
+  late: boolean
+}
+/** Verification within 3 working days, then the follow-up plan within 5 working days of it. */
+export interface LaporStages {
+  verify: LaporStage
+  plan: LaporStage
 }

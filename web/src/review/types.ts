@@ -30,6 +30,6 @@ export interface TicketDetail {
   report_count: number
   channels: string[]
   created_at: string
-  sla: { response_due_at: string | null; resolve_due_at: string | null; first_response_at: string | null; resolved_at: string | null; response_breached: boolean; resolve_breached: boolean }
+  sla: { response_due_at: string | null; resolve_due_at: string | null; first_response_at: string | null; resolved_at: string | null; response_breached: boolean; resolve_breached: boolean; red?: boolean }
   reports: { id: string; channel: string; description: string; reported_at: string; region: { code: string; name: string } | null }[]
 }

@@ -1,4 +1,4 @@
-import { bytesToUuid, decodeTickets, FLAG_BREACHED, FLAG_EMERGENCY, flagsOf, PRIORITY_MASK } from '../../../server/wall/wall.codec'
+import { bytesToUuid, decodeTickets, FLAG_BREACHED, FLAG_EMERGENCY, FLAG_RED, flagsOf, PRIORITY_MASK } from '../../../server/wall/wall.codec'
 import type { LiveEvent } from '../lib/live.svelte'
 import { isOpen } from '../../../server/tickets/ticket.rules'
 
@@ -13,7 +13,7 @@ interface TicketLike {
   merged_into?: string | null
   priority?: number
   is_emergency?: boolean
-  sla?: { response_breached: boolean; resolve_breached: boolean }
+  sla?: { response_breached: boolean; resolve_breached: boolean; red?: boolean }
 }
 
 /**
@@ -99,13 +99,14 @@ export class TicketStore {
     const byCategory = new Map<string, number>()
     let emergencies = 0
     let breached = 0
+    let red = 0
     if (this.features) {
       for (const f of this.features) {
         byPriority[f.properties.priority] = (byPriority[f.properties.priority] ?? 0) + 1
         if (f.properties.is_emergency) emergencies++
         byCategory.set(f.properties.category, (byCategory.get(f.properties.category) ?? 0) + 1)
       }
-      return { total: this.n, emergencies, breached, byPriority, byCategory }
+      return { total: this.n, emergencies, breached, red, byPriority, byCategory }
     }
     const perCat = new Uint32Array(this.categories.length)
     for (let i = 0; i < this.n; i++) {
@@ -113,10 +114,11 @@ export class TicketStore {
       byPriority[f & PRIORITY_MASK]!++
       if (f & FLAG_EMERGENCY) emergencies++
       if (f & FLAG_BREACHED) breached++
+      if (f & FLAG_RED) red++
       perCat[this.cats[i]!]!++
     }
     perCat.forEach((c, i) => c && byCategory.set(this.categories[i]!, c))
-    return { total: this.n, emergencies, breached, byPriority, byCategory }
+    return { total: this.n, emergencies, breached, red, byPriority, byCategory }
   }
 
   private upsert(t: TicketLike | undefined): boolean {
@@ -139,7 +141,8 @@ export class TicketStore {
     const priority = t.priority ?? (before === null ? 3 : before & PRIORITY_MASK)
     const emergency = t.is_emergency ?? (before !== null && (before & FLAG_EMERGENCY) !== 0)
     const breached = t.sla ? t.sla.response_breached || t.sla.resolve_breached : before !== null && (before & FLAG_BREACHED) !== 0
-    this.flags[i] = flagsOf(priority, emergency, breached)
+    const red = t.sla ? t.sla.red === true : before !== null && (before & FLAG_RED) !== 0
+    this.flags[i] = flagsOf(priority, emergency, breached, red)
     return true
   }
 
