@@ -1,15 +1,18 @@
-import { existsSync, mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
 import type { Browser } from 'playwright-core'
 import { seedDemoArea } from '../server/demo/demo.area.js'
 import { freshDb, type Bench, type BenchFigure } from './lib.js'
+import { serveTicketsGeoJson } from './wall-page/geojson-server.js'
 
 // The wall's first render with 100,000 open tickets in headless Chromium (SwiftShader, no
 // GPU): bytes transferred and time to the first frame showing the pins, for the typed-array
-// block the wall reads (GET /api/wall/tickets.bin) beside the same tickets as plain GeoJSON
-// (GET /api/wall/tickets.geojson, /wall?source=geojson), same page, same run.
+// block the wall reads (GET /api/wall/tickets.bin, drawn by the wall's own ticket layer) beside
+// the same tickets as plain GeoJSON drawn from an object per pin, on the same page
+// (bench/wall-page: the wall's map with its ticket pins alone), same run. The GeoJSON and its
+// drawing live only here (bench/wall-page/), not in the product.
 // SIGAP_BENCH_SCALE=0.1 for a quick run.
 
 const SCALE = Number(process.env.SIGAP_BENCH_SCALE ?? 1)
@@ -54,7 +57,7 @@ async function loadOnce(browser: Browser, url: string, n: number): Promise<Load>
   cdp.on('Network.responseReceived', (e) => urls.set(e.requestId, e.response.url))
   cdp.on('Network.loadingFinished', (e) => {
     totalBytes += e.encodedDataLength
-    if (/\/api\/wall\/tickets\./.test(urls.get(e.requestId) ?? '')) {
+    if (/\/tickets\.(bin|geojson)$/.test(urls.get(e.requestId) ?? '')) {
       ticketBytes += e.encodedDataLength
       dataAt = Date.now()
     }
@@ -77,14 +80,19 @@ const bench: Bench = {
       ctx.log('Chromium not found: skipped (apt-get install chromium, or set CHROMIUM_PATH)')
       return []
     }
-    // The screens: dist/web if built, else a build of our own (passed to the server as SIGAP_WEB_DIST).
-    if (!process.env.SIGAP_WEB_DIST && !existsSync(join(import.meta.dirname, '../dist/web/index.html'))) {
-      const out = mkdtempSync(join(tmpdir(), 'sigap-bench-web-'))
-      ctx.log(`building the screens into ${out}`)
-      const { build } = await import('vite')
-      await build({ root: join(import.meta.dirname, '..'), logLevel: 'error', build: { outDir: out, emptyOutDir: true } })
-      process.env.SIGAP_WEB_DIST = out
-    }
+    // The bench page (bench/wall-page), built here and served by the product server in place of the screens.
+    const out = mkdtempSync(join(tmpdir(), 'sigap-bench-wall-'))
+    ctx.log(`building the bench page into ${out}`)
+    const { build } = await import('vite')
+    const { svelte } = await import('@sveltejs/vite-plugin-svelte')
+    const root = join(import.meta.dirname, '..')
+    await build({
+      configFile: false,
+      root: join(import.meta.dirname, 'wall-page'),
+      plugins: [svelte({ configFile: join(root, 'svelte.config.js') })],
+      logLevel: 'error',
+      build: { outDir: out, emptyOutDir: true, chunkSizeWarningLimit: 4000 },
+    })
     const { startServer } = await import('../server/server.js')
     const { loadConfig } = await import('../server/config.js')
 
@@ -92,17 +100,19 @@ const bench: Bench = {
     const figures: BenchFigure[] = []
     let browser: Browser | null = null
     let server: Awaited<ReturnType<typeof startServer>> | null = null
+    let geojson: Awaited<ReturnType<typeof serveTicketsGeoJson>> | null = null
     try {
       await seedDemoArea(fresh.db.db)
       const t0 = performance.now()
       await insertTickets(fresh.db.db, N)
       ctx.log(`${N} open tickets inserted in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
       server = await startServer(
-        loadConfig({ SIGAP_DEMO: '0', SIGAP_LOG: 'error', PORT: '0', SIGAP_DATA_DIR: 'memory://', SIGAP_HOTSPOT_INTERVAL_S: '0', SIGAP_WEB_DIST: process.env.SIGAP_WEB_DIST }),
+        loadConfig({ SIGAP_DEMO: '0', SIGAP_LOG: 'error', PORT: '0', SIGAP_DATA_DIR: 'memory://', SIGAP_HOTSPOT_INTERVAL_S: '0', SIGAP_WEB_DIST: out }),
         { db: fresh.db, slaIntervalMs: 3_600_000 },
       )
+      geojson = await serveTicketsGeoJson(fresh.db.db)
       browser = await launchBrowser()
-      const variants = { binary: `${server.url}/wall?scene=tickets`, geojson: `${server.url}/wall?scene=tickets&source=geojson` }
+      const variants = { binary: `${server.url}/`, geojson: `${server.url}/?geojson=${encodeURIComponent(geojson.url)}` }
       const runs: Record<keyof typeof variants, Load[]> = { binary: [], geojson: [] }
       await loadOnce(browser, variants.binary, N) // warm-up: server caches, Chromium's first start
       for (let i = 0; i < RUNS; i++) {
@@ -152,7 +162,9 @@ const bench: Bench = {
     } finally {
       await browser?.close()
       await server?.close()
+      await geojson?.close()
       await fresh.close()
+      rmSync(out, { recursive: true, force: true })
     }
     return figures
   },

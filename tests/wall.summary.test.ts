@@ -125,18 +125,6 @@ describe('GET /api/wall/tickets.bin', () => {
     expect(cols.flags[got.get(ids.B!)!]! & FLAG_EMERGENCY).toBe(0)
   })
 
-  it('answers the same tickets as GeoJSON, and much larger', async () => {
-    const bin = await t.app.request('/api/wall/tickets.bin')
-    const geo = await t.app.request('/api/wall/tickets.geojson')
-    expect(geo.status).toBe(200)
-    const binBytes = (await bin.arrayBuffer()).byteLength
-    const text = await geo.text()
-    const fc = JSON.parse(text) as { features: { id: string; properties: { report_count: number } }[] }
-    expect(fc.features.map((f) => f.id).sort()).toEqual(['A', 'B', 'D', 'E', 'F'].map((n) => ids[n]).sort())
-    expect(fc.features.find((f) => f.id === ids.A)?.properties.report_count).toBe(4)
-    expect(binBytes).toBeLessThan(new TextEncoder().encode(text).length)
-  })
-
   it('keeps a region head to their regions', async () => {
     const lurahBeta = (await signIn(t, 'region_head', { regionCodes: [BETA] })).headers
     const res = await t.app.request('/api/wall/tickets.bin', { headers: lurahBeta })

@@ -68,24 +68,6 @@ export function wallRoutes() {
       c.header('Cache-Control', 'no-store')
       return c.body(encodeTickets(rows, seq, now) as Uint8Array<ArrayBuffer>)
     })
-    .get('/tickets.geojson', async (c) => {
-      const db = c.var.deps.db.db
-      const seq = await latestSeq(db)
-      const rows = await openTickets(db, ticketScope(c.var.principal), new Date())
-      c.header('Content-Type', 'application/geo+json; charset=utf-8')
-      return c.body(
-        JSON.stringify({
-          type: 'FeatureCollection',
-          seq,
-          features: rows.map((r) => ({
-            type: 'Feature',
-            id: r.id,
-            geometry: { type: 'Point', coordinates: [r.lon, r.lat] },
-            properties: { id: r.id, category: r.category_code, priority: r.priority, is_emergency: r.is_emergency, breached: r.breached, red: r.red, report_count: r.report_count },
-          })),
-        }),
-      )
-    })
 }
 
 const tags = ['wall']
@@ -99,9 +81,4 @@ openapi.add('get', '/api/wall/tickets.bin', {
   tags,
   summary: 'Every open ticket in the viewer\'s scope as one binary block of typed arrays (layout in server/wall/wall.codec.ts)',
   responses: { '200': { description: 'application/octet-stream: SGT1 block', content: { 'application/octet-stream': { schema: z.string() } } } },
-})
-openapi.add('get', '/api/wall/tickets.geojson', {
-  tags,
-  summary: 'The same open tickets as a GeoJSON FeatureCollection (for tools; the wall reads tickets.bin)',
-  responses: { '200': { description: 'GeoJSON', content: { 'application/geo+json': { schema: z.object({ type: z.literal('FeatureCollection') }) } } } },
 })

@@ -19,8 +19,6 @@ export interface WallOptions {
   /** Seconds each scene stays up. */
   rotateSeconds: number
   hotspotWindow: HotspotWindow
-  /** `geojson`: load the ticket pins as plain GeoJSON instead of typed arrays (for the benchmark's comparison). */
-  ticketSource: 'binary' | 'geojson'
 }
 
 const isScene = (s: string): s is Scene => (SCENES as readonly string[]).includes(s)
@@ -41,6 +39,5 @@ export function wallOptions(search: string): WallOptions {
     pinned: isScene(scene) ? scene : null,
     rotateSeconds: Number.isFinite(rotate) && rotate >= 5 ? Math.min(rotate, 3600) : 30,
     hotspotWindow: win === '7d' || win === '30d' ? win : '24h',
-    ticketSource: q.get('source') === 'geojson' ? 'geojson' : 'binary',
   }
 }

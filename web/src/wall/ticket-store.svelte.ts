@@ -2,7 +2,6 @@ import { bytesToUuid, decodeTickets, FLAG_BREACHED, FLAG_EMERGENCY, FLAG_RED, fl
 import type { LiveEvent } from '../lib/live.svelte'
 import { isOpen } from '../../../server/tickets/ticket.rules'
 
-
 /** What the wall learns about one ticket from an event (ticket.* or incident.*). */
 interface TicketLike {
   id: string
@@ -36,21 +35,9 @@ export class TicketStore {
   private ids: string[] = []
   private index = new Map<string, number>()
   private catIndex = new Map<string, number>()
-  /** GeoJSON comparison mode (benchmark): the features as they came. */
-  features: GeoJSON.Feature<GeoJSON.Point, { category: string; priority: number; is_emergency: boolean; report_count: number }>[] | null = null
 
   /** Loads every open ticket; answers the event seq the data is current to. */
-  async load(source: 'binary' | 'geojson' = 'binary'): Promise<number> {
-    if (source === 'geojson') {
-      const res = await fetch('/api/wall/tickets.geojson', { credentials: 'same-origin' })
-      if (!res.ok) throw new Error(`tickets: ${res.status}`)
-      const fc = (await res.json()) as { seq: number; features: NonNullable<TicketStore['features']> }
-      this.features = fc.features
-      this.n = fc.features.length
-      this.loaded = true
-      this.version++
-      return fc.seq
-    }
+  async load(): Promise<number> {
     const res = await fetch('/api/wall/tickets.bin', { credentials: 'same-origin' })
     if (!res.ok) throw new Error(`tickets: ${res.status}`)
     const cols = decodeTickets(await res.arrayBuffer())
@@ -74,7 +61,6 @@ export class TicketStore {
 
   /** Merges a batch of live events; true if any pin changed. */
   apply(batch: readonly LiveEvent[]): boolean {
-    if (this.features) return false
     let changed = false
     for (const ev of batch) {
       const d = ev.data as Record<string, unknown> | null
@@ -93,6 +79,11 @@ export class TicketStore {
     return changed
   }
 
+  /** The id of the ticket in slot i (a picked pin). */
+  idAt(i: number): string {
+    return this.ids[i]!
+  }
+
   /** Counts for the scene's panel. */
   stats() {
     const byPriority = [0, 0, 0, 0, 0]
@@ -100,14 +91,6 @@ export class TicketStore {
     let emergencies = 0
     let breached = 0
     let red = 0
-    if (this.features) {
-      for (const f of this.features) {
-        byPriority[f.properties.priority] = (byPriority[f.properties.priority] ?? 0) + 1
-        if (f.properties.is_emergency) emergencies++
-        byCategory.set(f.properties.category, (byCategory.get(f.properties.category) ?? 0) + 1)
-      }
-      return { total: this.n, emergencies, breached, red, byPriority, byCategory }
-    }
     const perCat = new Uint32Array(this.categories.length)
     for (let i = 0; i < this.n; i++) {
       const f = this.flags[i]!
