@@ -120,9 +120,17 @@ describe.skipIf(!HAVE_CHROMIUM)('wall figures and panels in Chromium', () => {
         const rows = await listBoxes(page, `[data-testid="${list}"]`)
         expect(rows.shown).toBeGreaterThan(0)
         for (const i of rows.items.filter((x) => !x.hidden)) expect(i.bottom).toBeLessThanOrEqual(rows.bottom + 0.5)
-        // The panel and the ticker end inside the screen, the side column left without a hole.
+        // The panel and the ticker end inside the screen, and nothing in them runs past their
+        // right edge (at 1280 the priority boxes did, 'P4 rendah' cut off).
         const side = await page.locator('aside.side').boundingBox()
         expect(side!.y + side!.height).toBeLessThanOrEqual(size.height)
+        const past = await page.evaluate(() =>
+          [...document.querySelectorAll('aside.side section')].flatMap((sec) => {
+            const edge = sec.getBoundingClientRect().right
+            return [...sec.querySelectorAll('*')].filter((e) => e.getClientRects().length > 0 && e.getBoundingClientRect().right > edge + 0.5).map((e) => e.textContent?.trim().slice(0, 30))
+          }),
+        )
+        expect(past).toEqual([])
         await page.waitForTimeout(1500)
         await page.screenshot({ path: join(SCREENSHOTS, `wall-panels-${scene}-${size.width}x${size.height}.png`) })
         await page.close()
