@@ -85,16 +85,16 @@ describe.skipIf(!HAVE_CHROMIUM)('wall scenes in Chromium', () => {
 
   afterAll(() => stopBrowserRig({ db, server, browser }))
 
-  it('header: open tickets, new today, SLA breaches and median response, each against yesterday', async () => {
+  it('header: open tickets now, new today, open tickets past SLA now and median response, each against yesterday', async () => {
     const page = await openWall('?scene=tickets')
     const n = made.tickets.size
     await page.locator(`[data-testid="fig-open"]:text-is("${n}")`).waitFor({ timeout: 10_000 })
     expect(await text(page, 'fig-new')).toBe(String(n))
-    expect(await text(page, 'fig-breaches')).toBe('1')
+    expect(await text(page, 'fig-late')).toBe('1')
     expect(await text(page, 'fig-response')).toBe('3 mnt')
     // Nothing happened yesterday: every change is today's whole figure; no response yesterday to compare with.
     expect(await page.locator('[data-testid="fig-open-change"]').getAttribute('data-change')).toBe(String(n))
-    expect(await page.locator('[data-testid="fig-breaches-change"]').textContent()).toContain('▲ +1')
+    expect(await page.locator('[data-testid="fig-late-change"]').textContent()).toContain('▲ +1')
     expect(await page.locator('[data-testid="fig-response-change"]').getAttribute('data-change')).toBe('')
     await page.close()
   })

@@ -64,6 +64,11 @@ beforeAll(async () => {
     { name: 'E', created: '2026-03-07T09:00', status: 'in_progress', respond: '2026-03-07T09:05', resolveDue: '2026-03-09T09:00' },
     // Yesterday afternoon (after the comparison moment), in Beta, never answered; due 13:30 yesterday (outside both ranges).
     { name: 'F', created: '2026-03-09T13:00', region: BETA, responseDue: '2026-03-09T13:30' },
+    // Today: open, its clocks still running well before their due times: not late.
+    { name: 'I', created: '2026-03-10T11:00' },
+    // Yesterday morning: response due 12:30 yesterday, given at 13:00 (late), still open. At
+    // yesterday's noon it was not late yet: the response and the due time were still to come.
+    { name: 'J', created: '2026-03-09T08:00', status: 'in_progress', responseDue: '2026-03-09T12:30', respond: '2026-03-09T13:00' },
   ]
   for (const f of fixtures) await insertTicket(f)
   // A duplicate merged into A today: counts nowhere.
@@ -76,15 +81,23 @@ describe('GET /api/wall/summary', () => {
     const r = await t.json('GET', `/api/wall/summary?at=${encodeURIComponent(AT)}`)
     expect(r.status).toBe(200)
     expect(r.body.today_from).toBe(wib('2026-03-10T00:00').toISOString())
-    // Open now: A, B, D, E, F. Open at yesterday noon: D and E (C had been resolved at 11:00; F did not exist).
-    expect(r.body.open_tickets).toEqual({ today: 5, yesterday: 2, change: 3 })
-    // New: A, B, H today; C, D yesterday morning (F came after yesterday's noon).
-    expect(r.body.new_today).toEqual({ today: 3, yesterday: 2, change: 1 })
-    // Breaches: A and B's response today; D's response and E's resolution yesterday.
-    expect(r.body.sla_breaches).toEqual({ today: 2, yesterday: 2, change: 0 })
+    // Open now: A, B, D, E, F, I, J. Open at yesterday noon: D, E and J (C had been resolved at 11:00; F did not exist).
+    expect(r.body.open_tickets).toEqual({ today: 7, yesterday: 3, change: 4 })
+    // New: A, B, H, I today; C, D, J yesterday morning (F came after yesterday's noon).
+    expect(r.body.new_today).toEqual({ today: 4, yesterday: 3, change: 1 })
+    // Open and late now: A, D and J answered late, B and F not answered in time, E not resolved
+    // in time (I's clocks still run). At yesterday's noon: D and E (J's due time was still to come).
+    expect(r.body.late_open).toEqual({ today: 6, yesterday: 2, change: 4 })
     // Median first response: A 30 and H 10 today (20); C 20 and D 40 yesterday (30).
     expect(r.body.response_median_min).toEqual({ today: 20, yesterday: 30, change: -10, responded_today: 2, responded_yesterday: 2 })
     expect(typeof r.body.seq).toBe('number')
+    // The longest-open tickets, oldest first, with their place, agency and whether they are late.
+    const oldest = r.body.oldest_open as { id: string; category_code: string; region_name: string; agency_name: string; created_at: string; late: boolean }[]
+    expect(oldest.map((o) => o.id)).toEqual(['E', 'J', 'D', 'F', 'A', 'B', 'I'].map((n) => ids[n]))
+    expect(oldest[0]).toMatchObject({ category_code: 'jalan_rusak', region_name: 'Alfa', created_at: wib('2026-03-07T09:00').toISOString(), late: true })
+    expect(oldest[0]!.agency_name).toBeTruthy()
+    expect(oldest.find((o) => o.id === ids.I)!.late).toBe(false)
+    expect(Object.keys(oldest[0]!).sort()).toEqual(['agency_name', 'category_code', 'created_at', 'id', 'late', 'region_name'])
   })
 
   it('counts only the tickets in the viewer\'s scope', async () => {
@@ -92,6 +105,8 @@ describe('GET /api/wall/summary', () => {
     const r = await t.json('GET', `/api/wall/summary?at=${encodeURIComponent(AT)}`, undefined, lurahBeta)
     expect(r.status).toBe(200)
     expect(r.body.open_tickets).toEqual({ today: 1, yesterday: 0, change: 1 })
+    expect(r.body.late_open).toEqual({ today: 1, yesterday: 0, change: 1 })
+    expect(r.body.oldest_open.map((o: { id: string }) => o.id)).toEqual([ids.F])
     expect(r.body.new_today.today).toBe(0)
   })
 
@@ -110,7 +125,7 @@ describe('GET /api/wall/tickets.bin', () => {
     const cols = decodeTickets(await res.arrayBuffer())
     const got = new Map<string, number>()
     for (let i = 0; i < cols.header.count; i++) got.set(bytesToUuid(cols.ids, i * 16), i)
-    expect([...got.keys()].sort()).toEqual(['A', 'B', 'D', 'E', 'F'].map((n) => ids[n]).sort())
+    expect([...got.keys()].sort()).toEqual(['A', 'B', 'D', 'E', 'F', 'I', 'J'].map((n) => ids[n]).sort())
     const a = got.get(ids.A!)!
     expect(cols.header.categories[cols.categories[a]!]).toBe('kebakaran')
     expect(cols.flags[a]! & PRIORITY_MASK).toBe(1)
@@ -123,6 +138,17 @@ describe('GET /api/wall/tickets.bin', () => {
     expect(cols.flags[got.get(ids.B!)!]! & FLAG_BREACHED).toBeTruthy()
     expect(cols.flags[got.get(ids.D!)!]! & FLAG_BREACHED).toBeTruthy()
     expect(cols.flags[got.get(ids.B!)!]! & FLAG_EMERGENCY).toBe(0)
+    expect(cols.flags[got.get(ids.I!)!]! & FLAG_BREACHED).toBe(0)
+  })
+
+  it('rings as late the very tickets the header counts as open and late now (one definition)', async () => {
+    const cols = decodeTickets(await (await t.app.request('/api/wall/tickets.bin')).arrayBuffer())
+    let ringed = 0
+    for (let i = 0; i < cols.header.count; i++) if (cols.flags[i]! & FLAG_BREACHED) ringed++
+    const r = await t.json('GET', '/api/wall/summary')
+    expect(r.body.open_tickets.today).toBe(cols.header.count)
+    expect(r.body.late_open.today).toBe(ringed)
+    expect(ringed).toBe(6)
   })
 
   it('keeps a region head to their regions', async () => {

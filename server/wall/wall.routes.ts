@@ -8,9 +8,11 @@ import type { AppEnv } from '../http/context.js'
 import { parseOr422 } from '../http/errors.js'
 import { errorResponses, openapi } from '../openapi/openapi.registry.js'
 import { encodeTickets } from './wall.codec.js'
-import { openTickets, wallSummary, type SummaryRow } from './wall.repository.js'
+import { oldestOpen, openTickets, wallSummary, type OldestOpenRow, type SummaryRow } from './wall.repository.js'
 
 const DAY = 86_400_000
+/** As many as a 4K wall's tickets panel has room for; the screen shows those that fit. */
+const OLDEST_LISTED = 15
 
 export const SummaryQuery = z.object({
   /** The moment to report on (default now): replays and tests. */
@@ -20,7 +22,7 @@ export const SummaryQuery = z.object({
 const change = (now: number | null, before: number | null) => (now === null || before === null ? null : Math.round((now - before) * 10) / 10)
 const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10)
 
-function summaryView(r: SummaryRow, at: Date, todayStart: Date, seq: number) {
+function summaryView(r: SummaryRow, oldest: OldestOpenRow[], at: Date, todayStart: Date, seq: number) {
   const fig = (today: number, yesterday: number) => ({ today, yesterday, change: today - yesterday })
   return {
     seq,
@@ -29,7 +31,8 @@ function summaryView(r: SummaryRow, at: Date, todayStart: Date, seq: number) {
     today_from: todayStart.toISOString(),
     open_tickets: fig(r.open_now, r.open_yesterday),
     new_today: fig(r.new_today, r.new_yesterday),
-    sla_breaches: fig(r.breaches_today, r.breaches_yesterday),
+    /** Open tickets past their SLA now (and at yesterday's same moment): the tickets scene's figure. */
+    late_open: fig(r.late_now, r.late_yesterday),
     response_median_min: {
       today: round1(r.response_p50_today),
       yesterday: round1(r.response_p50_yesterday),
@@ -37,6 +40,8 @@ function summaryView(r: SummaryRow, at: Date, todayStart: Date, seq: number) {
       responded_today: r.responded_today,
       responded_yesterday: r.responded_yesterday,
     },
+    /** The longest-open tickets now, oldest first (category, kelurahan, agency, since when, late). */
+    oldest_open: oldest.map((o) => ({ ...o, created_at: new Date(o.created_at).toISOString() })),
   }
 }
 export type WallSummary = ReturnType<typeof summaryView>
@@ -50,13 +55,12 @@ export function wallRoutes() {
       const todayStart = wibMidnight(at)
       const db = c.var.deps.db.db
       const seq = await latestSeq(db)
-      const row = await wallSummary(db, ticketScope(c.var.principal), {
-        now: at,
-        todayStart,
-        yesterdayStart: new Date(todayStart.getTime() - DAY),
-        yesterdayNow: new Date(at.getTime() - DAY),
-      })
-      return c.json(summaryView(row, at, todayStart, seq))
+      const scope = ticketScope(c.var.principal)
+      const [row, oldest] = await Promise.all([
+        wallSummary(db, scope, { now: at, todayStart, yesterdayStart: new Date(todayStart.getTime() - DAY), yesterdayNow: new Date(at.getTime() - DAY) }),
+        oldestOpen(db, scope, at, OLDEST_LISTED),
+      ])
+      return c.json(summaryView(row, oldest, at, todayStart, seq))
     })
     .get('/tickets.bin', async (c) => {
       const db = c.var.deps.db.db
@@ -73,7 +77,7 @@ export function wallRoutes() {
 const tags = ['wall']
 openapi.add('get', '/api/wall/summary', {
   tags,
-  summary: 'Headline figures for the wall: open tickets, new today, SLA breaches, median response time today, each beside the same stretch of yesterday (WIB)',
+  summary: 'Headline figures for the wall: open tickets now, new tickets today, open tickets past their SLA now, median response time today, each beside the same moment or stretch of yesterday (WIB)',
   requestParams: { query: SummaryQuery },
   responses: { '200': { description: 'Figures; `change` is today minus yesterday' }, ...errorResponses },
 })

@@ -84,7 +84,11 @@ export interface AgencyRow {
 export class HeatData {
   values = $state.raw(new Map<string, { received: number; breached: number; p50: number | null }>())
   agencies = $state.raw<AgencyRow[]>([])
-  totals = $state({ received: 0, breached: 0 })
+  /**
+   * The period's totals from the same query the review's key figures come from (group=none:
+   * tickets without an agency count too), so the wall's shares equal the review's for the last 7 days.
+   */
+  totals = $state.raw<Pick<ResponseStatsRow, 'received' | 'breached' | 'resolved' | 'resolved_within_sla' | 'share_within_sla'> | null>(null)
   loaded = $state(false)
   refresh = throttle(() => void this.load().catch(ignoreWhileDown), 10_000)
   private names: Map<string, string> | null = null
@@ -96,16 +100,18 @@ export class HeatData {
       const a = await getJson<{ agencies: { code: string; short_name: string }[] }>('/api/agencies')
       this.names = new Map(a.agencies.map((x) => [x.code, x.short_name]))
     }
-    const [heat, stats] = await Promise.all([
+    const [heat, stats, all] = await Promise.all([
       getJson<{ regions: string[]; received: number[]; breached: number[]; response_p50_min: (number | null)[] }>(`/api/stats/heatmap?${q}&level=kelurahan`),
       getJson<{ rows: ResponseStatsRow[] }>(`/api/stats/response?${q}&group=agency`),
+      getJson<{ rows: ResponseStatsRow[] }>(`/api/stats/response?${q}&group=none`),
     ])
     this.values = new Map(heat.regions.map((code, i) => [code, { received: heat.received[i]!, breached: heat.breached[i]!, p50: heat.response_p50_min[i] ?? null }]))
     const rows = stats.rows.filter((r) => r.agency_code !== null && (r.backlog > 0 || r.received > 0))
     this.agencies = rows
       .map((r) => ({ code: r.agency_code!, name: this.names?.get(r.agency_code!) ?? r.agency_code!, backlog: r.backlog, received: r.received, breached: r.breached, response_p50_min: r.response_p50_min }))
       .sort((a, b) => b.backlog - a.backlog || b.received - a.received)
-    this.totals = { received: rows.reduce((s, r) => s + r.received, 0), breached: rows.reduce((s, r) => s + r.breached, 0) }
+    const t = all.rows[0]
+    this.totals = { received: t?.received ?? 0, breached: t?.breached ?? 0, resolved: t?.resolved ?? 0, resolved_within_sla: t?.resolved_within_sla ?? 0, share_within_sla: t?.share_within_sla ?? null }
     this.loaded = true
   }
 
