@@ -131,6 +131,25 @@ async function loopingExifJpeg(entries: number, padTo = 0) {
   return Buffer.concat([base.subarray(0, 2), app1, body, com, base.subarray(2)])
 }
 
+describe('GET /api/incidents/:id/photos', () => {
+  it("lists a ticket's photos only to people whose scope holds the ticket, not to wall screens or other agencies", async () => {
+    const a = await intake(ALFA) // road damage in Alfa: PUPR's
+    expect(a.status).toBe(201)
+    const incident = a.body.incident_id as string
+    const up = await t.app.request(`/api/incidents/${incident}/photos`, { method: 'POST', body: form(await jpeg(nextColor())), headers: as({ role: 'operator' }) })
+    expect(up.status).toBe(201)
+    const list = (p?: Principal) => t.app.request(`/api/incidents/${incident}/photos`, { headers: p ? as(p) : {} })
+    for (const p of [{ role: 'operator' }, { role: 'agency_staff', agencyCode: 'pupr' }, { role: 'region_head', regionCodes: [ALFA] }] as Principal[]) {
+      const res = await list(p)
+      expect(res.status, p.role).toBe(200)
+      expect(((await res.json()) as { photos: unknown[] }).photos).toHaveLength(1)
+    }
+    for (const p of [undefined, { role: 'display' }, { role: 'agency_staff', agencyCode: 'dlh' }, { role: 'region_head', regionCodes: [BETA] }] as (Principal | undefined)[]) {
+      expect((await list(p)).status, p?.role ?? 'anonymous').toBe(404)
+    }
+  })
+})
+
 describe('photos with hostile EXIF', () => {
   it('refuses a 64 KB JPEG whose EXIF IFDs loop with 422, at once, storing nothing', async () => {
     const a = await intake()

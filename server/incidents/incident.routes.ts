@@ -13,6 +13,7 @@ import { findIncident, incidentFilterOf, listIncidents } from './incident.reposi
 import { IncidentIdParam, IncidentListQuery, MergeBody, SplitBody } from './incident.schema.js'
 import { mergeIncidents, splitIncident } from './incident.service.js'
 import { incidentFeature, incidentView } from './incident.view.js'
+import { findTicket } from '../tickets/ticket.repository.js'
 
 const tags = ['incidents']
 const geojson = (description: string) => ({ description, content: { 'application/geo+json': { schema: z.object({ type: z.literal('FeatureCollection'), features: z.array(z.unknown()) }) } } })
@@ -63,7 +64,9 @@ export function incidentRoutes() {
       const { id } = one.params(c)
       const db = c.var.deps.db.db
       const row = await findIncident(db, id)
-      if (!row || !canSeeTicket(c.var.principal, { region_code: row.region_code, agency_code: row.agency_code ?? null })) throw notFound(`Incident ${id}`)
+      // Its added agencies (agency_tickets) see it as the lead's does.
+      const ticket = row ? await findTicket(db, id) : undefined
+      if (!row || !ticket || !canSeeTicket(c.var.principal, ticket)) throw notFound(`Incident ${id}`)
       const reports = await selectReports(db).where('r.incident_id', '=', id).orderBy('r.reported_at').orderBy('r.id').execute()
       return c.json({ ...incidentView(row), reports: reports.map((r) => reportView(r, c.var.principal)) })
     })

@@ -1,7 +1,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
-import { canSeeTicket, ticketScope, type Principal } from '../auth/principal.js'
+import { canReadTicketDetail, canSeeTicket, ticketScope, type Principal } from '../auth/principal.js'
 import { reportInScope } from '../tickets/ticket.repository.js'
 import { PHOTO_TOKEN_HEADER, photoTokenMatches } from './photo.token.js'
 import { intakeAnswer } from '../reports/intake.outcome.js'
@@ -107,6 +107,9 @@ export function photoRoutes() {
   })
   app.get('/api/incidents/:id/photos', async (c) => {
     const { id } = parseOr422(IdParam, c.req.param(), 'incident id')
+    // A ticket's photos are its details: for people whose scope holds the ticket (as GET /api/tickets/:id), not wall screens.
+    const ticket = await findTicket(c.var.deps.db.db, id)
+    if (!ticket || !canReadTicketDetail(c.var.principal) || !canSeeTicket(c.var.principal, ticket)) throw notFound(`Incident ${id}`)
     return c.json({ photos: (await photosOf(c.var.deps.db.db, { incidentId: id })).map(photoView) })
   })
   const serve = (variant: 'display' | 'thumb') => async (c: Context<AppEnv>) => {
