@@ -1,28 +1,15 @@
 import { sql } from 'kysely'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { UserRole } from '../server/auth/principal.js'
 import { seedDemoArea } from '../server/demo/demo.area.js'
-import { createUser } from '../server/users/user.service.js'
-import { HAVE_CHROMIUM, signedInPage, startBrowserRig, stopBrowserRig, type BrowserRig } from './helpers/browser.js'
+import { HAVE_CHROMIUM, signedInPage, startBrowserRig, stopBrowserRig, type BrowserRig, rigApi, type Json } from './helpers/browser.js'
 
 let rig: BrowserRig
 const TABLET = { width: 1280, height: 800 }
-type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any -- API answers are checked field by field
 let operator: Record<string, string>
 let spots: { code: string; lon: number; lat: number }[]
 
-async function apiUser(role: UserRole): Promise<Record<string, string>> {
-  const username = `${role}-${Math.random().toString(36).slice(2, 8)}`
-  await createUser(rig.db, { username, role, password: 'test-password-123', agency_code: null }, null)
-  const res = await fetch(`${rig.server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'test-password-123' }) })
-  expect(res.status).toBe(200)
-  return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]!, 'x-requested-with': 'sigap' }
-}
-async function api(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${rig.server.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
-  return { status: res.status, body: (await res.json()) as Json }
-}
+const { apiUser, api } = rigApi(() => rig)
 /** A ticket of the given category at a kelurahan's label point (each test its own kelurahan). */
 async function ticketAt(category: string, i: number, description: string): Promise<Json> {
   const k = spots[i]!

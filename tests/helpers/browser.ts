@@ -78,3 +78,23 @@ export async function openLiveScreen(page: Page, url: string, errors: string[], 
   await page.locator('[data-testid="live-status"][data-status="live"]').waitFor({ timeout })
   await page.locator('canvas').first().waitFor()
 }
+
+// any: API answers in browser tests are checked field by field.
+export type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The rig's API over HTTP, as a screen's user would call it: a signed-in user's headers, and a call. */
+export function rigApi(rig: () => BrowserRig) {
+  return {
+    async apiUser(role: UserRole): Promise<Record<string, string>> {
+      const username = `${role}-${Math.random().toString(36).slice(2, 8)}`
+      await createUser(rig().db, { username, role, password: 'test-password-123', agency_code: null }, null)
+      const res = await fetch(`${rig().server.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'test-password-123' }) })
+      if (res.status !== 200) throw new Error(`sign-in as ${role}: ${res.status}`)
+      return { cookie: (res.headers.get('set-cookie') ?? '').split(';')[0]!, 'x-requested-with': 'sigap' }
+    },
+    async api(method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; body: Json }> {
+      const res = await fetch(`${rig().server.url}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) })
+      return { status: res.status, body: (await res.json()) as Json }
+    },
+  }
+}

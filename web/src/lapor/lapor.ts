@@ -1,19 +1,9 @@
 // The citizens' form talks to the server here: nearby open reports, and the submission.
 import { ApiError, getJson } from '../lib/api'
 
-export interface NearbyIncident {
-  id: string
-  category: string
-  status: string
-  status_label: string
-  status_label_en: string
-  location: { lat: number; lon: number }
-  kelurahan: string | null
-  distance_m: number
-  report_count: number
-  first_reported_at: string
-  last_reported_at: string
-}
+// The server's answer, typed once (citizen/nearby.service.ts).
+export type { NearbyIncidentView as NearbyIncident } from '../../../server/citizen/nearby.service'
+import type { NearbyIncidentView as NearbyIncident } from '../../../server/citizen/nearby.service'
 
 /** Open incidents of the category's kind near the point, as the server allows a citizen to see and join them. */
 export async function findNearby(at: { lat: number; lon: number }, category: string, signal: AbortSignal): Promise<{ radius_m: number; incidents: NearbyIncident[] }> {
