@@ -142,7 +142,8 @@ describe.skipIf(!HAVE_CHROMIUM)('wall figures and panels in Chromium', () => {
     const counts: number[] = []
     for (const size of SIZES) {
       const page = await openWall('?scene=tickets', size)
-      counts.push((await listBoxes(page, '[data-testid="ticker"]')).shown)
+      // The side column's lists together: the panel's oldest tickets and the ticker share its height.
+      counts.push((await listBoxes(page, '[data-testid="tickets-oldest"]')).shown + (await listBoxes(page, '[data-testid="ticker"]')).shown)
       await page.close()
     }
     expect(counts[0]).toBeGreaterThan(counts[1]!)
