@@ -1,12 +1,17 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../http/context.js'
-import { notFound, parseOr422, readJson } from '../http/errors.js'
+import { notFound } from '../http/errors.js'
+import { defineRoute } from '../http/route.js'
 import { privateIdentitiesOf } from '../tickets/ticket.repository.js'
 import { redact } from '../tickets/ticket.view.js'
 import { ANONYMOUS_DISPLAY } from '../auth/principal.js'
 import { findLinkTarget } from './rating.repository.js'
 import { RatingInput, TokenParam } from './rating.schema.js'
 import { rateByToken } from './rating.service.js'
+
+const tags = ['ratings']
+const link = defineRoute({ method: 'get', path: '/api/ratings/:token', tags, summary: 'What a rating link is for', params: TokenParam, names: { params: 'rating link' } })
+const rate = defineRoute({ method: 'post', path: '/api/ratings/:token', tags, summary: 'Rate a resolved ticket (1-5, with a comment)', params: TokenParam, body: RatingInput, names: { params: 'rating link', body: 'rating' } })
 
 /**
  * The citizen's rating link: public, the token is the credential. GET shows what is being
@@ -15,7 +20,7 @@ import { rateByToken } from './rating.service.js'
 export function ratingRoutes() {
   return new Hono<AppEnv>()
     .get('/:token', async (c) => {
-      const { token } = parseOr422(TokenParam, c.req.param(), 'rating link')
+      const { token } = link.params(c)
       const t = await findLinkTarget(c.var.deps.db.db, token)
       if (!t) throw notFound('Rating link')
       // The note is staff-written and may name other (private) reporters of the same ticket.
@@ -32,8 +37,8 @@ export function ratingRoutes() {
       })
     })
     .post('/:token', async (c) => {
-      const { token } = parseOr422(TokenParam, c.req.param(), 'rating link')
-      const input = parseOr422(RatingInput, await readJson(c), 'rating')
+      const { token } = rate.params(c)
+      const input = await rate.body(c)
       const r = await rateByToken(c.var.deps, token, input.score, input.comment ?? null)
       return c.json(r, r.created ? 201 : 200)
     })

@@ -5,7 +5,8 @@ import { AgencyCode } from '../agencies/agency.schema.js'
 import { isAdmin, isCommandRoom, storedUserId, ticketScope, type Principal } from '../auth/principal.js'
 import { appendEvent } from '../events/event.repository.js'
 import type { AppEnv } from '../http/context.js'
-import { AppError, notFound, parseOr422, readJson } from '../http/errors.js'
+import { AppError, notFound } from '../http/errors.js'
+import { defineRoute } from '../http/route.js'
 import { Period, periodRange } from '../stats/period.js'
 import { findLinkTarget } from './rating.repository.js'
 import { SKM_ELEMENTS, skmFromSums } from './skm.js'
@@ -31,11 +32,17 @@ function mayEnterFor(p: Principal, agency: string): boolean {
   return isCommandRoom(p) || (p.role === 'agency_staff' && p.agencyCode === agency)
 }
 
+const tags = ['ratings']
+defineRoute({ method: 'get', path: '/api/skm/elements', tags, summary: 'The 10 elements of the satisfaction survey (SKM)' })
+const respond = defineRoute({ method: 'post', path: '/api/skm/responses', tags, summary: 'A satisfaction survey response: 10 scores of 1-4', body: ResponseInput, names: { body: 'survey response' } })
+const results = defineRoute({ method: 'get', path: '/api/skm', tags, summary: 'Satisfaction index (IKM) per agency and period, with grades A-D', query: ResultQuery })
+const recommend = defineRoute({ method: 'post', path: '/api/skm/recommendations', tags, summary: "An official's recommendation on an agency's period result", body: Recommendation, names: { body: 'recommendation' } })
+
 export function skmRoutes() {
   return new Hono<AppEnv>()
     .get('/elements', (c) => c.json({ elements: SKM_ELEMENTS }))
     .post('/responses', async (c) => {
-      const input = parseOr422(ResponseInput, await readJson(c), 'survey response')
+      const input = await respond.body(c)
       const db = c.var.deps.db.db
       let agency = input.agency_code
       let reportId: string | null = null
@@ -63,7 +70,7 @@ export function skmRoutes() {
       return c.json({ id: stored.id, agency_code: agency, submitted_at: stored.submitted_at.toISOString() }, 201)
     })
     .get('/', async (c) => {
-      const q = parseOr422(ResultQuery, c.req.query(), 'query')
+      const q = results.query(c)
       const scope = ticketScope(c.var.principal)
       const agency = 'agencyCode' in scope ? scope.agencyCode : q.agency
       const { from, to } = periodRange(q.period)
@@ -97,7 +104,7 @@ export function skmRoutes() {
     .post('/recommendations', async (c) => {
       // Officials' recommendations: admins (the evaluators); leadership reads, changes nothing.
       if (!isAdmin(c.var.principal)) throw new AppError(403, 'forbidden', 'Only admins attach recommendations')
-      const r = parseOr422(Recommendation, await readJson(c), 'recommendation')
+      const r = await recommend.body(c)
       const db = c.var.deps.db.db
       if (!(await db.selectFrom('agencies').select('code').where('code', '=', r.agency_code).executeTakeFirst()))
         throw new AppError(422, 'validation_failed', `Unknown agency "${r.agency_code}"`, [{ field: 'agency_code', message: 'unknown agency' }])

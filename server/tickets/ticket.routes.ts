@@ -3,7 +3,8 @@ import { z } from 'zod'
 import { canReadTicketDetail, canSeeTicket, isCommandRoom, ticketScope } from '../auth/principal.js'
 import { latestSeq } from '../events/event.repository.js'
 import type { AppEnv } from '../http/context.js'
-import { AppError, notFound, parseOr422, readJson } from '../http/errors.js'
+import { AppError, notFound, parseOr422 } from '../http/errors.js'
+import { defineRoute } from '../http/route.js'
 import { ratingLinksOf } from '../ratings/rating.repository.js'
 import { ApiRatingInput } from '../ratings/rating.schema.js'
 import { rateByApi } from '../ratings/rating.service.js'
@@ -23,6 +24,42 @@ import { redact, ticketView } from './ticket.view.js'
 
 /** A queued update's client key (a field tablet retries with the same one until it gets an answer). */
 const KeyHeader = z.object({ 'Idempotency-Key': IdempotencyKey })
+
+const tags = ['tickets']
+const listRoute = defineRoute({ method: 'get', path: '/api/tickets', tags, summary: 'Tickets (incidents with their lifecycle), scoped to the role', query: TicketListQuery })
+const csvRoute = defineRoute({ method: 'get', path: '/api/tickets/export.csv', tags, summary: 'Tickets as CSV', query: TicketListQuery })
+const one = defineRoute({ method: 'get', path: '/api/tickets/:id', tags, summary: 'One ticket with its history', params: TicketIdParam, names: { params: 'ticket id' } })
+const move = defineRoute({ method: 'post', path: '/api/tickets/:id/transition', tags, summary: 'Move a ticket to another state', params: TicketIdParam, body: TransitionBody, names: { params: 'ticket id', body: 'transition' } })
+const addAgency = defineRoute({
+  method: 'post',
+  path: '/api/tickets/:id/agencies',
+  tags,
+  summary: "Add another agency's ticket to the incident (command room; Idempotency-Key; 409 agency_exists)",
+  params: TicketIdParam,
+  body: AddAgencyBody,
+  names: { params: 'ticket id', body: 'agency' },
+})
+const moveAdded = defineRoute({
+  method: 'post',
+  path: '/api/tickets/:id/agencies/:agency/transition',
+  tags,
+  summary: "Move an added agency's ticket on the incident",
+  params: AgencyTicketParam,
+  body: TransitionBody,
+  names: { params: 'ticket', body: 'transition' },
+})
+const reroute = defineRoute({ method: 'post', path: '/api/tickets/:id/route', tags, summary: 'Re-route a ticket to another agency, with a reason', params: TicketIdParam, body: RouteBody, names: { params: 'ticket id', body: 'route' } })
+const recategorize = defineRoute({
+  method: 'post',
+  path: '/api/tickets/:id/category',
+  tags,
+  summary: "Change a ticket's category (re-routes it and works out its priority, emergency flag and SLA again)",
+  params: TicketIdParam,
+  body: CategoryBody,
+  names: { params: 'ticket id', body: 'category' },
+})
+const ratingLinks = defineRoute({ method: 'get', path: '/api/tickets/:id/rating-links', tags, summary: "Rating links for a resolved ticket's reporters", params: TicketIdParam, names: { params: 'ticket id' } })
+const rate = defineRoute({ method: 'post', path: '/api/tickets/:id/ratings', tags, summary: 'Record a rating given through another channel', params: TicketIdParam, body: ApiRatingInput, names: { params: 'ticket id', body: 'rating' } })
 
 export function ticketRoutes() {
   const app = new Hono<AppEnv>()
@@ -45,7 +82,7 @@ export function ticketRoutes() {
     )
   return app
     .get('/', async (c) => {
-      const q = parseOr422(TicketListQuery, c.req.query(), 'query')
+      const q = listRoute.query(c)
       const db = c.var.deps.db.db
       const seq = await latestSeq(db)
       const now = new Date()
@@ -54,14 +91,14 @@ export function ticketRoutes() {
     })
     .get('/export.csv', async (c) => {
       if (!canReadTicketDetail(c.var.principal)) throw new AppError(403, 'forbidden', 'Exports are for signed-in users')
-      const q = parseOr422(TicketListQuery, c.req.query(), 'query')
+      const q = csvRoute.query(c)
       const rows = await list(q, c.var.principal, c.var.deps.db.db)
       c.header('Content-Type', 'text/csv; charset=utf-8')
       c.header('Content-Disposition', 'attachment; filename="tickets.csv"')
       return c.body(await ticketsCsv(c.var.deps.db.db, rows, c.var.principal))
     })
     .get('/:id', async (c) => {
-      const { id } = parseOr422(TicketIdParam, c.req.param(), 'ticket id')
+      const { id } = one.params(c)
       const p = c.var.principal
       if (!canReadTicketDetail(p)) throw new AppError(403, 'forbidden', 'Ticket details are for signed-in users')
       const db = c.var.deps.db.db
@@ -101,41 +138,41 @@ export function ticketRoutes() {
       })
     })
     .post('/:id/transition', async (c) => {
-      const { id } = parseOr422(TicketIdParam, c.req.param(), 'ticket id')
-      const body = parseOr422(TransitionBody, await readJson(c), 'transition')
+      const { id } = move.params(c)
+      const body = await move.body(c)
       const r = await transitionTicket(c.var.deps, c.var.principal, id, body, { idempotencyKey: keyOf(c.req.header('idempotency-key')) })
       return c.json(r)
     })
     .post('/:id/agencies', async (c) => {
-      const { id } = parseOr422(TicketIdParam, c.req.param(), 'ticket id')
-      const body = parseOr422(AddAgencyBody, await readJson(c), 'agency')
+      const { id } = addAgency.params(c)
+      const body = await addAgency.body(c)
       const r = await addAgencyTicket(c.var.deps, c.var.principal, id, body, { idempotencyKey: keyOf(c.req.header('idempotency-key')) })
       return c.json(r, r.duplicate ? 200 : 201)
     })
     .post('/:id/agencies/:agency/transition', async (c) => {
-      const { id, agency } = parseOr422(AgencyTicketParam, c.req.param(), 'ticket')
-      const body = parseOr422(TransitionBody, await readJson(c), 'transition')
+      const { id, agency } = moveAdded.params(c)
+      const body = await moveAdded.body(c)
       return c.json(await transitionAgencyTicket(c.var.deps, c.var.principal, id, agency, body, { idempotencyKey: keyOf(c.req.header('idempotency-key')) }))
     })
     .post('/:id/route', async (c) => {
-      const { id } = parseOr422(TicketIdParam, c.req.param(), 'ticket id')
-      const body = parseOr422(RouteBody, await readJson(c), 'route')
+      const { id } = reroute.params(c)
+      const body = await reroute.body(c)
       return c.json(await rerouteTicket(c.var.deps, c.var.principal, id, body.agency_code, body.reason, { fromAgency: body.from_agency }))
     })
     .post('/:id/category', async (c) => {
-      const { id } = parseOr422(TicketIdParam, c.req.param(), 'ticket id')
-      const body = parseOr422(CategoryBody, await readJson(c), 'category')
+      const { id } = recategorize.params(c)
+      const body = await recategorize.body(c)
       return c.json(await changeCategory(c.var.deps, c.var.principal, id, body))
     })
     .get('/:id/rating-links', async (c) => {
       // For the channels that send the citizen their link (WhatsApp, SMS): command room only.
       if (!isCommandRoom(c.var.principal)) throw new AppError(403, 'forbidden', 'Rating links are for the command room')
-      const { id } = parseOr422(TicketIdParam, c.req.param(), 'ticket id')
+      const { id } = ratingLinks.params(c)
       return c.json({ links: await ratingLinksOf(c.var.deps.db.db, id) })
     })
     .post('/:id/ratings', async (c) => {
-      const { id } = parseOr422(TicketIdParam, c.req.param(), 'ticket id')
-      const input = parseOr422(ApiRatingInput, await readJson(c), 'rating')
+      const { id } = rate.params(c)
+      const input = await rate.body(c)
       const r = await rateByApi(c.var.deps, c.var.principal, id, input.report_id, input.score, input.comment ?? null)
       return c.json(r, r.created ? 201 : 200)
     })
