@@ -36,4 +36,14 @@ describe('the wall ticket pins', () => {
     expect(look(0).pulse).toBe(true)
     expect(look(1).pulse).toBe(false)
   })
+
+  it('rings a ticket six days without a response in red, whatever its priority', () => {
+    const s = store()
+    s.categories.push('kebakaran')
+    s.counts.set([1, 1])
+    s.flags.set([flagsOf(1, false, false, true), flagsOf(1, false, false, false)])
+    const look = wallTicketLook(s, { kebakaran: '#ff3b30' })
+    expect(look(0).line).toEqual([255, 45, 60, 255])
+    expect(look(1).line).toEqual([255, 255, 255, 255])
+  })
 })
