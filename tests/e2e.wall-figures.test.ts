@@ -1,5 +1,6 @@
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
+import { sql } from 'kysely'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { seedDemoArea } from '../server/demo/demo.area.js'
 import { replayDemoWeek } from '../server/demo/demo.history.js'
@@ -58,6 +59,12 @@ describe.skipIf(!HAVE_CHROMIUM)('wall figures and panels in Chromium', () => {
     await replayDemoWeek(rig.server.deps)
     // And the last hour's reports through every channel, for the ticker.
     await sim.backfill(24, 1 / 24)
+    // And one flooded street (eight reports within 40 m): the hotspots scene always has a hotspot
+    // to list, whatever the hour's random reports happen to cluster into.
+    const at = await sql<{ lat: number; lon: number }>`
+      SELECT ST_Y(label_point) AS lat, ST_X(label_point) AS lon FROM regions WHERE level = 'kelurahan' ORDER BY code LIMIT 1`.execute(rig.db.db)
+    const { lat, lon } = at.rows[0]!
+    for (let i = 0; i < 8; i++) await post({ channel: 'whatsapp', category: 'banjir', description: `Banjir setinggi lutut ${i + 1}`, location: { lat: lat + (i % 3) * 0.0001, lon: lon + Math.floor(i / 3) * 0.0001 } })
     await refreshWindow(rig.server.deps, '24h')
   }, 300_000)
   afterEach(() => {
