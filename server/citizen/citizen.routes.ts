@@ -5,7 +5,7 @@ import type { AppEnv } from '../http/context.js'
 import { AppError, parseOr422 } from '../http/errors.js'
 import { errorResponses, jsonResponse, openapi } from '../openapi/openapi.registry.js'
 import { nearbyForCitizen } from './nearby.service.js'
-import { RateLimit } from './rate.limit.js'
+import { RateLimit } from '../http/rate-limit.js'
 
 const coordinate = (min: number, max: number, what: string) =>
   z.preprocess(

@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely'
+import { regionWithin } from '../auth/principal.js'
 import type { Audience } from './event.catalog.js'
 
 /**
@@ -22,8 +23,6 @@ export interface EventScopeColumns {
   agency_codes: string[]
 }
 
-/** A region code is within a scope code when it is that code or below it (code prefix). */
-const within = (code: string, scopes: readonly string[]) => scopes.some((s) => code === s || code.startsWith(`${s}.`))
 
 export function canView(v: EventViewer, ev: EventScopeColumns): boolean {
   switch (ev.audience) {
@@ -32,11 +31,11 @@ export function canView(v: EventViewer, ev: EventScopeColumns): boolean {
     case 'admins':
       return v.admin
     case 'regions':
-      return 'all' in v.regions || ev.region_codes.some((c) => within(c, (v.regions as { regionCodes: string[] }).regionCodes))
+      return 'all' in v.regions || ev.region_codes.some((c) => regionWithin(c, (v.regions as { regionCodes: string[] }).regionCodes))
     case 'place': {
       const p = v.place
       if ('all' in p) return true
-      if ('regionCodes' in p) return ev.region_codes.some((c) => within(c, p.regionCodes))
+      if ('regionCodes' in p) return ev.region_codes.some((c) => regionWithin(c, p.regionCodes))
       return ev.agency_codes.includes(p.agencyCode)
     }
     default:

@@ -79,6 +79,18 @@ export async function ratingTokenOf(db: Kysely<Database>, reportId: string): Pro
   return r?.token ?? null
 }
 
-export async function statusLinkSecret(db: Kysely<Database>): Promise<string> {
-  return (await db.selectFrom('sigap_secrets').select('value').where('name', '=', 'status_link').executeTakeFirstOrThrow()).value
+/**
+ * The secret that signs status links, read once per database: it is written by its migration and
+ * never changes, and every intake answer (status_path) would otherwise pay a round trip for it.
+ */
+const secrets = new WeakMap<Kysely<Database>, Promise<string>>()
+
+export function statusLinkSecret(db: Kysely<Database>): Promise<string> {
+  let s = secrets.get(db)
+  if (!s) {
+    s = db.selectFrom('sigap_secrets').select('value').where('name', '=', 'status_link').executeTakeFirstOrThrow().then((r) => r.value)
+    s.catch(() => secrets.delete(db)) // a failed read is tried again next time
+    secrets.set(db, s)
+  }
+  return s
 }
