@@ -65,8 +65,15 @@ describe("the demo's pace", () => {
     const open = await t.db.db.selectFrom('incidents').select(['id']).where('merged_into', 'is', null).where('status', 'in', ['new', 'verified', 'dispatched', 'in_progress']).execute()
     expect(open.length).toBeGreaterThan(3)
     expect(open.length).toBeLessThan(2 * 40)
-    const disputes = await t.db.db.selectFrom('location_disputes').select(['id']).where('state', 'in', ['open', 'proposed']).execute()
-    expect(disputes.length).toBeLessThan(12)
+    // Disputes: each is settled within four days of opening (most within a day), so what is
+    // still open is the recent part of the week, never the whole week. The count of disputes a
+    // day follows the random reports, so the test compares with the week's own total.
+    const all = await t.db.db.selectFrom('location_disputes').select(['state', 'opened_at']).execute()
+    const active = all.filter((d) => d.state === 'open' || d.state === 'proposed')
+    expect(all.length).toBeGreaterThan(7)
+    expect(active.length).toBeLessThan(all.length / 2)
+    const stale = active.filter((d) => now.getTime() - d.opened_at.getTime() > 4 * DAY)
+    expect(stale, 'disputes left open past four days').toEqual([])
   })
 
   it('has the agencies and the command room keep up with live reports too', async () => {
