@@ -6,7 +6,7 @@ import { AppError, errorResponse } from './http/errors.js'
 import { declaredBodyLimit } from './http/body-limit.js'
 import { regionRoutes } from './regions/region.routes.js'
 import { mapFeatureRoutes } from './mapfeatures/map-feature.routes.js'
-import { countRegions } from './regions/region.repository.js'
+import { systemRoutes } from './system/system.routes.js'
 import { reportRoutes } from './reports/report.routes.js'
 import { incidentRoutes } from './incidents/incident.routes.js'
 import { disputeRoutes } from './disputes/dispute.routes.js'
@@ -59,10 +59,7 @@ export function createApiApp(deps: Deps) {
       throw new AppError(413, 'body_too_large', `Request body is larger than ${deps.config.SIGAP_MAX_BODY_BYTES} bytes`)
     }),
   )
-  app.get('/api/health', (c) => c.json({ ok: true, db: deps.db.kind, seq: deps.feed.lastSeq }))
-  app.get('/api/config', async (c) =>
-    c.json({ basemap_url: deps.config.SIGAP_BASEMAP_URL ?? null, demo: (await countRegions(deps.db.db)).demo > 0 }),
-  )
+  app.route('/api', systemRoutes()) // health, config
   app.route('/api/categories', categoryRoutes())
   app.route('/api/regions', regionRoutes())
   app.route('/api/map-features', mapFeatureRoutes()) // roads, rivers, landmarks (issue 21)

@@ -112,6 +112,28 @@ describe('who sees and works an added ticket', () => {
     expect((await detail(id, operator)).body.agency_tickets).toHaveLength(2)
   })
 
+  it("turns an added agency's ticket red after six days without a response, like a lead ticket: in its list, the detail and the figures", async () => {
+    const id = await road()
+    await add(id, { agency_code: 'rsud' }, operator)
+    await add(id, { agency_code: 'polres' }, operator)
+    // rsud's ticket has sat untouched for seven days; polres's and the lead's are new.
+    const weekAgo = new Date(Date.now() - 7 * 86_400_000)
+    await t.db.db.updateTable('agency_tickets').set({ created_at: weekAgo, status_changed_at: weekAgo }).where('incident_id', '=', id).where('agency_code', '=', 'rsud').execute()
+    type Row = { id: string; sla: { red: boolean } }
+    const red = async (who: H) => ((await openList(who)) as unknown as Row[]).find((x) => x.id === id)?.sla.red
+    expect(await red(rsudStaff)).toBe(true)
+    expect(await red(polresStaff)).toBe(false)
+    expect(await red(puprStaff)).toBe(false)
+    const added = (await detail(id, operator)).body.agency_tickets as { agency: { code: string }; sla: { red: boolean; response_breached: boolean } }[]
+    expect(added.map((x) => [x.agency.code, x.sla.red])).toEqual([['rsud', true], ['polres', false]])
+    expect((await detail(id, rsudStaff)).body.agency_tickets[0].sla.red).toBe(true)
+    // The figures count it by the same rule (redSql over the same rows).
+    const stats = await t.json('GET', '/api/stats/response?group=agency', undefined, operator)
+    const of = (code: string) => (stats.body.rows as { agency_code: string; red: number }[]).find((r) => r.agency_code === code)?.red
+    expect(of('rsud')).toBeGreaterThanOrEqual(1)
+    expect(of('polres') ?? 0).toBe(0)
+  })
+
   it("lets the added agency's field officer work its ticket (the lead ticket untouched), and no one else's", async () => {
     const id = await road()
     await add(id, { agency_code: 'rsud' }, operator)

@@ -74,6 +74,9 @@ describe.skipIf(!HAVE_CHROMIUM)('field screen on a tablet in Chromium', () => {
     // Only the agency's tickets: the fire brigade's is not here.
     expect(await item(fire.incident_id).count()).toBe(0)
     await expect(page.locator('[data-testid="ticket-count"]').textContent()).resolves.toBe('3')
+    // No position yet: the right column still says what matters, its next clock in the desk's words, not "—".
+    await expect(item(ticket).locator('[data-testid="ticket-due"]').textContent()).resolves.toMatch(/^(tanggap|selesai) (sisa|lewat) \d/)
+    await expect(item(ticket).locator('.dist').textContent()).resolves.not.toContain('—')
 
     // No GPS in this browser: the officer says where they are by picking their kelurahan.
     await page.locator('[data-testid="location-status"][data-source="none"]').waitFor()

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { startServer } from '../server/server.js'
 import { seedDemoArea } from '../server/demo/demo.area.js'
 import { formatHM } from '../web/src/lib/time.js'
@@ -10,15 +11,49 @@ import { HAVE_CHROMIUM, openLiveScreen, startBrowserRig, stopBrowserRig, type Br
 let db: BrowserRig['db']
 let server: BrowserRig['server']
 let browser: BrowserRig['browser']
+let port: number
+/**
+ * Some tests stop and restart the server: whatever state one leaves it in (down, or serving
+ * another build, when it fails half-way), the next starts from a server up with the usual
+ * build, and from no page of an earlier test still reconnecting.
+ */
+let serverState: 'up' | 'down' | 'other-build' = 'up'
+const pages: Page[] = []
+
+async function stopServer() {
+  serverState = 'down'
+  await server.close()
+}
+async function restartServer(opts: { webBuild?: string } = {}) {
+  if (serverState !== 'down') await stopServer()
+  server = await startServer(testConfig({ PORT: String(port) }), { db, ...opts })
+  serverState = opts.webBuild ? 'other-build' : 'up'
+}
+async function newPage(viewport: { width: number; height: number }) {
+  const page = await browser.newPage({ viewport })
+  pages.push(page)
+  return page
+}
 
 describe.skipIf(!HAVE_CHROMIUM)('wall screen in Chromium', () => {
   beforeAll(async () => {
     ;({ db, server, browser } = await startBrowserRig((d) => seedDemoArea(d.db)))
+    port = server.port
   })
-  afterAll(() => stopBrowserRig({ db, server, browser }))
+  beforeEach(async () => {
+    if (serverState !== 'up') await restartServer()
+    expect((await fetch(`${server.url}/api/health`)).status).toBe(200)
+  })
+  afterEach(async () => {
+    for (const page of pages.splice(0)) await page.close().catch(() => {})
+  })
+  afterAll(async () => {
+    if (serverState === 'down') await stopBrowserRig({ db, browser })
+    else await stopBrowserRig({ db, server, browser })
+  })
 
   it('shows a posted report live, warns when the server goes away, and recovers by itself', async () => {
-    const page = await browser.newPage({ viewport: { width: 1920, height: 1080 } })
+    const page = await newPage({ width: 1920, height: 1080 })
     const errors: string[] = []
     await openLiveScreen(page, `${server.url}/wall`, errors)
 
@@ -42,8 +77,7 @@ describe.skipIf(!HAVE_CHROMIUM)('wall screen in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'wall-1920x1080.png') })
 
     // The server goes away: the wall must say so, unmistakably.
-    const port = server.port
-    await server.close()
+    await stopServer()
     const banner = page.locator('[data-testid="stale-banner"]')
     await banner.waitFor({ timeout: 10_000 })
     // What is wrong, then " · N s" since the server was last heard (a space before the dot).
@@ -51,7 +85,7 @@ describe.skipIf(!HAVE_CHROMIUM)('wall screen in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'wall-down-1920x1080.png') })
 
     // A report accepted while the wall was disconnected arrives after the restart, without a reload.
-    server = await startServer(testConfig({ PORT: String(port) }), { db })
+    await restartServer()
     const missed = await fetch(`${server.url}/api/reports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -66,7 +100,7 @@ describe.skipIf(!HAVE_CHROMIUM)('wall screen in Chromium', () => {
   })
 
   it('keeps the last 24 hours on a screen left running: a report that gets older leaves the list and the count', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    const page = await newPage({ width: 1280, height: 800 })
     const errors: string[] = []
     await openLiveScreen(page, `${server.url}/wall`, errors)
     const count = page.locator('[data-testid="fig-24h"]')
@@ -95,7 +129,7 @@ describe.skipIf(!HAVE_CHROMIUM)('wall screen in Chromium', () => {
   })
 
   it("goes by the server's clock on a screen whose own clock is wrong: the time it shows, and what is 24 hours old", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    const page = await newPage({ width: 1280, height: 800 })
     // A wall PC two days and three hours fast (no time server on the network, a flat battery).
     await page.clock.install({ time: Date.now() + 51 * 3_600_000 })
     const errors: string[] = []
@@ -133,7 +167,7 @@ describe.skipIf(!HAVE_CHROMIUM)('wall screen in Chromium', () => {
   })
 
   it('reloads itself into the new screens when its server comes back from a deploy, once', async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    const page = await newPage({ width: 1280, height: 800 })
     const errors: string[] = []
     await openLiveScreen(page, `${server.url}/wall`, errors)
     const mark = () => page.evaluate(() => ((window as { sigapTestMark?: boolean }).sigapTestMark = true))
@@ -141,9 +175,7 @@ describe.skipIf(!HAVE_CHROMIUM)('wall screen in Chromium', () => {
     await mark()
 
     // The server restarts serving another build of the screens (as after `git pull && npm run build`).
-    const port = server.port
-    await server.close()
-    server = await startServer(testConfig({ PORT: String(port) }), { db, webBuild: '/assets/index-next.js' })
+    await restartServer({ webBuild: '/assets/index-next.js' })
     try {
       await page.waitForFunction(() => !(window as { sigapTestMark?: boolean }).sigapTestMark, undefined, { timeout: 30_000 })
       await page.locator('[data-testid="live-status"][data-status="live"]').waitFor({ timeout: 20_000 })
@@ -152,8 +184,7 @@ describe.skipIf(!HAVE_CHROMIUM)('wall screen in Chromium', () => {
       await sleep(7_000)
       expect(await marked()).toBe(true)
     } finally {
-      await server.close()
-      server = await startServer(testConfig({ PORT: String(port) }), { db })
+      await restartServer()
     }
     expect(errors).toEqual([])
     await page.close()

@@ -33,7 +33,7 @@ describe('GET /api/openapi.json', () => {
   it('documents every route the app serves', () => {
     const documented = new Set(openapi.routes().map((r) => `${r.method} ${r.path}`))
     const missing = servedRoutes().filter((r) => !documented.has(r))
-    // A route module adds its entries with openapi.add(...) next to the route (see openapi.registry.ts).
+    // A route module declares each route with defineRoute (server/http/route.ts) next to it.
     expect(missing).toEqual([])
   })
 
@@ -50,6 +50,53 @@ describe('GET /api/openapi.json', () => {
     expect(byId).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })])
     const o311 = doc.paths['/open311/v2/requests.json'].post.requestBody.content['application/x-www-form-urlencoded'].schema
     expect(o311.required).toEqual(expect.arrayContaining(['api_key', 'service_code']))
+  })
+})
+
+describe('the routes moved to defineRoute (issue 20) are documented with what they read', () => {
+  // path -> method -> the parameters ("in:name") the route validates; each must be in the document.
+  const EXPECTED: [string, string, string[]][] = [
+    ['get', '/api/health', []],
+    ['get', '/api/config', []],
+    ['get', '/api/categories', []],
+    ['get', '/api/stats/response', ['query:group', 'query:level', 'query:agency', 'query:region', 'query:category', 'query:from', 'query:to', 'query:period']],
+    ['get', '/api/stats/response.csv', ['query:group', 'query:from', 'query:period']],
+    ['get', '/api/stats/heatmap', ['query:level', 'query:agency', 'query:period']],
+    ['get', '/api/stats/ratings', ['query:agency', 'query:from', 'query:to']],
+    ['get', '/api/status/{number}', ['path:number', 'query:k']],
+    ['get', '/status', ['query:nomor']],
+    ['get', '/status/{number}', ['path:number', 'query:k']],
+    ['get', '/api/wall/summary', ['query:at']],
+    ['get', '/api/wall/tickets.bin', []],
+    ['get', '/api/review/summary', ['query:period', 'query:from', 'query:to', 'query:lang']],
+    ['get', '/api/review/report.pdf', ['query:period', 'query:lang', 'query:compress']],
+    ['get', '/api/export/reports.csv', ['query:from', 'query:to', 'query:category', 'query:bbox', 'query:limit']],
+    ['get', '/api/photos/{id}', ['path:id']],
+    ['get', '/api/photos/{id}/thumb', ['path:id']],
+    ['post', '/api/incidents/{id}/photos', ['path:id']],
+    ['get', '/api/lapor/nearby', ['query:lat', 'query:lon', 'query:category']],
+    ['get', '/open311/v2/requests.json', ['query:service_request_id', 'query:service_code', 'query:start_date', 'query:end_date', 'query:status']],
+    ['get', '/open311/v2/services/{service_code}.json', ['path:service_code']],
+    ['get', '/open311/v2/requests/{service_request_id}.xml', ['path:service_request_id']],
+    ['get', '/webhooks/whatsapp', ['query:hub.mode', 'query:hub.verify_token', 'query:hub.challenge']],
+    ['post', '/webhooks/whatsapp', ['header:x-hub-signature-256']],
+    ['get', '/metrics', []],
+  ]
+  let doc: { paths: Record<string, Record<string, { parameters?: { name: string; in: string; schema?: { type?: unknown } }[] }>> }
+  beforeAll(async () => {
+    doc = (await t.json('GET', '/api/openapi.json')).body
+  })
+
+  it.each(EXPECTED)('%s %s', (method, path, params) => {
+    const op = doc.paths[path]?.[method]
+    expect(op, `${method} ${path} is documented`).toBeDefined()
+    expect((op!.parameters ?? []).map((p) => `${p.in}:${p.name}`)).toEqual(expect.arrayContaining(params))
+  })
+
+  it('lists the statistics query as parameters with their types (it was an intersection the document could not list)', () => {
+    const byName = Object.fromEntries((doc.paths['/api/stats/response']!.get!.parameters ?? []).map((p) => [p.name, p.schema]))
+    expect(byName.group).toMatchObject({ enum: ['agency', 'region', 'agency_region', 'none'] })
+    expect(byName.from).toMatchObject({ type: 'string', format: 'date-time' })
   })
 })
 

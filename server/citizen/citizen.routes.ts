@@ -2,8 +2,9 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { clientAddress } from '../http/client-address.js'
 import type { AppEnv } from '../http/context.js'
-import { AppError, parseOr422 } from '../http/errors.js'
-import { errorResponses, jsonResponse, openapi } from '../openapi/openapi.registry.js'
+import { AppError } from '../http/errors.js'
+import { defineRoute } from '../http/route.js'
+import { errorResponses, jsonResponse } from '../openapi/openapi.registry.js'
 import { nearbyForCitizen } from './nearby.service.js'
 import { RateLimit } from '../http/rate-limit.js'
 
@@ -41,11 +42,13 @@ const NearbyAnswer = z.object({
   ),
 })
 
-openapi.add('get', '/api/lapor/nearby', {
+const nearby = defineRoute({
+  method: 'get',
+  path: '/api/lapor/nearby',
   tags: ['citizens'],
   summary:
     "Open incidents of a category's match group within its matching radius of a point (at most 5, nearest first), for the citizens' form: one of them may be joined (`incident_id` on POST /api/reports) instead of a new ticket. No reporter, words or photos; 30 look-ups a minute per address (429)",
-  requestParams: { query: NearbyQuery },
+  query: NearbyQuery,
   responses: { '200': jsonResponse('OK', NearbyAnswer), '429': { description: 'Too many look-ups; retry after `Retry-After` seconds' }, ...errorResponses },
 })
 
@@ -55,7 +58,7 @@ export function citizenRoutes() {
   return new Hono<AppEnv>().get('/nearby', async (c) => {
     const wait = limit.take(clientAddress(c, c.var.deps.config.SIGAP_TRUSTED_PROXIES))
     if (wait > 0) throw new AppError(429, 'rate_limited', `Too many look-ups from this address; retry in ${wait} s`, undefined, { 'Retry-After': String(wait) })
-    const q = parseOr422(NearbyQuery, c.req.query(), 'query')
+    const q = nearby.query(c)
     const category = await c.var.deps.categories.get(q.category)
     if (!category || !category.active) throw new AppError(422, 'validation_failed', `Unknown category "${q.category}"`, [{ field: 'category', message: `unknown category "${q.category}"` }])
     c.header('Cache-Control', 'no-store')

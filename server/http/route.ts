@@ -11,14 +11,21 @@ import { parseOr422, readJson } from './errors.js'
  *
  *   const getDispute = defineRoute({ method: 'get', path: '/api/disputes/:id', tags, summary, params: DisputeIdParam })
  *   .get('/:id', async (c) => { const { id } = getDispute.params(c); ... })
+ *
+ * Every route is declared with it. Some read their input themselves, with the schemas declared
+ * here: Open311 (GeoReport's 400 error list, not the 422; its POST is a form), POST
+ * /webhooks/whatsapp (the signature covers the raw bytes; a delivery is cleaned, not refused),
+ * the photo uploads (multipart), and the HTML pages /status and /nilai (a bad number or token is
+ * the page's own answer, in Bahasa Indonesia).
  */
 export interface RouteSpec<P extends z.ZodType | undefined, Q extends z.ZodType | undefined, B extends z.ZodType | undefined, H extends z.ZodObject | undefined>
-  extends Omit<ApiOperation, 'requestParams' | 'requestBody'> {
+  extends Omit<ApiOperation, 'requestParams'> {
   method: HttpMethod
   /** The full path as served, Hono style (`/api/disputes/:id`). */
   path: string
   params?: P
   query?: Q
+  /** A JSON body; a body the handler reads itself (multipart, a form) is documented as `requestBody` instead. */
   body?: B
   /** Request headers the route reads (lower-case names), documented and parsed like the rest. */
   headers?: H

@@ -3,7 +3,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../http/context.js'
 import { AppError } from '../http/errors.js'
 import { z } from 'zod'
-import { openapi } from '../openapi/openapi.registry.js'
+import { defineRoute } from '../http/route.js'
 import { observeFeed, registry, slaBreaches } from './metrics.js'
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/database.js'
@@ -54,7 +54,9 @@ export function metricsRoutes() {
   })
 }
 
-openapi.add('get', '/metrics', {
+defineRoute({
+  method: 'get',
+  path: '/metrics',
   tags: ['system'],
   summary: 'Prometheus metrics: intake (sigap_reports_created_total), WebSocket clients, event lag, SLA breaches, request latency',
   responses: { '200': { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } }, '401': { description: 'SIGAP_METRICS_TOKEN is set and the bearer token is missing or wrong' } },

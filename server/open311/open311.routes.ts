@@ -8,7 +8,7 @@ import { channelMessages } from '../metrics/metrics.js'
 import { apiKeyClient } from './open311.keys.js'
 import { respond, splitExtension } from './open311.format.js'
 import { listRequests } from './open311.repository.js'
-import { Open311ListQuery, Open311RequestInput, type Format } from './open311.schema.js'
+import { Open311ListQuery, Open311RequestInput, RequestIdParam, ServiceCodeParam, type Format } from './open311.schema.js'
 import { Open311Error, serviceDefinition, serviceNotice, submitRequest, toOpen311, toService } from './open311.service.js'
 import './open311.openapi.js'
 
@@ -65,13 +65,15 @@ export function open311Routes() {
     })
   }
   app.get('/services/:file', async (c) => {
-    const [code, f] = fileParam(c.req.param('file'))
+    const [file, f] = fileParam(c.req.param('file'))
+    const { service_code: code } = parse(ServiceCodeParam, { service_code: file })
     const cat = await c.var.deps.categories.get(code)
     if (!cat || !cat.active) throw new Open311Error(404, `service_code "${code}" not found`)
     return respond(c, f, 200, serviceDefinition(cat.code), 'service_definition')
   })
   app.get('/requests/:file', async (c) => {
-    const [id, f] = fileParam(c.req.param('file'))
+    const [file, f] = fileParam(c.req.param('file'))
+    const { service_request_id: id } = parse(RequestIdParam, { service_request_id: file })
     const rows = await listRequests(c.var.deps.db.db, { ids: [id], limit: 1 })
     if (rows.length === 0) throw new Open311Error(404, `service_request_id ${id} not found`)
     return respond(c, f, 200, rows.map((r) => toOpen311(r, baseUrl(c))), 'requests')

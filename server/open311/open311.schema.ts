@@ -74,6 +74,11 @@ const w3cDate = (end: boolean) =>
       return new Date(dateOnly && end ? t + 86_400_000 - 1 : t)
     })
 
+/** The code in services/{service_code}.json (the extension split off). */
+export const ServiceCodeParam = z.object({ service_code: z.string().min(1) })
+/** The id in requests/{service_request_id}.json: a report id or a ticket number. */
+export const RequestIdParam = z.object({ service_request_id: z.string().min(1) })
+
 /** GET requests.json filters. */
 export const Open311ListQuery = z.object({
   jurisdiction_id: z.string().optional(),

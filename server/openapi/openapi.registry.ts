@@ -26,14 +26,8 @@ export function toOpenApiPath(honoPath: string): string {
 }
 
 /**
- * Adds one operation to /api/openapi.json. Route modules call it at module level, next to
- * the route, with the same zod schemas they validate with:
- *
- *   openapi.add('post', '/api/incidents/:id/merge', {
- *     summary: 'Merge incidents', tags: ['incidents'],
- *     requestParams: { path: IncidentIdParam }, requestBody: jsonBody(MergeBody),
- *   })
- *
+ * Adds one operation to /api/openapi.json. Routes declare themselves with defineRoute
+ * (http/route.ts), which calls this with the zod schemas the route validates with.
  * Registering the same method and path again replaces the entry (module reloads, tests).
  */
 function add(method: HttpMethod, path: string, op: ApiOperation): void {

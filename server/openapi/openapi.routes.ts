@@ -1,8 +1,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../http/context.js'
+import { defineRoute } from '../http/route.js'
 import { openapi } from './openapi.registry.js'
-import './openapi.catalog.js'
-import './openapi.catalog.more.js'
 
 /** GET /api/openapi.json: every registered operation, built from the zod schemas. */
 export function openapiRoutes() {
@@ -12,4 +11,4 @@ export function openapiRoutes() {
   })
 }
 
-openapi.add('get', '/api/openapi.json', { tags: ['system'], summary: 'This document (OpenAPI 3.1), built from the zod schemas the routes validate with' })
+defineRoute({ method: 'get', path: '/api/openapi.json', tags: ['system'], summary: 'This document (OpenAPI 3.1), built from the zod schemas the routes validate with' })

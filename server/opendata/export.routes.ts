@@ -3,16 +3,39 @@ import { Hono, type Context } from 'hono'
 import { sql } from 'kysely'
 import { canSeeReporterContact, ticketScope } from '../auth/principal.js'
 import type { AppEnv } from '../http/context.js'
-import { parseOr422 } from '../http/errors.js'
+import { defineRoute } from '../http/route.js'
 import { incidentFilterOf, listIncidents } from '../incidents/incident.repository.js'
 import { IncidentListQuery } from '../incidents/incident.schema.js'
 import { incidentView } from '../incidents/incident.view.js'
-import { errorResponses, openapi } from '../openapi/openapi.registry.js'
+import { errorResponses } from '../openapi/openapi.registry.js'
 import { selectReportsFor } from '../reports/report.repository.js'
 import { reportView, type ReportView } from '../reports/report.view.js'
 import { ReportExportQuery } from './export.schema.js'
 
 type Format = 'geojson' | 'csv'
+
+const describe = (what: string, f: Format) =>
+  f === 'geojson' ? { description: `${what} as a GeoJSON FeatureCollection of points` } : { description: `${what} as CSV (UTF-8 with BOM)` }
+const tags = ['open data']
+const routesOf = (f: Format) => ({
+  incidents: defineRoute({
+    method: 'get',
+    path: `/api/export/incidents.${f}`,
+    tags,
+    summary: `Incidents with filters, ${f === 'csv' ? 'CSV' : 'GeoJSON'}`,
+    query: IncidentListQuery,
+    responses: { '200': describe('Incidents', f), ...errorResponses },
+  }),
+  reports: defineRoute({
+    method: 'get',
+    path: `/api/export/reports.${f}`,
+    tags,
+    summary: `Reports with filters, ${f === 'csv' ? 'CSV' : 'GeoJSON'}; reporters only for roles allowed to see them`,
+    query: ReportExportQuery,
+    responses: { '200': describe('Reports', f), ...errorResponses },
+  }),
+})
+const ROUTES = { geojson: routesOf('geojson'), csv: routesOf('csv') }
 
 /**
  * Open data: incidents and reports as GeoJSON or CSV with filters. Reports come from
@@ -24,7 +47,7 @@ export function exportRoutes() {
   const app = new Hono<AppEnv>()
   for (const f of ['geojson', 'csv'] as const) {
     app.get(`/incidents.${f}`, async (c) => {
-      const q = parseOr422(IncidentListQuery, c.req.query(), 'query')
+      const q = ROUTES[f].incidents.query(c)
       const rows = await listIncidents(c.var.deps.db.db, incidentFilterOf(q, ticketScope(c.var.principal)))
       const views = rows.map(incidentView)
       if (f === 'geojson') {
@@ -41,7 +64,7 @@ export function exportRoutes() {
       return csvFile(c, 'incidents', flat, INCIDENT_COLUMNS)
     })
     app.get(`/reports.${f}`, async (c) => {
-      const q = parseOr422(ReportExportQuery, c.req.query(), 'query')
+      const q = ROUTES[f].reports.query(c)
       // The same scope as GET /api/reports: a camat exports their kecamatan, an agency its own.
       let query = selectReportsFor(c.var.deps.db.db, c.var.principal)
       if (q.from) query = query.where('r.reported_at', '>=', new Date(q.from))
@@ -103,22 +126,5 @@ function csvFile(c: Context, name: string, rows: Record<string, unknown>[], colu
   return c.body(body, 200, {
     'content-type': 'text/csv; charset=utf-8',
     'content-disposition': `attachment; filename="sigap-${name}-${stamp}.csv"`,
-  })
-}
-
-const describe = (what: string, f: Format) =>
-  f === 'geojson' ? { description: `${what} as a GeoJSON FeatureCollection of points` } : { description: `${what} as CSV (UTF-8 with BOM)` }
-for (const f of ['geojson', 'csv'] as const) {
-  openapi.add('get', `/api/export/incidents.${f}`, {
-    tags: ['open data'],
-    summary: `Incidents with filters, ${f === 'csv' ? 'CSV' : 'GeoJSON'}`,
-    requestParams: { query: IncidentListQuery },
-    responses: { '200': describe('Incidents', f), ...errorResponses },
-  })
-  openapi.add('get', `/api/export/reports.${f}`, {
-    tags: ['open data'],
-    summary: `Reports with filters, ${f === 'csv' ? 'CSV' : 'GeoJSON'}; reporters only for roles allowed to see them`,
-    requestParams: { query: ReportExportQuery },
-    responses: { '200': describe('Reports', f), ...errorResponses },
   })
 }

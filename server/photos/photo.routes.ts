@@ -8,7 +8,8 @@ import { intakeAnswer } from '../reports/intake.outcome.js'
 import { findTicket } from '../tickets/ticket.repository.js'
 import type { AppEnv } from '../http/context.js'
 import { AppError, notFound, parseOr422, readFormBody } from '../http/errors.js'
-import { errorResponses, jsonResponse, openapi } from '../openapi/openapi.registry.js'
+import { defineRoute } from '../http/route.js'
+import { errorResponses, jsonResponse } from '../openapi/openapi.registry.js'
 import { IdempotencyKey, ReportInput } from '../reports/report.schema.js'
 import { httpIntakeOptions, intakeReport, scopedIdempotencyKey } from '../reports/report.service.js'
 import { statusLinkPath } from '../status/status.service.js'
@@ -40,6 +41,64 @@ async function mayAddReportPhotos(c: Context<AppEnv>, reportId: string, token: s
   }
   if (token.length > 200 || !(await photoTokenMatches(db, reportId, token))) throw new AppError(403, 'forbidden', 'This photo_token is not the one issued for this report')
 }
+
+const Photos = z.object({ photos: z.array(z.object({ id: z.uuid(), url: z.string(), thumb_url: z.string(), width: z.number(), height: z.number() }).loose()) })
+const multipart = (fields: Record<string, z.ZodType>) => ({
+  required: true,
+  content: { 'multipart/form-data': { schema: z.object({ photo: z.array(z.string().meta({ format: 'binary' })).max(MAX_FILES), ...fields }) } },
+})
+const photoErrors = {
+  ...errorResponses,
+  '413': { description: 'A file is larger than SIGAP_PHOTO_MAX_BYTES' },
+  '415': { description: 'A file is not a JPEG, PNG or WebP image (checked by content, not by name)' },
+}
+defineRoute({
+  method: 'post',
+  path: '/api/reports/with-photos',
+  tags: ['photos', 'reports'],
+  summary: 'Take in a report with photos in one multipart request; the first photo GPS position is the location when none is given',
+  requestBody: multipart({ report: z.string().meta({ description: 'The report as JSON: POST /api/reports body, location optional' }) }),
+  responses: { '201': { description: 'Stored, with `photos` and `location_source` (given | photo)' }, '200': { description: 'A retry' }, ...photoErrors },
+})
+const addToReport = defineRoute({
+  method: 'post',
+  path: '/api/reports/:id/photos',
+  tags: ['photos'],
+  names: { params: 'report id' },
+  summary: 'Add photos to a report: staff (agencies within their scope) or the holder of the photo_token from the intake answer (header X-Photo-Token or field photo_token)',
+  params: IdParam,
+  requestBody: multipart({ photo_token: z.string().optional() }),
+  responses: {
+    '201': jsonResponse('Stored', Photos),
+    '200': jsonResponse('All were already attached', Photos),
+    '401': { description: 'No photo_token and not staff' },
+    '403': { description: 'A photo_token that is not this report\'s' },
+    ...photoErrors,
+  },
+})
+const ofReport = defineRoute({ method: 'get', path: '/api/reports/:id/photos', tags: ['photos'], summary: 'Photos of a report', params: IdParam, names: { params: 'report id' }, responses: { '200': jsonResponse('OK', Photos) } })
+const addToIncident = defineRoute({
+  method: 'post',
+  path: '/api/incidents/:id/photos',
+  names: { params: 'incident id' },
+  tags: ['photos', 'incidents'],
+  summary: 'Add photos to an incident (ticket), optionally to one ticket update (update_ref); operators and agency staff',
+  params: IdParam,
+  requestBody: multipart({ update_ref: z.string().optional() }),
+  responses: { '201': jsonResponse('Stored', Photos), '403': { description: 'Role may not add photos' }, ...photoErrors },
+})
+const ofIncident = defineRoute({
+  method: 'get',
+  path: '/api/incidents/:id/photos',
+  names: { params: 'incident id' },
+  tags: ['photos', 'incidents'],
+  summary: "Photos of an incident and of its reports",
+  params: IdParam,
+  responses: { '200': jsonResponse('OK', Photos) },
+})
+const jpeg = { '200': { description: 'image/jpeg', content: { 'image/jpeg': { schema: z.string().meta({ format: 'binary' }) } } }, '404': { description: 'No such photo' }, ...errorResponses }
+const display = defineRoute({ method: 'get', path: '/api/photos/:id', tags: ['photos'], summary: 'A photo (JPEG, at most 2048 px, no metadata)', params: IdParam, names: { params: 'photo id' }, responses: jpeg })
+const thumb = defineRoute({ method: 'get', path: '/api/photos/:id/thumb', tags: ['photos'], summary: 'A 320 px square thumbnail (JPEG, no metadata)', params: IdParam, names: { params: 'photo id' }, responses: jpeg })
 
 /**
  * Photo upload and download. Mounted before the API's JSON body limit: uploads have their
@@ -80,7 +139,7 @@ export function photoRoutes() {
     )
   })
   app.post('/api/reports/:id/photos', uploadLimit, async (c) => {
-    const { id } = parseOr422(IdParam, c.req.param(), 'report id')
+    const { id } = addToReport.params(c)
     const form = await readFormBody(c, { all: true })
     await mayAddReportPhotos(c, id, c.req.header(PHOTO_TOKEN_HEADER) ?? (typeof form.photo_token === 'string' ? form.photo_token : undefined))
     const files = await filesOf(form)
@@ -89,12 +148,12 @@ export function photoRoutes() {
     return c.json({ photos }, photos.every((p) => p.duplicate) ? 200 : 201)
   })
   app.get('/api/reports/:id/photos', async (c) => {
-    const { id } = parseOr422(IdParam, c.req.param(), 'report id')
+    const { id } = ofReport.params(c)
     return c.json({ photos: (await photosOf(c.var.deps.db.db, { reportId: id })).map(photoView) })
   })
   app.post('/api/incidents/:id/photos', uploadLimit, async (c) => {
     if (!canAttachToIncident(c.var.principal)) throw new AppError(403, 'forbidden', 'Only operators and agency staff may add photos to an incident')
-    const { id } = parseOr422(IdParam, c.req.param(), 'incident id')
+    const { id } = addToIncident.params(c)
     // Agency staff and field officers work on their own agency's tickets only.
     const ticket = await findTicket(c.var.deps.db.db, id)
     if (!ticket || !canSeeTicket(c.var.principal, ticket)) throw notFound(`Incident ${id}`)
@@ -106,14 +165,14 @@ export function photoRoutes() {
     return c.json({ photos }, photos.every((p) => p.duplicate) ? 200 : 201)
   })
   app.get('/api/incidents/:id/photos', async (c) => {
-    const { id } = parseOr422(IdParam, c.req.param(), 'incident id')
+    const { id } = ofIncident.params(c)
     // A ticket's photos are its details: for people whose scope holds the ticket (as GET /api/tickets/:id), not wall screens.
     const ticket = await findTicket(c.var.deps.db.db, id)
     if (!ticket || !canReadTicketDetail(c.var.principal) || !canSeeTicket(c.var.principal, ticket)) throw notFound(`Incident ${id}`)
     return c.json({ photos: (await photosOf(c.var.deps.db.db, { incidentId: id })).map(photoView) })
   })
   const serve = (variant: 'display' | 'thumb') => async (c: Context<AppEnv>) => {
-    const { id } = parseOr422(IdParam, c.req.param(), 'photo id')
+    const { id } = (variant === 'display' ? display : thumb).params(c)
     const photo = await findPhoto(c.var.deps.db.db, id)
     const bytes = photo ? await photoStore(c.var.deps).get(variant === 'display' ? displayKey(id) : thumbKey(id)) : null
     if (!bytes) throw notFound(`Photo ${id}`)
@@ -147,49 +206,3 @@ async function filesOf(form: Record<string, unknown>): Promise<PhotoFile[]> {
   if (list.length > MAX_FILES) throw new AppError(422, 'too_many_photos', `At most ${MAX_FILES} photos per upload`)
   return Promise.all(list.map(async (f, i) => ({ name: f.name || `photo ${i + 1}`, bytes: Buffer.from(await f.arrayBuffer()) })))
 }
-
-const Photos = z.object({ photos: z.array(z.object({ id: z.uuid(), url: z.string(), thumb_url: z.string(), width: z.number(), height: z.number() }).loose()) })
-const multipart = (fields: Record<string, z.ZodType>) => ({
-  required: true,
-  content: { 'multipart/form-data': { schema: z.object({ photo: z.array(z.string().meta({ format: 'binary' })).max(MAX_FILES), ...fields }) } },
-})
-const photoErrors = {
-  ...errorResponses,
-  '413': { description: 'A file is larger than SIGAP_PHOTO_MAX_BYTES' },
-  '415': { description: 'A file is not a JPEG, PNG or WebP image (checked by content, not by name)' },
-}
-openapi.add('post', '/api/reports/with-photos', {
-  tags: ['photos', 'reports'],
-  summary: 'Take in a report with photos in one multipart request; the first photo GPS position is the location when none is given',
-  requestBody: multipart({ report: z.string().meta({ description: 'The report as JSON: POST /api/reports body, location optional' }) }),
-  responses: { '201': { description: 'Stored, with `photos` and `location_source` (given | photo)' }, '200': { description: 'A retry' }, ...photoErrors },
-})
-openapi.add('post', '/api/reports/:id/photos', {
-  tags: ['photos'],
-  summary: 'Add photos to a report: staff (agencies within their scope) or the holder of the photo_token from the intake answer (header X-Photo-Token or field photo_token)',
-  requestParams: { path: IdParam },
-  requestBody: multipart({ photo_token: z.string().optional() }),
-  responses: {
-    '201': jsonResponse('Stored', Photos),
-    '200': jsonResponse('All were already attached', Photos),
-    '401': { description: 'No photo_token and not staff' },
-    '403': { description: 'A photo_token that is not this report\'s' },
-    ...photoErrors,
-  },
-})
-openapi.add('get', '/api/reports/:id/photos', { tags: ['photos'], summary: 'Photos of a report', requestParams: { path: IdParam }, responses: { '200': jsonResponse('OK', Photos) } })
-openapi.add('post', '/api/incidents/:id/photos', {
-  tags: ['photos', 'incidents'],
-  summary: 'Add photos to an incident (ticket), optionally to one ticket update (update_ref); operators and agency staff',
-  requestParams: { path: IdParam },
-  requestBody: multipart({ update_ref: z.string().optional() }),
-  responses: { '201': jsonResponse('Stored', Photos), '403': { description: 'Role may not add photos' }, ...photoErrors },
-})
-openapi.add('get', '/api/incidents/:id/photos', {
-  tags: ['photos', 'incidents'],
-  summary: "Photos of an incident and of its reports",
-  requestParams: { path: IdParam },
-  responses: { '200': jsonResponse('OK', Photos) },
-})
-openapi.add('get', '/api/photos/:id', { tags: ['photos'], summary: 'A photo (JPEG, at most 2048 px, no metadata)', requestParams: { path: IdParam } })
-openapi.add('get', '/api/photos/:id/thumb', { tags: ['photos'], summary: 'A 320 px square thumbnail (JPEG, no metadata)', requestParams: { path: IdParam } })

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { ANONYMOUS_DISPLAY } from '../auth/principal.js'
 import type { AppEnv } from '../http/context.js'
 import { ticketNumber } from '../open311/open311.service.js'
-import { openapi } from '../openapi/openapi.registry.js'
+import { defineRoute } from '../http/route.js'
 import { citizenPage, esc } from '../status/status.page.js'
 import { privateIdentitiesOf } from '../tickets/ticket.repository.js'
 import { redact } from '../tickets/ticket.view.js'
@@ -69,8 +69,9 @@ async function load(c: { var: AppEnv['Variables'] }, token: string) {
 
 const notFoundPage = () => citizenPage('Tautan tidak ditemukan', '<h1>Tautan penilaian tidak ditemukan</h1><p class="card">Periksa kembali tautan dari pesan yang Anda terima.</p>')
 
-openapi.add('get', '/nilai/:token', { tags: ['citizens'], summary: 'Citizens\' rating and SKM survey page of a rating link (HTML, Bahasa Indonesia)', requestParams: { path: TokenParam } })
-openapi.add('post', '/nilai/:token', { tags: ['citizens'], summary: 'The rating page\'s form: score 1-5, comment, and optionally the ten SKM elements U1-U10 (1-4)', requestParams: { path: TokenParam } })
+// HTML pages: a bad token is the page's own 404, so they read TokenParam with safeParse.
+defineRoute({ method: 'get', path: '/nilai/:token', tags: ['citizens'], summary: 'Citizens\' rating and SKM survey page of a rating link (HTML, Bahasa Indonesia)', params: TokenParam })
+defineRoute({ method: 'post', path: '/nilai/:token', tags: ['citizens'], summary: 'The rating page\'s form: score 1-5, comment, and optionally the ten SKM elements U1-U10 (1-4)', params: TokenParam })
 
 /** /nilai/:token: the citizen rates the handling (1-5) and may answer the SKM survey, on a phone. */
 export function ratingPageRoutes() {

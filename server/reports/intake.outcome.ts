@@ -226,7 +226,7 @@ export function incidentEventOf(reportId: string, incident: IntakeIncident) {
 /**
  * The answer to the sender (POST /api/reports, /api/reports/with-photos): the report as the
  * viewer may see it, the facts of a new one, whether it was a retry, and a new report's photo
- * token. Described by IntakeAnswer in openapi.catalog.ts.
+ * token. Described by IntakeAnswer in openapi/openapi.views.ts.
  */
 export function intakeAnswer(viewer: Principal, r: { report: ReportRow; outcome: IntakeOutcome | null; photoToken: string | null }) {
   // Not a spread: see outcomeOf.

@@ -1,8 +1,9 @@
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { canReadTicketDetail, ticketScope, type Principal } from '../auth/principal.js'
 import type { AppEnv, Deps } from '../http/context.js'
-import { AppError, parseOr422 } from '../http/errors.js'
-import { errorResponses, openapi } from '../openapi/openapi.registry.js'
+import { AppError } from '../http/errors.js'
+import { defineRoute } from '../http/route.js'
+import { errorResponses } from '../openapi/openapi.registry.js'
 import { reportCsv } from './review.csv.js'
 import { reportPdf } from './review.pdf.js'
 import { regionShapes, regionsExtent } from './review.repository.js'
@@ -18,8 +19,42 @@ function requireReviewer(p: Principal): void {
   if (!ticketScope(p).all) throw new AppError(403, 'forbidden', 'The review covers the whole area: for leadership, operators and admins')
 }
 
-function parse(query: Record<string, string>): { q: ReviewQueryInput; w: ReviewWindow } {
-  const q = parseOr422(ReviewQuery, query, 'query')
+const tags = ['review']
+const query = ReviewQuery
+const responses = {
+  '200': { description: 'OK' },
+  '401': { description: 'Not signed in' },
+  '403': { description: 'A scoped role (agency staff, region head, field officer)' },
+  ...errorResponses,
+}
+const summary = defineRoute({
+  method: 'get',
+  path: '/api/review/summary',
+  tags,
+  summary: 'Everything the leadership review shows for a period: totals, agencies, trends, regions ranked, hotspots',
+  query,
+  responses,
+})
+const csv = defineRoute({
+  method: 'get',
+  path: '/api/review/report.csv',
+  tags,
+  summary: 'The periodic report (week, month, a calendar month or a range) as CSV sections; no reporter identities',
+  query,
+  responses: { ...responses, '200': { description: 'text/csv' } },
+})
+const pdf = defineRoute({
+  method: 'get',
+  path: '/api/review/report.pdf',
+  tags,
+  summary: 'The periodic report as a 3-page PDF: map with hotspots and key figures, agencies, regions, hotspots and categories',
+  query,
+  responses: { ...responses, '200': { description: 'application/pdf' } },
+})
+
+/** The query by the route's schema, then the window it names (a bad combination is a 422 too). */
+function parse(c: Context, route: typeof summary): { q: ReviewQueryInput; w: ReviewWindow } {
+  const q = route.query(c)
   const w = reviewWindow(q)
   if (Array.isArray(w)) throw new AppError(422, 'validation_failed', `Invalid query: ${w.map((i) => `${i.field}: ${i.message}`).join('; ')}`, w)
   return { q, w }
@@ -44,12 +79,12 @@ export function reviewRoutes() {
   return new Hono<AppEnv>()
     .get('/summary', async (c) => {
       requireReviewer(c.var.principal)
-      const { w } = parse(c.req.query())
+      const { w } = parse(c, summary)
       return c.json(await buildReview(c.var.deps, w))
     })
     .get('/report.csv', async (c) => {
       requireReviewer(c.var.principal)
-      const { w } = parse(c.req.query())
+      const { w } = parse(c, csv)
       const data = await buildReview(c.var.deps, w, { rankingLimit: 5000 })
       c.header('Content-Type', 'text/csv; charset=utf-8')
       c.header('Content-Disposition', `attachment; filename="${fileName(w, 'csv')}"`)
@@ -57,39 +92,12 @@ export function reviewRoutes() {
     })
     .get('/report.pdf', async (c) => {
       requireReviewer(c.var.principal)
-      const { q, w } = parse(c.req.query())
+      const { q, w } = parse(c, pdf)
       const [data, shapes] = await Promise.all([buildReview(c.var.deps, w, { rankingLimit: 5000 }), shapesForMap(c.var.deps)])
       // Uncompressed on request: the text can then be read back (tests, accessibility checks).
-      const pdf = await reportPdf(data, shapes, q.lang, { compress: q.compress !== '0', ...pdfMarks(c.var.deps) })
+      const bytes = await reportPdf(data, shapes, q.lang, { compress: q.compress !== '0', ...pdfMarks(c.var.deps) })
       c.header('Content-Type', 'application/pdf')
       c.header('Content-Disposition', `attachment; filename="${fileName(w, 'pdf')}"`)
-      return c.body(new Uint8Array(pdf))
+      return c.body(new Uint8Array(bytes))
     })
 }
-
-const query = ReviewQuery
-const review = ['review']
-const responses = {
-  '200': { description: 'OK' },
-  '401': { description: 'Not signed in' },
-  '403': { description: 'A scoped role (agency staff, region head, field officer)' },
-  ...errorResponses,
-}
-openapi.add('get', '/api/review/summary', {
-  tags: review,
-  summary: 'Everything the leadership review shows for a period: totals, agencies, trends, regions ranked, hotspots',
-  requestParams: { query },
-  responses,
-})
-openapi.add('get', '/api/review/report.csv', {
-  tags: review,
-  summary: 'The periodic report (week, month, a calendar month or a range) as CSV sections; no reporter identities',
-  requestParams: { query },
-  responses: { ...responses, '200': { description: 'text/csv' } },
-})
-openapi.add('get', '/api/review/report.pdf', {
-  tags: review,
-  summary: 'The periodic report as a 3-page PDF: map with hotspots and key figures, agencies, regions, hotspots and categories',
-  requestParams: { query },
-  responses: { ...responses, '200': { description: 'application/pdf' } },
-})

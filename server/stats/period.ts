@@ -25,17 +25,26 @@ export function periodRange(p: string): { from: Date; to: Date } {
   return { from: start(y, m0), to: start(y, m0 + months) }
 }
 
-/** ?from&to or ?period, or the last 30 days. */
-export const RangeQuery = z
-  .object({
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
-    period: Period.optional(),
-  })
-  .refine((q) => !(q.period && (q.from || q.to)), { message: 'give either period or from/to', path: ['period'] })
-  .refine((q) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] })
+type Range = { from?: string | undefined; to?: string | undefined; period?: string | undefined }
 
-export function rangeOf(q: z.infer<typeof RangeQuery>, now = new Date()): { from: Date; to: Date } {
+/** ?from&to or ?period (or the last 30 days): spread into a route's query object. */
+export const RANGE_FIELDS = {
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  period: Period.optional(),
+}
+
+/**
+ * The rules across the range fields, added to the route's own object rather than intersected
+ * with it: the OpenAPI document lists an object's fields as query parameters, not an intersection's.
+ */
+export function withRangeRules<T extends z.ZodObject<typeof RANGE_FIELDS & z.ZodRawShape>>(schema: T): T {
+  return schema
+    .refine((q: Range) => !(q.period && (q.from || q.to)), { message: 'give either period or from/to', path: ['period'] })
+    .refine((q: Range) => !q.from || !q.to || Date.parse(q.from) < Date.parse(q.to), { message: 'from must be before to', path: ['from'] })
+}
+
+export function rangeOf(q: Range, now = new Date()): { from: Date; to: Date } {
   if (q.period) return periodRange(q.period)
   const to = q.to ? new Date(q.to) : now
   const from = q.from ? new Date(q.from) : new Date(to.getTime() - 30 * 86_400_000)

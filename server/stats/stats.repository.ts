@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { TicketScope } from '../auth/principal.js'
 import type { Database } from '../db/database.js'
 import { scopeCondition } from '../tickets/ticket.repository.js'
+import { agencyTicketRows } from '../tickets/agency-tickets.sql.js'
 import { lateSql, redSql } from '../tickets/late.js'
 import { rejectKindSql } from '../tickets/reject.kind.js'
 
@@ -63,26 +64,15 @@ function conditions(f: StatsFilter) {
   return sql.join(where, sql` AND `)
 }
 
-/** Columns of incidents the response figures read, and what an added agency ticket puts in their place. */
-const STAT_COLUMNS = ['id', 'category_code', 'region_code', 'merged_into', 'agency_code', 'created_at', 'status', 'first_response_at', 'response_due_at',
-  'resolved_at', 'resolve_due_at', 'ended_at', 'response_breached_at', 'resolve_breached_at', 'reject_reason', 'status_changed_at']
-
 /**
  * The tickets the response figures count, as rows shaped like incidents `i`. Figures per agency
- * (grouped or filtered by agency, or an agency's own view) count every agency's own tickets: the
- * incidents it leads and its added tickets on others' incidents (agency_tickets), each with its
- * clocks. Other figures count incidents, once each.
+ * (grouped or filtered by agency, or an agency's own view) count every agency's own tickets by the
+ * one definition the ticket lists use (agencyTicketRows), each with its clocks. Other figures
+ * count incidents, once each.
  */
 function ticketsOf(f: StatsFilter, groupBy: GroupBy) {
   const perAgency = groupBy === 'agency' || groupBy === 'agency_region' || f.agency !== undefined || 'agencyCode' in f.scope
-  if (!perAgency) return sql`incidents i`
-  const lead = STAT_COLUMNS.map((c) => sql`i0.${sql.ref(c)}`)
-  const shared = new Set(['id', 'category_code', 'region_code', 'merged_into'])
-  const added = STAT_COLUMNS.map((c) => sql`${sql.raw(shared.has(c) ? 'i0' : 'x')}.${sql.ref(c)}`)
-  // An added ticket never pauses, and its own moves are its staff's actions (redSql).
-  return sql`(SELECT ${sql.join(lead)}, i0.reject_code, i0.paused_at, i0.acted_at FROM incidents i0
-    UNION ALL
-    SELECT ${sql.join(added)}, NULL::text, NULL::timestamptz, NULL::timestamptz FROM agency_tickets x JOIN incidents i0 ON i0.id = x.incident_id) i`
+  return perAgency ? agencyTicketRows() : sql`incidents i`
 }
 
 export async function responseStats(db: Kysely<Database>, f: StatsFilter, groupBy: GroupBy, level: RegionLevel): Promise<ResponseStatsRow[]> {

@@ -22,11 +22,14 @@ export interface AgencyTicketRow {
   reject_reason: string | null
   idempotency_key: string | null
   created_at: Date
+  /** The incident's: a ticket on a merged-away incident is never red. */
+  merged_into: string | null
 }
 
 const COLUMNS = sql`x.id, x.incident_id, x.agency_code, a.short_name AS agency_name, x.status, x.field_team, x.response_due_at,
   x.resolve_due_at, x.first_response_at, x.resolved_at, x.ended_at, x.response_breached_at, x.resolve_breached_at,
-  x.status_changed_at, x.resolution_note, x.resolution_photo_ids, x.reject_reason, x.idempotency_key, x.created_at`
+  x.status_changed_at, x.resolution_note, x.resolution_photo_ids, x.reject_reason, x.idempotency_key, x.created_at,
+  (SELECT i.merged_into FROM incidents i WHERE i.id = x.incident_id) AS merged_into`
 
 export async function findAgencyTicket(db: Executor, incidentId: string, agencyCode: string, opts: { forUpdate?: boolean } = {}): Promise<AgencyTicketRow | undefined> {
   const lock = opts.forUpdate ? sql`FOR UPDATE OF x` : sql``

@@ -1,7 +1,5 @@
-import { resolveLate, responseLate } from './late.js'
+import { clocksView } from './late.js'
 import type { AgencyTicketRow } from './agency-ticket.repository.js'
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null)
 
 /** An added agency's ticket as JSON: its state and clocks; staff-written text is in the detail only. */
 export function agencyTicketView(r: AgencyTicketRow, now: Date) {
@@ -14,14 +12,9 @@ export function agencyTicketView(r: AgencyTicketRow, now: Date) {
     field_team: r.field_team,
     created_at: r.created_at.toISOString(),
     status_changed_at: r.status_changed_at.toISOString(),
-    sla: {
-      response_due_at: iso(r.response_due_at),
-      resolve_due_at: iso(r.resolve_due_at),
-      first_response_at: iso(r.first_response_at),
-      resolved_at: iso(r.resolved_at),
-      response_breached: responseLate(r, now),
-      resolve_breached: resolveLate(r, now),
-    },
+    // The incident's merge and the ticket's own moves; an added ticket never pauses and its staff's
+    // moves are its changes of state (agencyTicketRows reads it the same way).
+    sla: clocksView({ ...r, paused_at: null, acted_at: null }, now),
   }
 }
 export type AgencyTicketView = ReturnType<typeof agencyTicketView>

@@ -70,3 +70,22 @@ export function redSql(at?: Date, a = 'i'): RawBuilder<boolean> {
   return sql<boolean>`(${c('ended_at')} IS NULL AND ${c('paused_at')} IS NULL AND ${c('merged_into')} IS NULL
     AND greatest(${c('created_at')}, ${c('status_changed_at')}, ${c('acted_at')}) <= ${when} - ${RED_AFTER_DAYS} * interval '1 day')`
 }
+
+/**
+ * A ticket's clocks as every view shows them (ticketView, agencyTicketView): due times, stops,
+ * late by the one definition above, and JAKI's red. One place, so an added agency's ticket turns
+ * late and red exactly as a lead ticket does.
+ */
+export function clocksView(t: Clocks & RedClock & { resolved_at: Date | null }, now: Date) {
+  const iso = (d: Date | null) => (d ? d.toISOString() : null)
+  return {
+    response_due_at: iso(t.response_due_at),
+    resolve_due_at: iso(t.resolve_due_at),
+    first_response_at: iso(t.first_response_at),
+    resolved_at: iso(t.resolved_at),
+    response_breached: responseLate(t, now),
+    resolve_breached: resolveLate(t, now),
+    /** Six days without a response (JAKI's red, isRed): shown on every staff screen. */
+    red: isRed(t, now),
+  }
+}

@@ -2,8 +2,8 @@ import { sql, type Transaction } from 'kysely'
 import type { TicketScope } from '../auth/principal.js'
 import type { Database, Executor } from '../db/database.js'
 import type { IncidentRow } from '../incidents/incident.repository.js'
+import { agencyTicketRows } from './agency-tickets.sql.js'
 import { lateSql } from './late.js'
-
 
 /** An incident as the ticket agencies act on: the incident's own columns and its lifecycle. */
 export interface TicketRow extends Omit<IncidentRow, 'agency_code' | 'split_from'> {
@@ -58,40 +58,18 @@ const TICKET_COLUMNS = sql`i.id, i.category_code, i.status, ST_Y(i.location) AS 
   ARRAY(SELECT x.agency_code FROM agency_tickets x WHERE x.incident_id = i.id ORDER BY x.created_at, x.agency_code) AS added_agencies`
 const FROM = sql`incidents i LEFT JOIN regions g ON g.code = i.region_code LEFT JOIN agencies a ON a.code = i.agency_code`
 
-/** Columns an added agency's ticket stands in for the incident's (agency_tickets has each of them). */
-const OWN = ['status', 'agency_code', 'field_team', 'response_due_at', 'resolve_due_at', 'first_response_at', 'resolved_at', 'ended_at',
-  'response_breached_at', 'resolve_breached_at', 'status_changed_at', 'resolution_note', 'resolution_photo_ids', 'reject_reason', 'created_at', 'updated_at']
-/** The incident's own columns, whoever's ticket it is. */
-const SHARED = ['id', 'category_code', 'location', 'region_code', 'report_count', 'channels', 'first_reported_at', 'last_reported_at', 'merged_into',
-  'priority', 'is_emergency', 'routed_at']
-
 /**
- * Where a viewer's tickets come from, as rows shaped like incidents `i`. For an agency, the
- * incidents it leads and those where it holds an added ticket (agency_tickets), the latter with
- * that ticket's state, team and clocks in place of the lead's: every filter, order and clock
- * rule (lateSql) then judges the agency's own ticket, and the screens act on it as on any other.
+ * Where a viewer's tickets come from, as rows shaped like incidents `i`: for an agency, its own
+ * tickets by the one definition (agencyTicketRows: the incidents it leads and its added tickets,
+ * each with that ticket's state, team and clocks), so every filter, order and clock rule judges
+ * the agency's own ticket and the screens act on it as on any other.
  */
 function ticketSource(scope: TicketScope) {
   const lead = sql`NULL::uuid AS agency_ticket_id, NULL::text AS lead_agency_code, NULL::text AS lead_agency_name, NULL::text AS lead_status`
   if (!('agencyCode' in scope)) return { from: FROM, lead }
-  const code = scope.agencyCode
-  const own = OWN.map((c) => sql`CASE WHEN x.id IS NULL THEN i0.${sql.ref(c)} ELSE x.${sql.ref(c)} END AS ${sql.ref(c)}`)
-  const rows = sql`(SELECT ${sql.join(SHARED.map((c) => sql`i0.${sql.ref(c)}`))}, ${sql.join(own)},
-      CASE WHEN x.id IS NULL THEN i0.reject_code END AS reject_code, CASE WHEN x.id IS NULL THEN i0.paused_at END AS paused_at,
-      -- An added ticket never pauses and runs no LAPOR! clocks (those are the lead's).
-      CASE WHEN x.id IS NULL THEN i0.paused_seconds ELSE 0 END AS paused_seconds,
-      CASE WHEN x.id IS NULL THEN i0.paused_working_seconds ELSE 0 END AS paused_working_seconds,
-      CASE WHEN x.id IS NULL THEN i0.lapor_verify_due_at END AS lapor_verify_due_at,
-      CASE WHEN x.id IS NULL THEN i0.lapor_plan_due_at END AS lapor_plan_due_at,
-      CASE WHEN x.id IS NULL THEN i0.lapor_planned_at END AS lapor_planned_at,
-      CASE WHEN x.id IS NULL THEN i0.acted_at END AS acted_at,
-      x.id AS agency_ticket_id, CASE WHEN x.id IS NOT NULL THEN i0.agency_code END AS lead_agency_code,
-      CASE WHEN x.id IS NOT NULL THEN i0.status END AS lead_status
-    FROM incidents i0
-    LEFT JOIN agency_tickets x ON x.incident_id = i0.id AND x.agency_code = ${code} AND i0.agency_code IS DISTINCT FROM ${code}
-    WHERE i0.agency_code = ${code} OR x.id IS NOT NULL) i`
   return {
-    from: sql`${rows} LEFT JOIN regions g ON g.code = i.region_code LEFT JOIN agencies a ON a.code = i.agency_code LEFT JOIN agencies la ON la.code = i.lead_agency_code`,
+    from: sql`${agencyTicketRows(scope.agencyCode)} LEFT JOIN regions g ON g.code = i.region_code LEFT JOIN agencies a ON a.code = i.agency_code
+      LEFT JOIN agencies la ON la.code = i.lead_agency_code`,
     lead: sql`i.agency_ticket_id, i.lead_agency_code, la.short_name AS lead_agency_name, i.lead_status`,
   }
 }

@@ -1,7 +1,7 @@
 import { canSeePrivateIdentity, type Principal } from '../auth/principal.js'
 import type { TicketRow } from './ticket.repository.js'
 import { isOpen } from './ticket.rules.js'
-import { isRed, resolveLate, responseLate } from './late.js'
+import { clocksView } from './late.js'
 import { laporStages } from './ticket.clocks.js'
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null)
@@ -36,14 +36,7 @@ export function ticketView(r: TicketRow, now: Date) {
       ? { lead: { agency: r.lead_agency_code ? { code: r.lead_agency_code, name: r.lead_agency_name ?? r.lead_agency_code } : null, status: r.lead_status ?? null } }
       : {}),
     sla: {
-      response_due_at: iso(r.response_due_at),
-      resolve_due_at: iso(r.resolve_due_at),
-      first_response_at: iso(r.first_response_at),
-      resolved_at: iso(r.resolved_at),
-      response_breached: responseLate(r, now),
-      resolve_breached: resolveLate(r, now),
-      /** Six days without a response (JAKI's red, late.ts isRed): shown on every staff screen. */
-      red: isRed(r, now),
+      ...clocksView(r, now),
       paused_at: iso(r.paused_at),
       /** Time spent waiting for the reporter in pauses already over (seconds), already in the due times. */
       paused_seconds: r.paused_seconds,

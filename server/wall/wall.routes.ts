@@ -5,8 +5,8 @@ import { wibMidnight } from '../wib.js'
 import { ticketScope } from '../auth/principal.js'
 import { latestSeq } from '../events/event.repository.js'
 import type { AppEnv } from '../http/context.js'
-import { parseOr422 } from '../http/errors.js'
-import { errorResponses, openapi } from '../openapi/openapi.registry.js'
+import { defineRoute } from '../http/route.js'
+import { errorResponses } from '../openapi/openapi.registry.js'
 import { encodeTickets } from './wall.codec.js'
 import { oldestOpen, openTickets, wallSummary, type OldestOpenRow, type SummaryRow } from './wall.repository.js'
 
@@ -46,11 +46,28 @@ function summaryView(r: SummaryRow, oldest: OldestOpenRow[], at: Date, todayStar
 }
 export type WallSummary = ReturnType<typeof summaryView>
 
+const tags = ['wall']
+const summary = defineRoute({
+  method: 'get',
+  path: '/api/wall/summary',
+  tags,
+  summary: 'Headline figures for the wall: open tickets now, new tickets today, open tickets past their SLA now, median response time today, each beside the same moment or stretch of yesterday (WIB)',
+  query: SummaryQuery,
+  responses: { '200': { description: 'Figures; `change` is today minus yesterday' }, ...errorResponses },
+})
+defineRoute({
+  method: 'get',
+  path: '/api/wall/tickets.bin',
+  tags,
+  summary: 'Every open ticket in the viewer\'s scope as one binary block of typed arrays (layout in server/wall/wall.codec.ts)',
+  responses: { '200': { description: 'application/octet-stream: SGT1 block', content: { 'application/octet-stream': { schema: z.string() } } } },
+})
+
 /** The command-room wall's own answers: figures and the compact open-ticket layer. */
 export function wallRoutes() {
   return new Hono<AppEnv>()
     .get('/summary', async (c) => {
-      const q = parseOr422(SummaryQuery, c.req.query(), 'query')
+      const q = summary.query(c)
       const at = q.at ? new Date(q.at) : new Date()
       const todayStart = wibMidnight(at)
       const db = c.var.deps.db.db
@@ -73,16 +90,3 @@ export function wallRoutes() {
       return c.body(encodeTickets(rows, seq, now) as Uint8Array<ArrayBuffer>)
     })
 }
-
-const tags = ['wall']
-openapi.add('get', '/api/wall/summary', {
-  tags,
-  summary: 'Headline figures for the wall: open tickets now, new tickets today, open tickets past their SLA now, median response time today, each beside the same moment or stretch of yesterday (WIB)',
-  requestParams: { query: SummaryQuery },
-  responses: { '200': { description: 'Figures; `change` is today minus yesterday' }, ...errorResponses },
-})
-openapi.add('get', '/api/wall/tickets.bin', {
-  tags,
-  summary: 'Every open ticket in the viewer\'s scope as one binary block of typed arrays (layout in server/wall/wall.codec.ts)',
-  responses: { '200': { description: 'application/octet-stream: SGT1 block', content: { 'application/octet-stream': { schema: z.string() } } } },
-})

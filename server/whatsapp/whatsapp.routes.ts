@@ -4,8 +4,8 @@ import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import type { AppEnv } from '../http/context.js'
 import { AppError, parseOr422 } from '../http/errors.js'
+import { defineRoute } from '../http/route.js'
 import { channelMessages } from '../metrics/metrics.js'
-import { openapi } from '../openapi/openapi.registry.js'
 import { cleanDeep } from '../http/text.js'
 import { validSignature } from './whatsapp.signature.js'
 import { WaHandshake, WaWebhook } from './whatsapp.schema.js'
@@ -20,13 +20,23 @@ const sameText = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y)
 }
 
+const handshake = defineRoute({
+  method: 'get',
+  path: '/webhooks/whatsapp',
+  tags: ['whatsapp'],
+  summary: 'WhatsApp Cloud API verification handshake: answers hub.challenge when hub.verify_token matches',
+  query: WaHandshake,
+  names: { query: 'handshake' },
+  responses: { '200': { description: 'The challenge, as text' }, '403': { description: 'Wrong verify token' } },
+})
+
 /** The WhatsApp Cloud API webhook: GET is Meta's verification handshake, POST the signed deliveries. */
 export function whatsappRoutes() {
   return new Hono<AppEnv>()
     .get('/', (c) => {
       const token = c.var.deps.config.SIGAP_WHATSAPP_VERIFY_TOKEN
       if (!token) throw new AppError(404, 'not_configured', 'WhatsApp webhook is not configured (SIGAP_WHATSAPP_VERIFY_TOKEN)')
-      const q = parseOr422(WaHandshake, c.req.query(), 'handshake')
+      const q = handshake.query(c)
       if (!sameText(q['hub.verify_token'], token)) throw new AppError(403, 'forbidden', 'verify token does not match')
       return c.text(q['hub.challenge'])
     })
@@ -63,16 +73,14 @@ export function whatsappRoutes() {
     )
 }
 
-openapi.add('get', '/webhooks/whatsapp', {
-  tags: ['whatsapp'],
-  summary: 'WhatsApp Cloud API verification handshake: answers hub.challenge when hub.verify_token matches',
-  requestParams: { query: WaHandshake },
-  responses: { '200': { description: 'The challenge, as text' }, '403': { description: 'Wrong verify token' } },
-})
-openapi.add('post', '/webhooks/whatsapp', {
+// Documented here, read by the handler itself: the signature covers the raw bytes (checked
+// before parsing), and a delivery is cleaned rather than refused.
+defineRoute({
+  method: 'post',
+  path: '/webhooks/whatsapp',
   tags: ['whatsapp'],
   summary: 'WhatsApp Cloud API deliveries, signed with X-Hub-Signature-256 (HMAC-SHA256 of the body with the app secret)',
-  requestParams: { header: z.object({ 'x-hub-signature-256': z.string().meta({ description: 'sha256=<hex>' }) }) },
+  headers: z.object({ 'x-hub-signature-256': z.string().meta({ description: 'sha256=<hex>' }) }),
   requestBody: { required: true, content: { 'application/json': { schema: WaWebhook } } },
   responses: {
     '200': { description: 'Taken: counts of accepted, duplicate (replayed), stale and ignored messages' },

@@ -1,3 +1,4 @@
+import { nextDue } from '../lib/due'
 import { LiveTickets } from '../lib/live-tickets.svelte'
 import type { Ticket } from '../field/types'
 
@@ -5,18 +6,6 @@ export type DeskTicket = Ticket & { channels: string[] }
 
 /** The states the command room still has to act on; the rest of the open ones are with an agency. */
 export const NEEDS_ACTION = ['new', 'verified', 'field_check', 'waiting_reporter', 'reopened']
-
-/**
- * When the ticket's next clock runs out: the response clock until someone responded, then the
- * resolution clock. The queue is sorted by it, so the most urgent (and the overdue) come first.
- */
-export function nextDue(t: Ticket): { at: number; clock: 'respond' | 'resolve'; paused?: boolean } | null {
-  // Waiting for the reporter: the clock stands still, as much time left as at the pause.
-  if (t.sla.paused_at && t.sla.resolve_due_at) return { at: Date.parse(t.sla.resolve_due_at) - Date.parse(t.sla.paused_at) + Date.now(), clock: 'resolve', paused: true }
-  if (t.sla.first_response_at === null && t.sla.response_due_at) return { at: Date.parse(t.sla.response_due_at), clock: 'respond' }
-  if (t.sla.resolve_due_at) return { at: Date.parse(t.sla.resolve_due_at), clock: 'resolve' }
-  return null
-}
 
 export function byUrgency(a: Ticket, b: Ticket): number {
   const da = nextDue(a)?.at ?? Infinity

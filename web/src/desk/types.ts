@@ -35,7 +35,7 @@ export interface AgencyTicket {
   open: boolean
   field_team: string | null
   created_at: string
-  sla: { response_due_at: string | null; resolve_due_at: string | null; first_response_at: string | null; resolved_at: string | null; response_breached: boolean; resolve_breached: boolean }
+  sla: { response_due_at: string | null; resolve_due_at: string | null; first_response_at: string | null; resolved_at: string | null; response_breached: boolean; resolve_breached: boolean; red: boolean }
 }
 
 /** GET /api/tickets/:id as the desk reads it. */
