@@ -10,7 +10,13 @@ import { createTestApp, type TestApp } from './helpers/app.js'
 const DAY = 86_400_000
 let t: TestApp
 let sim: DemoSimulator
-const now = new Date()
+// The week ends at the last noon WIB, not at the moment the test runs: the seeded simulator then
+// lays out the same week whatever the hour (a run at night once drew two bursts into 00-04 WIB).
+const now = lastNoonWib(Date.now())
+function lastNoonWib(t: number): Date {
+  const noon = Math.floor((t + 7 * 3_600_000) / DAY) * DAY + 5 * 3_600_000
+  return new Date(noon <= t ? noon : noon - DAY)
+}
 let posted = 0
 beforeAll(async () => {
   t = await createTestApp()
