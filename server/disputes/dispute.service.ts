@@ -45,6 +45,14 @@ const isActive = (s: DisputeState) => (ACTIVE_STATES as readonly string[]).inclu
  */
 export async function openDisputes(trx: Transaction<Database>, deps: ConfigOnly, items: NewDispute[], cause: 'intake' | 'recheck', now = new Date()): Promise<DisputeView[]> {
   const rows = await insertDisputes(trx, items, { cause, actor_role: SYSTEM.role, at: now })
+  return announceOpened(trx, deps, rows, cause, now)
+}
+
+/**
+ * `dispute.opened` for disputes just opened with their "opened" history, here or by intake's
+ * own statement (migrations/functions/intake.sql), in the caller's transaction and order.
+ */
+export async function announceOpened(trx: Transaction<Database>, deps: ConfigOnly, rows: DisputeRow[], cause: 'intake' | 'recheck', now = new Date()): Promise<DisputeView[]> {
   if (rows.length === 0) return []
   const views = rows.map((d) => disputeView(d, now, deps.config.SIGAP_DISPUTE_OVERDUE_HOURS))
   await appendEvents(trx, 'dispute.opened', views.map((dispute) => ({ dispute, cause })))
