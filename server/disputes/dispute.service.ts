@@ -39,8 +39,8 @@ function sideOf(p: Principal, d: DisputeRow): 'claimed' | 'detected' | 'both' | 
 const isActive = (s: DisputeState) => (ACTIVE_STATES as readonly string[]).includes(s)
 
 /**
- * Opens disputes for mismatched reports inside the caller's transaction (intake, bulk
- * re-check), with their history and `dispute.opened` events. A report with an undecided
+ * Opens disputes for mismatched reports inside the caller's transaction (the bulk re-check;
+ * intake's own statement opens those of new reports), with their history and `dispute.opened` events. A report with an undecided
  * dispute gets no second one. Returns the disputes opened.
  */
 export async function openDisputes(trx: Transaction<Database>, deps: ConfigOnly, items: NewDispute[], cause: 'intake' | 'recheck', now = new Date()): Promise<DisputeView[]> {
