@@ -636,20 +636,23 @@ CREATE TYPE sigap_intake_row AS (
   i_priority smallint,
   i_response_due_at timestamp with time zone,
   i_resolve_due_at timestamp with time zone,
-  i_status_changed_at timestamp with time zone
+  i_status_changed_at timestamp with time zone,
+  dispute_id uuid,
+  dispute_opened_at timestamp with time zone
 );
 
 -- Functions (signatures only; their bodies are in migrations/functions/).
 FUNCTION sigap_agency_for(p_category text, p_region text) RETURNS text LANGUAGE plpgsql STABLE;
 FUNCTION sigap_check_resolved(p_pt geometry, p_claim text, p_claimed boolean, p_accuracy_m double precision, p_default_tol_m double precision) RETURNS TABLE(status text, claimed_code text, detected_code text, distance_m double precision, region_code text) LANGUAGE sql STABLE;
 FUNCTION sigap_claim_candidates(p_claim text) RETURNS text[] LANGUAGE plpgsql STABLE;
-FUNCTION sigap_intake_report(p_item jsonb, p_default_tol_m double precision, p_ord integer) RETURNS SETOF sigap_intake_row LANGUAGE plpgsql VOLATILE SET jit=off;
+FUNCTION sigap_intake_item(p_item jsonb, p_default_tol_m double precision, p_candidates text[], INOUT p_routes jsonb, OUT r sigap_intake_row) RETURNS record LANGUAGE plpgsql VOLATILE SET jit=off;
 FUNCTION sigap_intake_reports(p_items jsonb, p_default_tol_m double precision) RETURNS SETOF sigap_intake_row LANGUAGE plpgsql VOLATILE SET jit=off;
 FUNCTION sigap_late(p_due timestamp with time zone, p_stopped timestamp with time zone, p_flagged timestamp with time zone, p_paused timestamp with time zone, p_at timestamp with time zone) RETURNS boolean LANGUAGE sql IMMUTABLE;
 FUNCTION sigap_level_tag(p_level text) RETURNS text LANGUAGE sql IMMUTABLE;
 FUNCTION sigap_location_check(p_pt geometry, p_claim text, p_accuracy_m double precision, p_default_tol_m double precision) RETURNS TABLE(status text, claimed_code text, detected_code text, distance_m double precision, region_code text) LANGUAGE plpgsql STABLE SET jit=off SET plan_cache_mode=force_generic_plan;
+FUNCTION sigap_location_check(p_pt geometry, p_claim text, p_candidates text[], p_accuracy_m double precision, p_default_tol_m double precision) RETURNS TABLE(status text, claimed_code text, detected_code text, distance_m double precision, region_code text) LANGUAGE plpgsql STABLE SET jit=off SET plan_cache_mode=force_generic_plan;
 FUNCTION sigap_match_key(p_category text, p_location geometry) RETURNS geometry LANGUAGE sql IMMUTABLE;
-FUNCTION sigap_match_point(p_category text, p_channel text, p_pt geometry, p_region text, p_at timestamp with time zone, p_categories text[], p_radius_m double precision, p_window_h double precision, p_dx double precision, p_dy double precision, OUT incident_id uuid, OUT is_new boolean) RETURNS record LANGUAGE plpgsql VOLATILE SET jit=off SET plan_cache_mode=force_generic_plan;
+FUNCTION sigap_match_point(p_category text, p_channel text, p_pt geometry, p_region text, p_at timestamp with time zone, p_categories text[], p_radius_m double precision, p_window_h double precision, p_dx double precision, p_dy double precision, p_route jsonb, OUT incident_id uuid, OUT is_new boolean, OUT route jsonb) RETURNS record LANGUAGE plpgsql VOLATILE SET jit=off SET plan_cache_mode=force_generic_plan;
 FUNCTION sigap_match_slot(p_category text) RETURNS double precision LANGUAGE sql IMMUTABLE;
 FUNCTION sigap_name_candidates(p_name text, p_quals text[]) RETURNS text[] LANGUAGE plpgsql STABLE;
 FUNCTION sigap_nearest_of(p_codes text[], p_pt geometry) RETURNS text LANGUAGE plpgsql STABLE;

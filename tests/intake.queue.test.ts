@@ -121,3 +121,62 @@ describe('intake in batches (database)', () => {
     for (const a of ok) expect(evIds.has(a.body.id)).toBe(true)
   })
 })
+
+describe('what a batch works out once (database)', () => {
+  let t: TestApp
+  beforeAll(async () => {
+    t = await createTestApp()
+    await seedTwoKelurahan(t.db.db)
+    // Routed by kelurahan, so that two reports of one batch in different regions go to different agencies.
+    await t.db.db
+      .insertInto('routing_rules')
+      .values([
+        { category_code: 'jalan_rusak', region_code: '31.71.01.1001', agency_code: 'kecamatan' },
+        { category_code: 'jalan_rusak', region_code: '31.71.01.1002', agency_code: 'pupr' },
+      ])
+      .execute()
+  })
+  afterAll(() => t.close())
+
+  it('resolves a shared claim, names regions, opens disputes and routes each report of a batch for its own point', async () => {
+    // The first is stored alone; the three sent meanwhile wait for it and are stored together
+    // (PGlite: one connection, so one batch; PostgreSQL may split them, with the same outcome).
+    const bodies = [
+      reportInput({ description: 'lone, in Alfa', location: { lat: -6.195, lon: 106.842 } }),
+      reportInput({ description: 'in Alfa, claims Alfa', claimed_region: 'Alfa', location: { lat: -6.205, lon: 106.843 } }),
+      reportInput({ description: 'in Beta, claims Alfa', claimed_region: 'Alfa', location: { lat: -6.205, lon: 106.857 } }),
+      reportInput({ description: 'in Beta, claims nothing', location: { lat: -6.197, lon: 106.8575 } }),
+    ]
+    const answers = await Promise.all(bodies.map((b) => t.json('POST', '/api/reports', b)))
+    expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201])
+    const [lone, inAlfa, inBeta, unclaimed] = answers.map((a) => a.body)
+    if (t.db.kind === 'pglite') {
+      const txids = await t.db.db.selectFrom('events').select(['txid', 'data']).where('type', '=', 'report.created').execute()
+      const txOf = (id: string) => txids.find((e) => (e.data as { id: string }).id === id)!.txid
+      expect(new Set([inAlfa.id, inBeta.id, unclaimed.id].map(txOf)).size).toBe(1)
+      expect(txOf(lone.id)).not.toBe(txOf(inAlfa.id))
+    }
+    expect(inAlfa.location_check).toMatchObject({ status: 'match', claimed_region: { code: '31.71.01.1001', name: 'Alfa' }, detected_region: { code: '31.71.01.1001', name: 'Alfa' }, dispute_id: null })
+    expect(inBeta.location_check).toMatchObject({ status: 'mismatch', claimed_region: { code: '31.71.01.1001', name: 'Alfa' }, detected_region: { code: '31.71.01.1002', name: 'Beta' } })
+    expect(unclaimed.location_check).toMatchObject({ status: 'unclaimed', claimed_region: null, detected_region: { code: '31.71.01.1002', name: 'Beta' }, dispute_id: null })
+    // A mismatch stays with the claimed region until its dispute is settled, so it is routed there.
+    expect([lone, inAlfa, inBeta, unclaimed].map((a) => a.agency_code)).toEqual(['kecamatan', 'kecamatan', 'kecamatan', 'pupr'])
+    // Each ticket as routing alone would have routed it.
+    const routed = await sql<{ same: boolean }>`
+      SELECT (i.agency_code, i.priority, i.is_emergency, i.response_due_at, i.resolve_due_at)
+             IS NOT DISTINCT FROM (t.agency_code, t.priority, t.is_emergency, t.response_due_at, t.resolve_due_at) AS same
+      FROM incidents i, sigap_ticket_routing(i.category_code, i.region_code, i.routed_at) t
+      WHERE i.id = ANY(${`{${answers.map((a) => a.body.incident_id).join(',')}}`}::uuid[])`.execute(t.db.db)
+    expect(routed.rows.map((r) => r.same)).toEqual([true, true, true, true])
+    // The mismatch's dispute: open, with its history and its event.
+    const disputeId = inBeta.location_check.dispute_id as string
+    const d = await t.db.db.selectFrom('location_disputes').select(['report_id', 'state', 'claimed_region_code', 'detected_region_code']).where('id', '=', disputeId).executeTakeFirstOrThrow()
+    expect(d).toEqual({ report_id: inBeta.id, state: 'open', claimed_region_code: '31.71.01.1001', detected_region_code: '31.71.01.1002' })
+    const actions = await t.db.db.selectFrom('dispute_actions').select(['action', 'actor_role', 'data']).where('dispute_id', '=', disputeId).execute()
+    expect(actions).toEqual([{ action: 'opened', actor_role: 'system', data: { cause: 'intake' } }])
+    const opened = await t.db.db.selectFrom('events').select('data').where('type', '=', 'dispute.opened').execute()
+    expect(opened.map((e) => e.data)).toEqual([
+      expect.objectContaining({ cause: 'intake', dispute: expect.objectContaining({ id: disputeId, report_id: inBeta.id, incident_id: inBeta.incident_id, claim_text: 'Alfa', state: 'open' }) }),
+    ])
+  })
+})

@@ -81,3 +81,15 @@ BEGIN
     SELECT x.* FROM (SELECT sigap_resolve_claim(p_claim, p_pt) AS code OFFSET 0) c,
       sigap_check_resolved(p_pt, c.code, coalesce(btrim(p_claim), '') <> '', p_accuracy_m, p_default_tol_m) x;
 END $$;
+
+-- The same check with the claim's candidates (sigap_claim_candidates) already worked out: a
+-- batch of intake resolves each distinct claim once (sigap_intake_reports).
+CREATE OR REPLACE FUNCTION sigap_location_check(p_pt geometry, p_claim text, p_candidates text[], p_accuracy_m float8, p_default_tol_m float8)
+RETURNS TABLE (status text, claimed_code text, detected_code text, distance_m float8, region_code text)
+LANGUAGE plpgsql STABLE ROWS 1 SET jit = off SET plan_cache_mode = force_generic_plan AS $$
+#variable_conflict use_column
+BEGIN
+  RETURN QUERY
+    SELECT x.* FROM (SELECT sigap_nearest_of(p_candidates, p_pt) AS code OFFSET 0) c,
+      sigap_check_resolved(p_pt, c.code, coalesce(btrim(p_claim), '') <> '', p_accuracy_m, p_default_tol_m) x;
+END $$;

@@ -24,11 +24,14 @@ RETURN ST_MakePoint(ST_X(p_location), ST_Y(p_location), sigap_match_slot(p_categ
 -- Generic plans: planning the search costs more than running it. A new incident is inserted
 -- routed (sigap_ticket_routing, from now) with its history (sigap_ticket_opened). It returns one
 -- record, not a set, so intake calls it as an expression, without a query of its own.
+-- p_route: the routing of (p_category, p_region) at now(), as `route` gave it back earlier in
+-- the same transaction (NULL: not known yet); `route` is that routing when this call opened an
+-- incident, so that a batch routes each (category, region) once.
 
 CREATE OR REPLACE FUNCTION sigap_match_point(
   p_category text, p_channel text, p_pt geometry, p_region text, p_at timestamptz,
-  p_categories text[], p_radius_m float8, p_window_h float8, p_dx float8, p_dy float8,
-  OUT incident_id uuid, OUT is_new boolean
+  p_categories text[], p_radius_m float8, p_window_h float8, p_dx float8, p_dy float8, p_route jsonb,
+  OUT incident_id uuid, OUT is_new boolean, OUT route jsonb
 )
 LANGUAGE plpgsql VOLATILE SET jit = off SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
@@ -63,11 +66,15 @@ BEGIN
       END IF;
     END LOOP;
     IF found_id IS NULL THEN
+      IF p_route IS NULL THEN
+        SELECT to_jsonb(t) INTO p_route FROM sigap_ticket_routing(p_category, p_region, now()) t;
+      END IF;
+      route := p_route;
       INSERT INTO incidents (category_code, location, region_code, report_count, channels, first_reported_at, last_reported_at,
                              agency_code, priority, is_emergency, response_due_at, resolve_due_at, routed_at, status_changed_at)
-      SELECT p_category, p_pt, p_region, 1, ARRAY[p_channel], p_at, p_at,
-             t.agency_code, t.priority, t.is_emergency, t.response_due_at, t.resolve_due_at, now(), now()
-      FROM sigap_ticket_routing(p_category, p_region, now()) t
+      VALUES (p_category, p_pt, p_region, 1, ARRAY[p_channel], p_at, p_at,
+              p_route->>'agency_code', (p_route->>'priority')::smallint, (p_route->>'is_emergency')::boolean,
+              (p_route->>'response_due_at')::timestamptz, (p_route->>'resolve_due_at')::timestamptz, now(), now())
       RETURNING incidents.id, incidents.agency_code INTO found_id, agency;
       PERFORM sigap_ticket_opened(found_id, 'new', now(), agency, now());
       incident_id := found_id;

@@ -12,8 +12,8 @@ export interface Db {
   db: Kysely<Database>
   /** The embedded database itself (PGlite only), for dumping its data directory. */
   pglite?: import('@electric-sql/pglite').PGlite
-  /** Calls back on every NOTIFY on the channel, from any process on the same database. */
-  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>
+  /** Calls back on every NOTIFY on the channel, from any process on the same database, with its payload. */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 
@@ -50,7 +50,7 @@ async function connectPostgres(url: string, max: number): Promise<Db> {
       client.on('error', () => {})
       await client.connect()
       client.on('notification', (n) => {
-        if (n.channel === channel) onNotify()
+        if (n.channel === channel) onNotify(n.payload ?? '')
       })
       await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
       listeners.push(client)
@@ -92,7 +92,7 @@ async function connectPGlite(dataDir: string, loadDataDir?: Blob): Promise<Db> {
     pglite,
     async listen(channel, onNotify) {
       // One process owns an embedded database, so its own NOTIFYs are all there is.
-      const unsub = await pglite.listen(channel, () => onNotify())
+      const unsub = await pglite.listen(channel, (payload) => onNotify(payload))
       return unsub
     },
     async close() {

@@ -39,12 +39,20 @@ function sideOf(p: Principal, d: DisputeRow): 'claimed' | 'detected' | 'both' | 
 const isActive = (s: DisputeState) => (ACTIVE_STATES as readonly string[]).includes(s)
 
 /**
- * Opens disputes for mismatched reports inside the caller's transaction (intake, bulk
- * re-check), with their history and `dispute.opened` events. A report with an undecided
+ * Opens disputes for mismatched reports inside the caller's transaction (the bulk re-check;
+ * intake's own statement opens those of new reports), with their history and `dispute.opened` events. A report with an undecided
  * dispute gets no second one. Returns the disputes opened.
  */
 export async function openDisputes(trx: Transaction<Database>, deps: ConfigOnly, items: NewDispute[], cause: 'intake' | 'recheck', now = new Date()): Promise<DisputeView[]> {
   const rows = await insertDisputes(trx, items, { cause, actor_role: SYSTEM.role, at: now })
+  return announceOpened(trx, deps, rows, cause, now)
+}
+
+/**
+ * `dispute.opened` for disputes just opened with their "opened" history, here or by intake's
+ * own statement (migrations/functions/intake.sql), in the caller's transaction and order.
+ */
+export async function announceOpened(trx: Transaction<Database>, deps: ConfigOnly, rows: DisputeRow[], cause: 'intake' | 'recheck', now = new Date()): Promise<DisputeView[]> {
   if (rows.length === 0) return []
   const views = rows.map((d) => disputeView(d, now, deps.config.SIGAP_DISPUTE_OVERDUE_HOURS))
   await appendEvents(trx, 'dispute.opened', views.map((dispute) => ({ dispute, cause })))

@@ -20,7 +20,8 @@ export class EventFeed {
   private last = 0
   private listeners = new Set<EventListener>()
   private polling = false
-  private again = false
+  /** The highest seq a poke during a read asked for (Infinity: unknown); read once more after it. */
+  private wanted = 0
   private gap: { seq: number; xmax: bigint } | null = null
   private timer: NodeJS.Timeout | null = null
   private retry: NodeJS.Timeout | null = null
@@ -46,7 +47,9 @@ export class EventFeed {
   async start(): Promise<void> {
     this.last = await latestSeq(this.db.db)
     this.readAt = Date.now()
-    this.unlisten = await this.db.listen(EVENTS_CHANNEL, () => this.poke())
+    // The payload is the last seq the notifying transaction wrote (insertEvents): one this feed
+    // has read already (after the writer's own poke) needs no read of its own.
+    this.unlisten = await this.db.listen(EVENTS_CHANNEL, (payload) => this.poke(/^\d+$/.test(payload) ? Number(payload) : Infinity))
     this.timer = setInterval(() => this.poke(), FALLBACK_POLL_MS)
     this.timer.unref()
   }
@@ -63,20 +66,22 @@ export class EventFeed {
     return () => this.listeners.delete(listener)
   }
 
-  /** Something was committed: read it soon. Calls during a read coalesce into one more read. */
-  poke(): void {
-    if (this.stopped) return
+  /**
+   * Something was committed (up to seq `upTo`, when the caller knows): read it soon, unless it
+   * was read already. Calls during a read coalesce into one more read.
+   */
+  poke(upTo = Infinity): void {
+    if (this.stopped || upTo <= this.last) return
     if (this.polling) {
-      this.again = true
+      this.wanted = Math.max(this.wanted, upTo)
       return
     }
     this.polling = true
     void this.drain().finally(() => {
       this.polling = false
-      if (this.again) {
-        this.again = false
-        this.poke()
-      }
+      const wanted = this.wanted
+      this.wanted = 0
+      if (wanted > 0) this.poke(wanted)
     })
   }
 

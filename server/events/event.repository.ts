@@ -107,8 +107,9 @@ async function insertEvents(trx: Executor, events: Checked[]): Promise<number | 
         SELECT array_agg(r.region_code) AS regions FROM reports r WHERE r.id = ANY(x.reports)
       ) r ON true
       LEFT JOIN LATERAL (
+        -- One array, not \`= ANY(…) OR IN (…)\`: the OR read the whole incidents table for every event.
         SELECT array_agg(i.region_code) AS regions, array_agg(i.agency_code) AS agencies FROM incidents i
-        WHERE i.id = ANY(x.incidents) OR i.id IN (SELECT r2.incident_id FROM reports r2 WHERE r2.id = ANY(x.reports))
+        WHERE i.id = ANY(x.incidents || ARRAY(SELECT r2.incident_id FROM reports r2 WHERE r2.id = ANY(x.reports) AND r2.incident_id IS NOT NULL))
       ) k ON true
       ORDER BY x.n
       RETURNING seq)

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { Principal } from '../auth/principal.js'
 import type { LocationStatus } from '../db/database.js'
+import type { DisputeRow } from '../disputes/dispute.repository.js'
 import type { IncidentRow } from '../incidents/incident.repository.js'
 import { incidentView } from '../incidents/incident.view.js'
 import type { LocationCheckRow } from '../locations/location.repository.js'
@@ -27,8 +28,10 @@ export interface IntakeOutcome {
   incident: IntakeIncident | null
   /** The ticket this intake opened with a new incident, inserted routed; null when it joined one. */
   ticket: TicketRow | null
-  /** The dispute its mismatched claim opened, once opened (intake.service.ts). */
+  /** The dispute its mismatched claim opened (by the intake statement itself); null: none. */
   disputeId: string | null
+  /** When that dispute was opened (its history and dispute.opened event are written from it: intake.service.ts). */
+  disputeOpenedAt: Date | null
 }
 
 const RegionRef = z.object({ code: z.string(), name: z.string() })
@@ -95,6 +98,8 @@ export interface IntakeRow {
   i_response_due_at: Date | null
   i_resolve_due_at: Date | null
   i_status_changed_at: Date | null
+  dispute_id: string | null
+  dispute_opened_at: Date | null
 }
 
 // Objects are written out, not `{ ...row, x }`: on Node 20 each property after a spread in an
@@ -131,7 +136,7 @@ export function outcomeOf(input: ReportInput, r: IntakeRow): IntakeOutcome {
     region_code: r.region_code,
     region_name: r.region_name,
   }
-  if (r.i_id === null) return { report, check, incident: null, ticket: null, disputeId: null }
+  if (r.i_id === null) return { report, check, incident: null, ticket: null, disputeId: r.dispute_id, disputeOpenedAt: r.dispute_opened_at }
   const incident: IntakeIncident = {
     id: r.i_id,
     category_code: r.i_category_code!,
@@ -153,7 +158,7 @@ export function outcomeOf(input: ReportInput, r: IntakeRow): IntakeOutcome {
     is_emergency: r.i_is_emergency ?? false,
     is_new: r.incident_new ?? false,
   }
-  return { report, check, incident, ticket: r.incident_new ? newTicketOf(incident, r) : null, disputeId: null }
+  return { report, check, incident, ticket: r.incident_new ? newTicketOf(incident, r) : null, disputeId: r.dispute_id, disputeOpenedAt: r.dispute_opened_at }
 }
 
 /** The ticket an intake just opened: its routing from the intake row, its lifecycle not begun. */
@@ -199,6 +204,41 @@ function newTicketOf(i: IntakeIncident, r: IntakeRow): TicketRow {
     lapor_planned_at: null,
     acted_at: null,
     added_agencies: [],
+  }
+}
+
+/**
+ * The dispute the intake statement opened for a mismatched claim, as findDispute reads it: open,
+ * undecided, at the report's point, in the incident the report is in now (an attached report's).
+ */
+export function disputeRowOf(o: IntakeOutcome): DisputeRow {
+  const { report, check } = o
+  return {
+    id: o.disputeId!,
+    report_id: report.id,
+    incident_id: report.incident_id,
+    category_code: report.category_code,
+    claim_text: report.claimed_region,
+    state: 'open',
+    claimed_region_code: check.claimed_code!,
+    claimed_name: check.claimed_name,
+    detected_region_code: check.detected_code!,
+    detected_name: check.detected_name,
+    lon: report.lon,
+    lat: report.lat,
+    distance_m: check.distance_m,
+    accuracy_m: report.accuracy_m,
+    proposal: null,
+    decision: null,
+    decision_reason: null,
+    corrected_lon: null,
+    corrected_lat: null,
+    decided_by_user: null,
+    decided_by_role: null,
+    decided_at: null,
+    overdue_at: null,
+    opened_at: o.disputeOpenedAt!,
+    updated_at: o.disputeOpenedAt!,
   }
 }
 

@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os'
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database.js'
-import { openDisputes } from '../disputes/dispute.service.js'
+import { announceOpened } from '../disputes/dispute.service.js'
 import { appendEvent, appendEvents, withEventBatch } from '../events/event.repository.js'
 import type { Deps } from '../http/context.js'
 import { attachToIncident } from '../incidents/incident.intake.js'
@@ -9,7 +9,7 @@ import { findTicket } from '../tickets/ticket.repository.js'
 import { announceRouted, routeNewTicket } from '../tickets/ticket.service.js'
 import { startLaporClocks } from '../tickets/ticket.clocks.js'
 import { IntakeQueue } from './intake.queue.js'
-import { incidentEventOf, reportCreatedData, type IntakeOutcome } from './intake.outcome.js'
+import { disputeRowOf, incidentEventOf, reportCreatedData, type IntakeOutcome } from './intake.outcome.js'
 import { insertCheckedReports, type NewReport } from './intake.repository.js'
 
 // Storing new reports and announcing them, in one transaction: the reports of a batch (matched
@@ -19,30 +19,14 @@ import { insertCheckedReports, type NewReport } from './intake.repository.js'
 export type Stored = IntakeOutcome | null
 
 /**
- * After the reports are stored, in their transaction: the disputes their mismatched claims open
- * (one statement), then every event of the batch, in this order (one statement at the end,
- * withEventBatch): dispute.opened, incident.created/updated, ticket.routed, report.created.
+ * After the reports are stored, in their transaction, every event of the batch, in this order
+ * (one statement at the end, withEventBatch): dispute.opened (the disputes the intake statement
+ * opened for mismatched claims), incident.created/updated, ticket.routed, report.created.
  */
 async function announce(trx: Transaction<Database>, deps: Deps, outcomes: IntakeOutcome[]): Promise<void> {
-  const mismatched = outcomes.filter(({ check }) => check.status === 'mismatch' && check.claimed_code && check.detected_code)
-  if (mismatched.length) {
-    const opened = await openDisputes(
-      trx,
-      deps,
-      mismatched.map(({ report, check }) => ({
-        report_id: report.id,
-        claimed_region_code: check.claimed_code!,
-        detected_region_code: check.detected_code!,
-        lon: report.lon,
-        lat: report.lat,
-        distance_m: check.distance_m,
-        accuracy_m: report.accuracy_m,
-      })),
-      'intake',
-    )
-    const disputeOf = new Map(opened.map((d) => [d.report_id, d.id]))
-    for (const o of mismatched) o.disputeId = disputeOf.get(o.report.id) ?? null
-  }
+  // Ordered as insertDisputes answers (opened_at, then id), as they were when opened by it.
+  const opened = outcomes.filter((o) => o.disputeId !== null).sort((a, b) => +a.disputeOpenedAt! - +b.disputeOpenedAt! || (a.disputeId! < b.disputeId! ? -1 : 1))
+  await announceOpened(trx, deps, opened.map(disputeRowOf), 'intake')
   for (const { report, incident } of outcomes) {
     if (!incident) continue
     const e = incidentEventOf(report.id, incident)
