@@ -61,6 +61,8 @@ export class LabelBoard {
   private destroyed = false
   private readonly again = () => this.schedule()
   halo: Rgba = [11, 15, 23, 255]
+  /** Strips along the edges covered by panels (the wall's): labels stay out of them as out of the screen. */
+  insets = { top: 0, right: 0, bottom: 0, left: 0 }
 
   constructor(
     private readonly map: MlMap,
@@ -161,7 +163,8 @@ export class LabelBoard {
         const [cx, cy] =
           anchor === 'top' ? [p.x, p.y + gap + h / 2] : anchor === 'bottom' ? [p.x, p.y - gap - h / 2] : anchor === 'left' ? [p.x + gap + w / 2, p.y] : anchor === 'right' ? [p.x - gap - w / 2, p.y] : [p.x, p.y]
         const box: Box = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2]
-        if (box[0] < 0 || box[1] < 0 || box[2] > W || box[3] > H) continue
+        const e = this.insets
+        if (box[0] < e.left || box[1] < e.top || box[2] > W - e.right || box[3] > H - e.bottom) continue
         if (!spec.always && (hits(box, grid) || (avoidPins && hits(box, pinGrid)))) continue
         insert(box)
         placed.push({ spec, x: cx, y: cy, anchor, box })
@@ -198,7 +201,8 @@ export class LabelBoard {
     this.deck.set('labels-under-pins', 15, [layer('labels-under-pins', placed.filter((d) => d.spec.underPins), true)])
     const el = this.map.getContainer()
     const r1 = (v: number) => Math.round(v * 10) / 10
-    el.dataset.labelBoxes = JSON.stringify(placed.map((d) => [...d.box.map(r1), d.spec.text, d.spec.always || d.spec.underPins ? 1 : 0]))
+    // Each: the box, the text, 1 if it may lie over pins, and its font size (for the size checks).
+    el.dataset.labelBoxes = JSON.stringify(placed.map((d) => [...d.box.map(r1), d.spec.text, d.spec.always || d.spec.underPins ? 1 : 0, r1(d.spec.size)]))
     el.dataset.pinBoxes = JSON.stringify(pins.length <= 3000 ? pins.map((b) => b.map(r1)) : [])
     el.dataset.labelsPlaced = String(placed.length)
   }
