@@ -61,8 +61,8 @@ export class LabelBoard {
   private destroyed = false
   private readonly again = () => this.schedule()
   halo: Rgba = [11, 15, 23, 255]
-  /** Strips along the edges covered by panels (the wall's): labels stay out of them as out of the screen. */
-  insets = { top: 0, right: 0, bottom: 0, left: 0 }
+  /** Boxes on the map covered by panels (the wall's), in the map's pixels: labels stay out of them as out of the screen. */
+  private keepOut: Box[] = []
 
   constructor(
     private readonly map: MlMap,
@@ -83,6 +83,12 @@ export class LabelBoard {
 
   setLabels(owner: string, specs: LabelSpec[]) {
     this.labels.set(owner, specs)
+    this.schedule()
+  }
+
+  setKeepOut(boxes: Box[]) {
+    if (JSON.stringify(boxes) === JSON.stringify(this.keepOut)) return
+    this.keepOut = boxes
     this.schedule()
   }
 
@@ -163,8 +169,8 @@ export class LabelBoard {
         const [cx, cy] =
           anchor === 'top' ? [p.x, p.y + gap + h / 2] : anchor === 'bottom' ? [p.x, p.y - gap - h / 2] : anchor === 'left' ? [p.x + gap + w / 2, p.y] : anchor === 'right' ? [p.x - gap - w / 2, p.y] : [p.x, p.y]
         const box: Box = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2]
-        const e = this.insets
-        if (box[0] < e.left || box[1] < e.top || box[2] > W - e.right || box[3] > H - e.bottom) continue
+        if (box[0] < 0 || box[1] < 0 || box[2] > W || box[3] > H) continue
+        if (this.keepOut.some((o) => box[0] < o[2] && box[2] > o[0] && box[1] < o[3] && box[3] > o[1])) continue
         if (!spec.always && (hits(box, grid) || (avoidPins && hits(box, pinGrid)))) continue
         insert(box)
         placed.push({ spec, x: cx, y: cy, anchor, box })
