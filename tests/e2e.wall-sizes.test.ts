@@ -29,8 +29,15 @@ async function openWall(scene: string, viewport: { width: number; height: number
   // The scene's list has its data and has been fitted, and the map has placed its names.
   const list = { tickets: 'tickets-oldest', hotspots: 'hotspot-list', heatmap: 'heat-agencies', disputes: 'dispute-list' }[scene]
   await page.locator(`[data-testid="${list}"] > li`).first().waitFor({ timeout: 30_000 })
-  await page.waitForFunction(() => Number(document.querySelector<HTMLElement>('.map')?.dataset.labelsPlaced ?? 0) > 0, undefined, { timeout: 30_000 })
-  await page.waitForTimeout(1500)
+  // Placement settled: the same boxes twice in a row (it runs again as panels and data change).
+  const map = page.locator('.map').first()
+  let last = ''
+  for (let i = 0; i < 40; i++) {
+    await page.waitForTimeout(500)
+    const now = (await map.getAttribute('data-label-boxes')) ?? ''
+    if (now && now === last) break
+    last = now
+  }
   return page
 }
 

@@ -164,14 +164,19 @@ export class LabelBoard {
       const h = spec.size * 1.2 + (spec.background ? 4 : 2)
       // Every gap and anchor clear of pins first; over pins only for names that may lie there.
       const places = [spec.offset ?? 0, ...(spec.further ?? [])].flatMap((gap) => (spec.anchors ?? ['center']).map((anchor) => [gap, anchor] as const))
-      const tries = [...places.map((x) => [...x, true] as const), ...(spec.underPins ? places.map((x) => [...x, false] as const) : [])]
-      for (const [gap, anchor, avoidPins] of tries) {
+      // Labels that always show (hotspot counts, which stand on their hotspot's pins) take a place
+      // free of other labels when there is one, and only then the first on the screen.
+      const tries = [...places.map((x) => [...x, !spec.always] as const), ...(spec.underPins ? places.map((x) => [...x, false] as const) : [])]
+      const free = tries.length
+      if (spec.always) tries.push(...places.map((x) => [...x, false] as const))
+      for (const [i, [gap, anchor, avoidPins]] of tries.entries()) {
+        const forced = i >= free
         const [cx, cy] =
           anchor === 'top' ? [p.x, p.y + gap + h / 2] : anchor === 'bottom' ? [p.x, p.y - gap - h / 2] : anchor === 'left' ? [p.x + gap + w / 2, p.y] : anchor === 'right' ? [p.x - gap - w / 2, p.y] : [p.x, p.y]
         const box: Box = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2]
         if (box[0] < 0 || box[1] < 0 || box[2] > W || box[3] > H) continue
         if (this.keepOut.some((o) => box[0] < o[2] && box[2] > o[0] && box[1] < o[3] && box[3] > o[1])) continue
-        if (!spec.always && (hits(box, grid) || (avoidPins && hits(box, pinGrid)))) continue
+        if (!forced && (hits(box, grid) || (avoidPins && hits(box, pinGrid)))) continue
         insert(box)
         placed.push({ spec, x: cx, y: cy, anchor, box })
         break
