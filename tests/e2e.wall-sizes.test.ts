@@ -123,9 +123,12 @@ describe.skipIf(!HAVE_CHROMIUM)('wall text readable from 4 m in Chromium', () =>
         expect(b[6] * 0.7, b[4]).toBeGreaterThanOrEqual(CAP_FINE_PX)
         expect(b[3] - b[1], b[4]).toBeGreaterThanOrEqual(b[6])
       }
-      // No name lies under a panel over the map.
-      const panels = await page.evaluate(`[...document.querySelectorAll('.scene, aside.side')].map((e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom] })`)
-      for (const b of boxes) for (const p of panels as number[][]) expect(b[0] < p[2]! && b[2] > p[0]! && b[1] < p[3]! && b[3] > p[1]!, `${b[4]} under a panel`).toBe(false)
+      // No name lies under a panel over the map (label boxes are in the map's pixels).
+      const panels = await page.evaluate(`(() => {
+        const m = document.querySelector('.map').getBoundingClientRect()
+        return [...document.querySelectorAll('.scene, aside.side')].map((e) => { const r = e.getBoundingClientRect(); return [r.left - m.left, r.top - m.top, r.right - m.left, r.bottom - m.top] })
+      })()`)
+      for (const b of boxes) for (const p of panels as number[][]) expect(b[0] < p[2]! && b[2] > p[0]! && b[1] < p[3]! && b[3] > p[1]!, `${b[4]} ${b.slice(0, 4).join(',')} under a panel ${p.map(Math.round).join(',')}`).toBe(false)
       await page.screenshot({ path: join(SCREENSHOTS, `wall-sizes-${scene}-1920x1080.png`) })
       await page.close()
     }, 120_000)
