@@ -145,7 +145,9 @@ describe.skipIf(!HAVE_CHROMIUM)('wall figures and panels in Chromium', () => {
     }
   }
 
-  it('shows more rows on the taller screen', async () => {
+  // One layout scaled to the screen (web/src/wall/sizes.ts): a 16:10 tablet has a little more
+  // height for its width than the 16:9 wall, so at least as many rows; never fewer.
+  it('shows at least as many rows on the proportionally taller screen', async () => {
     const counts: number[] = []
     for (const size of SIZES) {
       const page = await openWall('?scene=tickets', size)
@@ -153,6 +155,7 @@ describe.skipIf(!HAVE_CHROMIUM)('wall figures and panels in Chromium', () => {
       counts.push((await listBoxes(page, '[data-testid="tickets-oldest"]')).shown + (await listBoxes(page, '[data-testid="ticker"]')).shown)
       await page.close()
     }
-    expect(counts[0]).toBeGreaterThan(counts[1]!)
+    expect(counts[1]).toBeGreaterThanOrEqual(counts[0]!)
+    expect(counts[0]).toBeGreaterThanOrEqual(2)
   }, 120_000)
 })

@@ -61,6 +61,8 @@ export class LabelBoard {
   private destroyed = false
   private readonly again = () => this.schedule()
   halo: Rgba = [11, 15, 23, 255]
+  /** Boxes on the map covered by panels (the wall's), in the map's pixels: labels stay out of them as out of the screen. */
+  private keepOut: Box[] = []
 
   constructor(
     private readonly map: MlMap,
@@ -81,6 +83,12 @@ export class LabelBoard {
 
   setLabels(owner: string, specs: LabelSpec[]) {
     this.labels.set(owner, specs)
+    this.schedule()
+  }
+
+  setKeepOut(boxes: Box[]) {
+    if (JSON.stringify(boxes) === JSON.stringify(this.keepOut)) return
+    this.keepOut = boxes
     this.schedule()
   }
 
@@ -156,13 +164,19 @@ export class LabelBoard {
       const h = spec.size * 1.2 + (spec.background ? 4 : 2)
       // Every gap and anchor clear of pins first; over pins only for names that may lie there.
       const places = [spec.offset ?? 0, ...(spec.further ?? [])].flatMap((gap) => (spec.anchors ?? ['center']).map((anchor) => [gap, anchor] as const))
-      const tries = [...places.map((x) => [...x, true] as const), ...(spec.underPins ? places.map((x) => [...x, false] as const) : [])]
-      for (const [gap, anchor, avoidPins] of tries) {
+      // Labels that always show (hotspot counts, which stand on their hotspot's pins) take a place
+      // free of other labels when there is one, and only then the first on the screen.
+      const tries = [...places.map((x) => [...x, !spec.always] as const), ...(spec.underPins ? places.map((x) => [...x, false] as const) : [])]
+      const free = tries.length
+      if (spec.always) tries.push(...places.map((x) => [...x, false] as const))
+      for (const [i, [gap, anchor, avoidPins]] of tries.entries()) {
+        const forced = i >= free
         const [cx, cy] =
           anchor === 'top' ? [p.x, p.y + gap + h / 2] : anchor === 'bottom' ? [p.x, p.y - gap - h / 2] : anchor === 'left' ? [p.x + gap + w / 2, p.y] : anchor === 'right' ? [p.x - gap - w / 2, p.y] : [p.x, p.y]
         const box: Box = [cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2]
         if (box[0] < 0 || box[1] < 0 || box[2] > W || box[3] > H) continue
-        if (!spec.always && (hits(box, grid) || (avoidPins && hits(box, pinGrid)))) continue
+        if (this.keepOut.some((o) => box[0] < o[2] && box[2] > o[0] && box[1] < o[3] && box[3] > o[1])) continue
+        if (!forced && (hits(box, grid) || (avoidPins && hits(box, pinGrid)))) continue
         insert(box)
         placed.push({ spec, x: cx, y: cy, anchor, box })
         break
@@ -198,7 +212,8 @@ export class LabelBoard {
     this.deck.set('labels-under-pins', 15, [layer('labels-under-pins', placed.filter((d) => d.spec.underPins), true)])
     const el = this.map.getContainer()
     const r1 = (v: number) => Math.round(v * 10) / 10
-    el.dataset.labelBoxes = JSON.stringify(placed.map((d) => [...d.box.map(r1), d.spec.text, d.spec.always || d.spec.underPins ? 1 : 0]))
+    // Each: the box, the text, 1 if it may lie over pins, and its font size (for the size checks).
+    el.dataset.labelBoxes = JSON.stringify(placed.map((d) => [...d.box.map(r1), d.spec.text, d.spec.always || d.spec.underPins ? 1 : 0, r1(d.spec.size)]))
     el.dataset.pinBoxes = JSON.stringify(pins.length <= 3000 ? pins.map((b) => b.map(r1)) : [])
     el.dataset.labelsPlaced = String(placed.length)
   }
