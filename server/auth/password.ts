@@ -1,4 +1,4 @@
-import { randomBytes, randomFillSync, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 
 /**
  * Password hashing with node's scrypt (no native add-on to build). The parameters are stored
@@ -38,22 +38,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * "no such user" and "wrong password" take the same time. */
 export const DUMMY_HASH = `scrypt$${N}$${R}$${P}$${'A'.repeat(22)}$${'A'.repeat(43)}`
 
-// Random bytes drawn 4 KiB at a time and each handed out once: a call of randomBytes per
-// token (every report gets a photo token) cost more than the token (as randomUUID, which
-// caches the same way).
-const POOL = Buffer.alloc(4096)
-let poolAt = POOL.length
-
 /** A random secret for session cookies, display tokens, rating links and photo tokens. */
 export function randomToken(bytes = 32): string {
-  if (bytes > POOL.length) return randomBytes(bytes).toString('base64url')
-  if (poolAt + bytes > POOL.length) {
-    randomFillSync(POOL)
-    poolAt = 0
-  }
-  const token = POOL.toString('base64url', poolAt, poolAt + bytes)
-  // Zeroed once handed out, so that no copy of a secret stays in the pool.
-  POOL.fill(0, poolAt, poolAt + bytes)
-  poolAt += bytes
-  return token
+  return randomBytes(bytes).toString('base64url')
 }

@@ -85,7 +85,7 @@ export class TicketStore {
   }
 
   /** Counts for the scene's panel. */
-  stats() {
+  stats(): PinStats {
     const byPriority = [0, 0, 0, 0, 0]
     const byCategory = new Map<string, number>()
     let emergencies = 0
@@ -179,4 +179,14 @@ export class TicketStore {
     this.cats = grow(this.cats, cap)
     this.flags = grow(this.flags, cap)
   }
+}
+
+/** The open pins' counts: by priority (index 0 unused), category, and the marks the legend explains. */
+export interface PinStats {
+  total: number
+  emergencies: number
+  breached: number
+  red: number
+  byPriority: number[]
+  byCategory: Map<string, number>
 }
