@@ -52,6 +52,10 @@ const EnvSchema = z.object({
   // Reports waiting to be stored, beyond which intake answers 503 (retry): a flood must not
   // grow the waiting line without end (about 10 s of work at the default).
   SIGAP_INTAKE_MAX_WAITING: z.coerce.number().int().min(1).max(1_000_000).default(5000),
+  // Intake transactions run at once on PostgreSQL (PGlite has one connection: always 1). Unset:
+  // the default in reports/intake.service.ts (bench/README.md "Intake workers" has the figures).
+  // At most 16: the pool holds 20 connections, and reads need some.
+  SIGAP_INTAKE_WORKERS: unsetIfEmpty(z.coerce.number().int().min(1).max(16).optional()),
   SIGAP_LOG: z.enum(['silent', 'error', 'info', 'debug']).default('info'),
   // Sign-in (issue 5): hours a session lasts after sign-in (default a 12-hour shift; at most 30 days).
   SIGAP_SESSION_HOURS: z.coerce.number().positive().max(24 * 30).default(12),

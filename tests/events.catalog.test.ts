@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEventFilter, viewerOf } from '../server/auth/event.filter.js'
 import type { Principal } from '../server/auth/principal.js'
 import { EVENT_TYPES, EventRefused, type EventData, type EventType } from '../server/events/event.catalog.js'
-import { appendEvent, appendEvents, latestSeq, readEventsAfter, withEventBatch, type StoredEvent } from '../server/events/event.repository.js'
+import { appendEvent, appendEvents, EVENTS_CHANNEL, latestSeq, readEventsAfter, withEventBatch, type StoredEvent } from '../server/events/event.repository.js'
 import { createTestApp, type TestApp } from './helpers/app.js'
 import { seedTwoKelurahan } from './helpers/factories.js'
 import { ALFA, BETA, newTicket } from './helpers/tickets.js'
@@ -60,6 +60,31 @@ describe('appending an event', () => {
       ),
     ).rejects.toThrow(/incident\.id/)
     expect(await countEvents()).toBe(before)
+  })
+})
+
+describe('writing a batch', () => {
+  it('numbers the events in the order appended, one after another, and announces the last number once committed', async () => {
+    const heard: string[] = []
+    const unlisten = await t.db.listen(EVENTS_CHANNEL, (payload) => heard.push(payload))
+    try {
+      const whats = ['order-b', 'order-a', 'order-c', 'order-a2', 'order-0']
+      await t.db.db.transaction().execute((trx) =>
+        withEventBatch(trx, async () => {
+          for (const what of whats.slice(0, 3)) await appendEvent(trx, 'catalogue.changed', { what })
+          await appendEvents(trx, 'catalogue.changed', whats.slice(3).map((what) => ({ what })))
+        }),
+      )
+      const rows = await t.db.db.selectFrom('events').select(['seq', 'data']).where('type', '=', 'catalogue.changed').orderBy('seq').execute()
+      const mine = rows.filter((r) => whats.includes((r.data as { what: string }).what))
+      expect(mine.map((r) => (r.data as { what: string }).what)).toEqual(whats)
+      const seqs = mine.map((r) => Number(r.seq))
+      expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i))
+      for (let i = 0; !heard.includes(String(seqs.at(-1))) && i < 100; i++) await new Promise((r) => setTimeout(r, 20))
+      expect(heard).toContain(String(seqs.at(-1)))
+    } finally {
+      await unlisten()
+    }
   })
 })
 
