@@ -12,7 +12,7 @@ import { decideDispute, proposeDispute } from './dispute.service.js'
 import { actionView, disputeView } from './dispute.view.js'
 import { roundMetres } from '../locations/location.view.js'
 import { canSeeReporter, ticketScope } from '../auth/principal.js'
-import { reportInScope } from '../tickets/ticket.repository.js'
+import { reportInScope } from '../tickets/ticket.scope.js'
 
 const geo = (text: string | null): unknown => (text === null ? null : JSON.parse(text))
 

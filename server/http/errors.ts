@@ -1,12 +1,10 @@
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
+import type { FieldIssue } from './field-issue.js'
 import { textIssues } from './text.js'
 
-export interface FieldIssue {
-  field: string
-  message: string
-}
+export type { FieldIssue }
 
 /** The one error type the API throws; `onError` turns it into `{ error: { code, message, issues? } }`. */
 export class AppError extends Error {

@@ -1,4 +1,4 @@
-import type { FieldIssue } from './errors.js'
+import type { FieldIssue } from './field-issue.js'
 
 // Text that PostgreSQL cannot store: the NUL character (text columns and jsonb refuse it) and
 // UTF-16 halves without their other half (no UTF-8 encoding exists for them). Anything that

@@ -1,7 +1,7 @@
 import { sql, type Transaction } from 'kysely'
 import type { TicketScope } from '../auth/principal.js'
 import type { Database, Executor } from '../db/database.js'
-import { scopeCondition } from '../tickets/ticket.repository.js'
+import { scopeCondition } from '../tickets/ticket.scope.js'
 import { CLOSED_STATUSES } from '../tickets/ticket.rules.js'
 
 export interface IncidentRow {

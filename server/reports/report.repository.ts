@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import type { Executor, LocationStatus } from '../db/database.js'
 import { ticketScope, type Principal } from '../auth/principal.js'
-import { reportScopeCondition } from '../tickets/ticket.repository.js'
+import { reportScopeCondition } from '../tickets/ticket.scope.js'
 
 
 export interface ReportRow {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import nodemailer from 'nodemailer'
 import type { Deps } from '../http/context.js'
-import { dueReports, type DueReport } from './review.schedule.js'
+import { dueReports, type DueReport } from './review.due.js'
 
 /** Where the scheduled reports are mailed; SMTP (nodemailer) unless a test connects another. */
 export interface ReportMailer {

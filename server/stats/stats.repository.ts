@@ -1,7 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { TicketScope } from '../auth/principal.js'
 import type { Database } from '../db/database.js'
-import { scopeCondition } from '../tickets/ticket.repository.js'
+import { scopeCondition } from '../tickets/ticket.scope.js'
 import { agencyTicketRows } from '../tickets/agency-tickets.sql.js'
 import { lateSql, redSql } from '../tickets/late.js'
 import { rejectKindSql } from '../tickets/reject.kind.js'

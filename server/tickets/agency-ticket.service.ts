@@ -10,7 +10,7 @@ import { agencyTicketView, type AgencyTicketView } from './agency-ticket.view.js
 import { findTicket, findTicketFor, insertTicketEvent, type TicketRow } from './ticket.repository.js'
 import { canMoveAgencyTicket, isClosed, mayMove, type TicketStatus } from './ticket.rules.js'
 import type { AddAgencyBody, TransitionBody } from './ticket.schema.js'
-import { actorOf, requirePhotos } from './ticket.service.js'
+import { actorOf, requirePhotos } from './ticket.change.js'
 import { ticketView, type TicketView } from './ticket.view.js'
 
 export interface AgencyTicketResult {

@@ -4,7 +4,8 @@ import { appendEvent } from '../events/event.repository.js'
 import type { Deps } from '../http/context.js'
 import { AppError, notFound } from '../http/errors.js'
 import { findTicket, insertTicketEvent } from './ticket.repository.js'
-import { actorOf, type ChangeResult } from './ticket.service.js'
+import { actorOf } from './ticket.change.js'
+import type { ChangeResult } from './ticket.service.js'
 import { ticketView } from './ticket.view.js'
 
 /**

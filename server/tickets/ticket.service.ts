@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely'
-import { canActOnTicket, isCommandRoom, storedUserId, ticketScope, type Principal } from '../auth/principal.js'
+import { canActOnTicket, isCommandRoom, ticketScope, type Principal } from '../auth/principal.js'
 import { findAgency } from '../agencies/agency.repository.js'
 import type { Database } from '../db/database.js'
 import { appendEvent } from '../events/event.repository.js'
@@ -7,14 +7,13 @@ import type { Deps } from '../http/context.js'
 import { AppError, notFound } from '../http/errors.js'
 import { createRatingLinks } from '../ratings/rating.repository.js'
 import { transitionAgencyTicket } from './agency-ticket.service.js'
+import { actorOf, requirePhotos } from './ticket.change.js'
 import { clocksOnMove, startLaporClocks } from './ticket.clocks.js'
 import { findTicket, insertTicketEvent, routeTicketRows, type TicketRow } from './ticket.repository.js'
 import { canMove, isClosed, mayMove, type TicketStatus } from './ticket.rules.js'
 import type { TransitionBody } from './ticket.schema.js'
 import { ticketView, type TicketView } from './ticket.view.js'
 
-/** Who did it, for events and history: an id and a role, never a name. */
-export const actorOf = (p: Principal) => ({ user_id: storedUserId(p), role: p.role })
 
 /**
  * Gives a new ticket its agency (category + region), priority, emergency flag and SLA due
@@ -169,18 +168,6 @@ export async function transitionTicket(
   })
   if (result.changed && !result.duplicate) deps.feed.poke()
   return result
-}
-
-export async function requirePhotos(trx: Transaction<Database>, incidentId: string, ids: string[]): Promise<void> {
-  const found = await trx
-    .selectFrom('photos')
-    .select('id')
-    .where('id', 'in', ids)
-    .where((eb) => eb.or([eb('incident_id', '=', incidentId), eb('incident_id', 'is', null)]))
-    .execute()
-  const missing = ids.filter((x) => !found.some((f) => f.id === x))
-  if (missing.length)
-    throw new AppError(422, 'validation_failed', `Unknown photos: ${missing.join(', ')}`, [{ field: 'photo_ids', message: `unknown photo ${missing[0]}` }])
 }
 
 /** Hands a ticket to another agency, with a reason (command room only). */

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { TicketScope } from '../auth/principal.js'
 import type { Database } from '../db/database.js'
-import { scopeCondition } from '../tickets/ticket.repository.js'
+import { scopeCondition } from '../tickets/ticket.scope.js'
 import { OPEN_STATUSES } from '../tickets/ticket.rules.js'
 import { lateSql, redSql } from '../tickets/late.js'
 import type { TicketInput } from './wall.codec.js'
