@@ -37,7 +37,8 @@ describe.skipIf(!HAVE_CHROMIUM)('call-center intake in Chromium', () => {
     await page.getByLabel('Nama pengguna').fill('siti')
     await page.getByLabel('Kata sandi').fill('not-her-password')
     await page.keyboard.press('Enter')
-    await expect.poll(() => page.getByTestId('signin-error').textContent()).toContain('salah')
+    // A wrong password is checked as slowly as a right one (scrypt): more than the default 1 s on a busy machine.
+    await expect.poll(() => page.getByTestId('signin-error').textContent(), { timeout: 10_000 }).toContain('salah')
     expect(new URL(page.url()).pathname).toBe('/signin')
     // The password is cleared for the next try and has the focus.
     expect(await page.getByLabel('Kata sandi').inputValue()).toBe('')
