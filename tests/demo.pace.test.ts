@@ -103,3 +103,20 @@ describe("the demo's pace", () => {
     expect(active.length).toBe(0)
   })
 })
+
+describe('a seeded demo', () => {
+  it('lays out the same places, kinds and words at any hour: only the times follow the clock', async () => {
+    const lay = async (end: number) => {
+      const out: unknown[] = []
+      const s = new DemoSimulator(t.db.db, { seed: 3, post: async ({ external_id: _id, reported_at: _at, ...rest }) => void out.push(rest) })
+      await s.init()
+      await s.backfill(60, 0.9, end)
+      return out
+    }
+    // 15:00 and 03:00 WIB: a window of mostly day and one of mostly night take different numbers of draws.
+    const day = await lay(Date.UTC(2026, 11, 1, 8))
+    const night = await lay(Date.UTC(2026, 11, 1, 20))
+    expect(day.length).toBe(60)
+    expect(night).toEqual(day)
+  })
+})

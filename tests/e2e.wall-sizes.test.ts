@@ -98,6 +98,8 @@ describe.skipIf(!HAVE_CHROMIUM)('wall text readable from 4 m in Chromium', () =>
     await sim.backfill(160, 7)
     await replayDemoWeek(rig.server.deps)
     await sim.backfill(40, 0.5)
+    // Bursts are drawn by the hour (none at some hours: the hotspot panel was once empty), so one is posted outright.
+    await sim.pastBurst({ at: Date.now() - 3 * 3_600_000, category: 'banjir', size: 8, spreadMin: 90, radiusM: 150 })
     await refreshWindow(rig.server.deps, '24h')
   }, 300_000)
   afterAll(() => stopBrowserRig(rig))
