@@ -10,11 +10,18 @@ import { cpuSeconds, freshDb, jsonPoster, killGroup, throughput } from './lib.js
 // posts reports as bench/intake.bench.ts does (16 at a time, after a warm-up), and prints the
 // functions with the most self time and the server's CPU per report. Not a benchmark (no
 // baseline): a tool for finding what to remove.
-//   DATABASE_URL=postgres://… npx tsx bench/intake-profile.ts [REPORTS]
+//   DATABASE_URL=postgres://… npx tsx bench/intake-profile.ts [REPORTS] [cpu|wall]
+// With `cpu` or `wall`, strace counts the server's system calls while the measured reports are
+// posted, with their CPU time or their wall time (strace -w). The profile counts wall time in a
+// native call as that call's: `writev` showed a quarter of the server's time, yet its CPU was a
+// tenth of its wall time (the rest: the writer preempted by the process it woke). strace slows
+// the server, so the figures of that run are for the calls, not for the rate.
 
 const url = process.env.DATABASE_URL
 if (!url) throw new Error('DATABASE_URL is not set')
 const N = Number(process.argv[2] ?? 2000)
+const strace = process.argv[3]
+if (strace !== undefined && strace !== 'cpu' && strace !== 'wall') throw new Error('the second argument is cpu or wall (strace counting system time or wall time)')
 const fresh = await freshDb({ databaseUrl: url, log: console.log }, 'profile')
 await seedDemoArea(fresh.db.db)
 const dir = mkdtempSync(join(tmpdir(), 'sigap-prof-'))
@@ -52,12 +59,18 @@ const ownTicks = async () => {
   }
   return ticks
 }
+const tracer = strace ? spawn('strace', ['-c', ...(strace === 'wall' ? ['-w'] : []), '-f', '-p', String(child.pid)], { stdio: ['ignore', 'inherit', 'inherit'] }) : null
+if (tracer) await new Promise((resolve) => setTimeout(resolve, 1000)) // attached to every thread
 const own0 = await ownTicks()
 const before = cpuSeconds('intake-profile-server')
 const measuredFrom = performance.now()
 const rate = await throughput(N, 16, (i) => post(N + i))
 const after = cpuSeconds('intake-profile-server')
 const own1 = await ownTicks()
+if (tracer) {
+  tracer.kill('SIGINT')
+  await new Promise((resolve) => tracer.once('exit', resolve))
+}
 let own = 0
 for (const [pid, t] of own1) own += t - (own0.get(pid) ?? 0)
 await admin.end()
