@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../server/config.js'
 import { seedDemoArea } from '../server/demo/demo.area.js'
-import { settleDueDisputes, workDueTickets } from '../server/demo/demo.agencies.js'
+import { LONGEST_COURSE_H, LONGEST_DISPUTE_H, settleDueDisputes, workDueTickets } from '../server/demo/demo.agencies.js'
 import { replayDemoWeek } from '../server/demo/demo.history.js'
 import { hourWib, rateAt } from '../server/demo/demo.rhythm.js'
 import { DemoSimulator } from '../server/demo/demo.simulator.js'
@@ -93,10 +93,10 @@ describe("the demo's pace", () => {
     await workDueTickets(t.deps, new Date())
     const fresh = await t.db.db.selectFrom('incidents').select(['status']).where('id', 'in', ids).execute()
     expect(fresh.filter((x) => x.status === 'new').length).toBeGreaterThan(0)
-    // ...and five days on every one of them is done with, as are the disputes. (The slowest
-    // agency's longest course is 4.45 days, demo.agencies.ts ticketCourse: at four days one of
-    // twelve tickets, whose ids are random, was once still in progress.)
-    const later = new Date(Date.now() + 5 * DAY)
+    // ...and once the longest course (the slowest agency's, 4.45 days) and the longest dispute
+    // (four days) are past, every one of them is done with, as are the disputes. (At a flat four
+    // days one of twelve tickets, whose ids are random, was once still in progress.)
+    const later = new Date(Date.now() + Math.max(LONGEST_COURSE_H, LONGEST_DISPUTE_H) * 3_600_000 + 60_000)
     await workDueTickets(t.deps, later)
     await settleDueDisputes(t.deps, later)
     const done = await t.db.db.selectFrom('incidents').select(['status']).where('id', 'in', ids).where('merged_into', 'is', null).execute()

@@ -21,12 +21,25 @@ function seedOf(id: string): number {
   return h
 }
 
+const PACE_STEPS = 5
+const PACE = (step: number) => 0.6 + step * 0.45
+
 /** How slowly an agency works, 0.6 (quick) to 2.4 (slow): fixed per agency, so the demo's ranking holds still. */
 export function agencyPace(code: string): number {
   let h = 7
   for (const c of code) h = (h * 31 + c.charCodeAt(0)) >>> 0
-  return 0.6 + (h % 5) * 0.45
+  return PACE(h % PACE_STEPS)
 }
+
+// Hours from one step of a course to the next at pace 1: the least, and how much a draw adds.
+const DISPATCH = { least: 0.2, spread: 5 }
+const DISPATCH_EMERGENCY = { least: 0.05, spread: 0.4 }
+const START = { least: 0.3, spread: 8 }
+const WORK = { least: 1, spread: 30 }
+const hours = (span: { least: number; spread: number }, draw: number) => span.least + draw * span.spread
+
+/** The longest any ticket's course can take, in hours: the slowest agency, every draw at its top. */
+export const LONGEST_COURSE_H = [DISPATCH, START, WORK].reduce((sum, s) => sum + s.least + s.spread, 0) * PACE(PACE_STEPS - 1)
 
 type Step = { afterH: number; from: readonly string[]; who: Principal; body: TransitionBody }
 
@@ -35,9 +48,9 @@ export function ticketCourse(t: { id: string; agency_code: string; is_emergency:
   const r = rng(seedOf(t.id))
   const pace = agencyPace(t.agency_code)
   const field: Principal = { role: 'field_officer', agencyCode: t.agency_code }
-  const dispatch = (t.is_emergency ? 0.05 + r.next() * 0.4 : 0.2 + r.next() * 5) * pace
-  const start = dispatch + (0.3 + r.next() * 8) * pace
-  const done = start + (1 + r.next() * 30) * pace
+  const dispatch = hours(t.is_emergency ? DISPATCH_EMERGENCY : DISPATCH, r.next()) * pace
+  const start = dispatch + hours(START, r.next()) * pace
+  const done = start + hours(WORK, r.next()) * pace
   if (r.next() < 0.04) return [{ afterH: dispatch, from: ['new', 'verified'], who: OPERATOR, body: { to: 'rejected', reason: 'Tidak ditemukan masalah di lokasi (data demo)' } }]
   return [
     { afterH: dispatch, from: ['new', 'verified'], who: OPERATOR, body: { to: 'dispatched', field_team: 'Tim Reaksi Cepat' } },
@@ -89,6 +102,12 @@ const SETTLED = [
   ['return', 'Lokasi belum jelas, ditanyakan kembali ke pelapor (data demo)', 1],
 ] as const
 
+// Hours from a dispute's opening to its decision: most the same day, some waiting for the lurah.
+const DISPUTE = { least: 0.5, spread: 20 }
+const DISPUTE_WAITS = { least: 24, spread: 72 }
+/** The longest any dispute waits for its decision, in hours. */
+export const LONGEST_DISPUTE_H = DISPUTE_WAITS.least + DISPUTE_WAITS.spread
+
 /**
  * The command room settles most mismatched locations within a day; about one in seven waits
  * for the lurah for up to four days (some of them past the overdue mark, as in practice).
@@ -98,7 +117,7 @@ export async function settleDueDisputes(deps: Deps, now = new Date()): Promise<n
   let settled = 0
   for (const d of disputes) {
     const r = rng(seedOf(d.id))
-    const afterH = r.next() < 0.15 ? 24 + r.next() * 72 : 0.5 + r.next() * 20
+    const afterH = r.next() < 0.15 ? hours(DISPUTE_WAITS, r.next()) : hours(DISPUTE, r.next())
     const at = new Date(d.opened_at.getTime() + afterH * HOUR)
     if (at > now) continue
     const [decision, reason] = r.weighted(SETTLED.map(([dec, why, w]) => [[dec, why] as const, w] as const))

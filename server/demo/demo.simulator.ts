@@ -207,9 +207,9 @@ export class DemoSimulator {
   }
 
   /** A burst that has happened: its reports, of one kind about one place, at their times (tests and demos that need a hotspot). */
-  async pastBurst(b: Burst): Promise<number> {
+  async pastBurst(b: Burst, now = Date.now()): Promise<number> {
     const place = this.placeBurst(b)
-    const times = burstTimes(this.when, b, Date.now())
+    const times = burstTimes(this.when, b, now)
     for (const t of times) await this.opts.post(this.next(new Date(t), place))
     return times.length
   }
