@@ -86,6 +86,25 @@ describe('writing a batch', () => {
       await unlisten()
     }
   })
+  it('answers the events as written, so that the writer can hand them out without reading the log back', async () => {
+    const { result, written } = await t.db.db.transaction().execute((trx) =>
+      withEventBatch(trx, async () => {
+        await appendEvent(trx, 'catalogue.changed', { what: 'written-1' })
+        await appendEvents(trx, 'incident.updated', [{ incident: { id: incident, region: null }, cause: 'intake' }])
+        await appendEvent(trx, 'catalogue.changed', { what: 'written-2' })
+        return 'done'
+      }),
+    )
+    expect(result).toBe('done')
+    const log = await readEventsAfter(t.db.db, written[0]!.seq - 1, 10)
+    const stored = log.events.filter((e) => written.some((w) => w.seq === e.seq))
+    expect(written.map((e) => e.type)).toEqual(['catalogue.changed', 'incident.updated', 'catalogue.changed'])
+    // Seq, time, audience and scope as the log has them (the scope worked out by the database: the incident's region and agency).
+    expect(written.map(({ data: _d, ...rest }) => rest)).toEqual(stored.map(({ data: _d, ...rest }) => rest))
+    expect(written.map((e) => e.data)).toEqual(stored.map((e) => e.data))
+    expect(written[1]!.region_codes).toContain(ALFA)
+    expect(written[1]!.agency_codes).toEqual([agency])
+  })
 })
 
 // ---- Who sees what: one sample payload per catalogue type, and the roles that must see it. ----

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { connect } from '../server/db/connect.js'
 import { EventFeed } from '../server/events/event.feed.js'
-import { appendEvent, type StoredEvent } from '../server/events/event.repository.js'
+import { appendEvent, writeAndPublish, type StoredEvent } from '../server/events/event.repository.js'
 import { startServer, type Running } from '../server/server.js'
 import { testConfig } from './helpers/app.js'
 import { createTestDb } from './helpers/db.js'
@@ -71,6 +71,31 @@ describe('event feed ordering under concurrent transactions', () => {
     feed.poke()
     await until(() => got.length >= 2)
     expect(got.map((e) => e.seq)).toEqual([slowSeq, fastSeq])
+    await feed.stop()
+  })
+
+  it("holds a transaction's own events back behind an earlier one still running, then hands out both in order", async () => {
+    const feed = new EventFeed(db)
+    await feed.start()
+    const got = await collect(feed)
+    let releaseSlow!: () => void
+    const slowMayCommit = new Promise<void>((r) => (releaseSlow = r))
+    let slowSeq = 0
+    const slow = db.db.transaction().execute(async (trx) => {
+      slowSeq = (await appendEvent(trx, 'catalogue.changed', { what: 'test.slow' }))!
+      await slowMayCommit
+    })
+    await until(() => slowSeq > 0)
+    await writeAndPublish(db.db, feed, (trx) => appendEvent(trx, 'catalogue.changed', { what: 'test.own' }))
+    await new Promise((r) => setTimeout(r, 300))
+    expect(got).toEqual([])
+    releaseSlow()
+    await slow
+    feed.poke()
+    await until(() => got.length >= 2)
+    await new Promise((r) => setTimeout(r, 100))
+    expect(got.map((e) => (e.data as { what: string }).what)).toEqual(['test.slow', 'test.own'])
+    expect(got[1]!.seq).toBeGreaterThan(slowSeq)
     await feed.stop()
   })
 

@@ -28,6 +28,8 @@ export class EventFeed {
   private unlisten: (() => Promise<void>) | null = null
   private stopped = false
   private readAt = Date.now()
+  /** The last seq of each transaction of this process between writing its events and its commit's answer (expecting). */
+  private own = new Set<number>()
 
   constructor(private readonly db: Db) {}
 
@@ -49,7 +51,10 @@ export class EventFeed {
     this.readAt = Date.now()
     // The payload is the last seq the notifying transaction wrote (insertEvents): one this feed
     // has read already (after the writer's own poke) needs no read of its own.
-    this.unlisten = await this.db.listen(EVENTS_CHANNEL, (payload) => this.poke(/^\d+$/.test(payload) ? Number(payload) : Infinity))
+    this.unlisten = await this.db.listen(EVENTS_CHANNEL, (payload) => {
+      const upTo = /^\d+$/.test(payload) ? Number(payload) : Infinity
+      if (!this.own.has(upTo)) this.poke(upTo)
+    })
     this.timer = setInterval(() => this.poke(), FALLBACK_POLL_MS)
     this.timer.unref()
   }
@@ -83,6 +88,32 @@ export class EventFeed {
       this.wanted = 0
       if (wanted > 0) this.poke(wanted)
     })
+  }
+
+  /**
+   * Events this process has written and is about to commit (withEventBatch's `written`, called
+   * before the commit): their NOTIFY, which may arrive before the commit's answer, is left to
+   * `committed`, which hands them to the listeners at once when they follow the last one handed
+   * out, with no read of the log (the intake writes most events; reading them back cost it a
+   * fifth of its CPU: bench/README.md). When another transaction's events come between, or a
+   * read is running, the log is read as after a poke, and they are handed out in their turn.
+   */
+  expecting(written: StoredEvent[]): { committed(): void; failed(): void } {
+    const upTo = written.at(-1)?.seq
+    if (upTo === undefined) return { committed: () => {}, failed: () => {} }
+    this.own.add(upTo)
+    return {
+      committed: () => {
+        this.own.delete(upTo)
+        const inTurn = !this.polling && !this.stopped && written.every((ev, i) => ev.seq === this.last + 1 + i)
+        if (!inTurn) return this.poke(upTo)
+        this.gap = null
+        this.last = upTo
+        for (const l of this.listeners) l(written)
+      },
+      // Rolled back: no NOTIFY comes. Should the commit have happened after all (its answer lost), the fallback poll reads it.
+      failed: () => void this.own.delete(upTo),
+    }
   }
 
   private async drain(): Promise<void> {

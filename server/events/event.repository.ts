@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely'
+import { sql, type Kysely, type Transaction } from 'kysely'
 import type { Database, Executor } from '../db/database.js'
 import { parseEvent, scopeOf, type Audience, type EventData, type EventType } from './event.catalog.js'
 import { visibleSql, type EventViewer } from './event.visibility.js'
@@ -55,7 +55,8 @@ export async function appendEvent<T extends EventType>(trx: Executor, type: T, d
     batch.push(ev)
     return null
   }
-  return insertEvents(trx, [ev])
+  const [written] = await insertEvents(trx, [ev])
+  return written!.seq
 }
 
 /** Many events of one type, in one statement (or into the transaction's batch). */
@@ -72,29 +73,31 @@ export async function appendEvents<T extends EventType>(trx: Executor, type: T, 
 /**
  * Runs `work` with the events it appends on `trx` held back and written together, in order,
  * by one statement at its end: the intake appends three or four events a report, and each
- * round trip costs more than the row it writes. The caller commits after this returns.
+ * round trip costs more than the row it writes. The caller commits after this returns; with
+ * `written`, the feed need not read them back (EventFeed.expecting, writeAndPublish).
  */
-export async function withEventBatch<T>(trx: Transaction<Database>, work: () => Promise<T>): Promise<T> {
+export async function withEventBatch<T>(trx: Transaction<Database>, work: () => Promise<T>): Promise<{ result: T; written: StoredEvent[] }> {
   const batch: Checked[] = []
   batches.set(trx, batch)
   try {
     const result = await work()
-    await insertEvents(trx, batch)
-    return result
+    return { result, written: await insertEvents(trx, batch) }
   } finally {
     batches.delete(trx)
   }
 }
 
 /**
- * Writes the events in one statement and answers the last one's seq. The scope columns take the
- * regions and agencies the payload names, and those of the incidents and reports it names as
- * they stand in this transaction (an incident event names no agency: its ticket's is stored).
+ * Writes the events in one statement and answers them as stored, in order (seq, time, scope).
+ * The scope columns take the regions and agencies the payload names, and those of the incidents
+ * and reports it names as they stand in this transaction (an incident event names no agency: its
+ * ticket's is stored).
  */
-async function insertEvents(trx: Executor, events: Checked[]): Promise<number | null> {
-  if (events.length === 0) return null
+async function insertEvents(trx: Executor, events: Checked[]): Promise<StoredEvent[]> {
+  if (events.length === 0) return []
   // Sequence numbers follow the order of the list: rows are numbered as the ordered SELECT yields them.
-  const res = await sql<{ seq: string }>`
+  // One row answers: the NOTIFY (its payload the last seq), and each event's seq and scope as one JSON array.
+  const res = await sql<{ at: Date; written: string }>`
     WITH e AS (
       INSERT INTO events (type, data, audience, region_codes, agency_codes)
       SELECT x.type, x.data, x.audience,
@@ -112,9 +115,42 @@ async function insertEvents(trx: Executor, events: Checked[]): Promise<number | 
         WHERE i.id = ANY(x.incidents || ARRAY(SELECT r2.incident_id FROM reports r2 WHERE r2.id = ANY(x.reports) AND r2.incident_id IS NOT NULL))
       ) k ON true
       ORDER BY x.n
-      RETURNING seq)
-    SELECT pg_notify(${EVENTS_CHANNEL}, max(seq)::text), max(seq)::text AS seq FROM e`.execute(trx)
-  return Number(res.rows[0]!.seq)
+      RETURNING seq, created_at, region_codes, agency_codes)
+    SELECT pg_notify(${EVENTS_CHANNEL}, max(seq)::text), min(created_at) AS at,
+      json_agg(json_build_array(seq, region_codes, agency_codes) ORDER BY seq)::text AS written
+    FROM e`.execute(trx)
+  const row = res.rows[0]!
+  const written = JSON.parse(row.written) as [number, string[], string[]][]
+  return written.map(([seq, region_codes, agency_codes], i) => {
+    const ev = events[i]!
+    return { seq, type: ev.type, data: ev.data, created_at: row.at, audience: ev.audience, region_codes, agency_codes }
+  })
+}
+
+/** What writeAndPublish needs of the feed (event.feed.ts EventFeed). */
+export interface OwnEventsFeed {
+  expecting(written: StoredEvent[]): { committed(): void; failed(): void }
+}
+
+/**
+ * Runs `work` in a transaction with its events batched (withEventBatch), commits, and hands the
+ * events to this process's feed as written (EventFeed.expecting): the writer's own screens get
+ * them without a read of the log.
+ */
+export async function writeAndPublish<T>(db: Kysely<Database>, feed: OwnEventsFeed, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  let pending: ReturnType<OwnEventsFeed['expecting']> | undefined
+  try {
+    const result = await db.transaction().execute(async (trx) => {
+      const { result, written } = await withEventBatch(trx, () => work(trx))
+      pending = feed.expecting(written)
+      return result
+    })
+    pending?.committed()
+    return result
+  } catch (err) {
+    pending?.failed()
+    throw err
+  }
 }
 
 export interface EventPage {

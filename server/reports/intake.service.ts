@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os'
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/database.js'
 import { announceOpened } from '../disputes/dispute.service.js'
-import { appendEvent, appendEvents, withEventBatch } from '../events/event.repository.js'
+import { appendEvent, appendEvents, writeAndPublish } from '../events/event.repository.js'
 import type { Deps } from '../http/context.js'
 import { attachToIncident } from '../incidents/incident.intake.js'
 import { findTicket } from '../tickets/ticket.repository.js'
@@ -42,15 +42,11 @@ async function announce(trx: Transaction<Database>, deps: Deps, outcomes: Intake
 
 /** Stores a batch of new reports in one transaction; answers each in order. */
 async function storeBatch(deps: Deps, batch: NewReport[]): Promise<Stored[]> {
-  const stored = await deps.db.db.transaction().execute((trx) =>
-    withEventBatch(trx, async () => {
-      const stored = await insertCheckedReports(trx, batch, deps.config.SIGAP_BOUNDARY_TOLERANCE_M)
-      await announce(trx, deps, stored.filter((s) => s !== null))
-      return stored
-    }),
-  )
-  deps.feed.poke()
-  return stored
+  return writeAndPublish(deps.db.db, deps.feed, async (trx) => {
+    const stored = await insertCheckedReports(trx, batch, deps.config.SIGAP_BOUNDARY_TOLERANCE_M)
+    await announce(trx, deps, stored.filter((s) => s !== null))
+    return stored
+  })
 }
 
 /**
@@ -59,25 +55,21 @@ async function storeBatch(deps: Deps, batch: NewReport[]): Promise<Stored[]> {
  * incident not routed yet is routed now.
  */
 export async function attachReport(deps: Deps, submission: NewReport, incidentId: string, nearOnly: boolean): Promise<Stored> {
-  const outcome = await deps.db.db.transaction().execute((trx) =>
-    withEventBatch(trx, async () => {
-      const [o] = await insertCheckedReports(trx, [{ ...submission, plan: null }], deps.config.SIGAP_BOUNDARY_TOLERANCE_M)
-      if (!o) return null
-      const joined = await attachToIncident(trx, o.report, incidentId, nearOnly)
-      o.report.incident_id = joined.id
-      const ticket = (await routeNewTicket(trx, joined.id)) ?? (await findTicket(trx, joined.id))
-      o.incident = Object.assign(joined, {
-        is_new: false,
-        routed_at: ticket?.routed_at ?? null,
-        is_emergency: ticket?.is_emergency ?? false,
-        agency_code: ticket?.agency_code ?? joined.agency_code ?? null,
-      })
-      await announce(trx, deps, [o])
-      return o
-    }),
-  )
-  deps.feed.poke()
-  return outcome
+  return writeAndPublish(deps.db.db, deps.feed, async (trx) => {
+    const [o] = await insertCheckedReports(trx, [{ ...submission, plan: null }], deps.config.SIGAP_BOUNDARY_TOLERANCE_M)
+    if (!o) return null
+    const joined = await attachToIncident(trx, o.report, incidentId, nearOnly)
+    o.report.incident_id = joined.id
+    const ticket = (await routeNewTicket(trx, joined.id)) ?? (await findTicket(trx, joined.id))
+    o.incident = Object.assign(joined, {
+      is_new: false,
+      routed_at: ticket?.routed_at ?? null,
+      is_emergency: ticket?.is_emergency ?? false,
+      agency_code: ticket?.agency_code ?? joined.agency_code ?? null,
+    })
+    await announce(trx, deps, [o])
+    return o
+  })
 }
 
 // Batches stored at once. PGlite has one connection: one batch at a time there.

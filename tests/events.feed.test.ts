@@ -1,0 +1,55 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Db } from '../server/db/connect.js'
+import { EventFeed } from '../server/events/event.feed.js'
+import { appendEvent, readEventsAfter, writeAndPublish, type StoredEvent } from '../server/events/event.repository.js'
+import { createTestDb } from './helpers/db.js'
+
+// The events a process commits itself reach its own screens straight from the writer
+// (writeAndPublish): on both databases, and whether the commit's NOTIFY comes before its answer
+// (PGlite, one connection) or after (PostgreSQL). Ordering behind other transactions:
+// live.multiprocess.pg.test.ts.
+
+let db: Db
+beforeAll(async () => {
+  db = await createTestDb()
+})
+afterAll(() => db?.close())
+
+/** Counts the feed's reads of the log: the feed is given a database whose queries are counted. */
+function counted(): { db: Db; reads: () => number } {
+  let n = 0
+  const plugin = {
+    transformQuery: <T>(args: { node: T }) => {
+      n++
+      return args.node
+    },
+    transformResult: async <R>(args: { result: R }) => args.result,
+  }
+  return { db: { ...db, db: db.db.withPlugin(plugin) }, reads: () => n }
+}
+
+describe("a process's own events", () => {
+  it('are handed to its listeners as written, at once, once, and without a read of the log', async () => {
+    const c = counted()
+    const feed = new EventFeed(c.db)
+    await feed.start()
+    const got: StoredEvent[] = []
+    feed.subscribe((evs) => got.push(...evs))
+    const readsBefore = c.reads()
+    await writeAndPublish(db.db, feed, async (trx) => {
+      for (const what of ['own-1', 'own-2']) await appendEvent(trx, 'catalogue.changed', { what })
+    })
+    expect(got.map((e) => (e.data as { what: string }).what)).toEqual(['own-1', 'own-2'])
+    await new Promise((r) => setTimeout(r, 300)) // the commit's NOTIFY has come and gone
+    expect(c.reads()).toBe(readsBefore)
+    const log = await readEventsAfter(db.db, got[0]!.seq - 1, 2)
+    expect(got).toEqual(log.events)
+    // The log is read on after them: a later event from elsewhere comes once, after them.
+    const laterSeq = await db.db.transaction().execute((trx) => appendEvent(trx, 'catalogue.changed', { what: 'other' }))
+    feed.poke()
+    for (let i = 0; i < 100 && got.length < 3; i++) await new Promise((r) => setTimeout(r, 20))
+    await new Promise((r) => setTimeout(r, 100))
+    expect(got.map((e) => e.seq)).toEqual([...log.events.map((e) => e.seq), laterSeq])
+    await feed.stop()
+  })
+})
