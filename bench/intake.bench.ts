@@ -159,35 +159,40 @@ async function fanOutLatency(base: string): Promise<BenchFigure> {
   )
   await new Promise((r) => setTimeout(r, 500))
   const posts = 100
-  const latencies: number[] = []
-  const answered = new Map<string, number>()
+  // Timed from the moment each POST is sent: the server hands its own events to the sockets at
+  // commit, before the poster's answer is written, so an event often beats the answer.
+  const sent = new Map<string, number>()
+  const answers: number[] = []
   for (let i = 0; i < posts; i++) {
+    const t0 = performance.now()
     const res = await fetch(`${base}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body(i)) })
     const { id } = (await res.json()) as { id: string }
-    answered.set(id, performance.now())
+    answers.push(performance.now() - t0)
+    sent.set(id, t0)
     await new Promise((r) => setTimeout(r, 20))
   }
   const deadline = Date.now() + 10_000
-  while (Date.now() < deadline && [...answered.keys()].some((id) => (arrivals.get(id)?.length ?? 0) < WS_CLIENTS)) {
+  while (Date.now() < deadline && [...sent.keys()].some((id) => (arrivals.get(id)?.length ?? 0) < WS_CLIENTS)) {
     await new Promise((r) => setTimeout(r, 50))
   }
   let missing = 0
-  for (const [id, t0] of answered) {
+  const latencies: number[] = []
+  for (const [id, t0] of sent) {
     const got = arrivals.get(id) ?? []
     missing += WS_CLIENTS - got.length
-    // An event can reach a socket before the HTTP answer reaches its poster: count that as 0.
-    for (const t of got) latencies.push(Math.max(0, t - t0))
+    for (const t of got) latencies.push(t - t0)
   }
   for (const s of sockets) s.terminate()
   latencies.sort((a, b) => a - b)
+  answers.sort((a, b) => a - b)
   const p50 = percentile(latencies, 50)
-  const p99 = percentile(latencies, 99)
   return {
-    name: `POST answer -> event at each of ${WS_CLIENTS} sockets (${posts} reports), p50`,
+    name: `POST sent -> its report.created at each of ${WS_CLIENTS} sockets (${posts} reports, one at a time), p50`,
     value: p50,
     unit: 'ms',
-    baseline: { name: 'p99', value: p99, unit: 'ms' },
-    note: `missing deliveries: ${missing}`,
+    baseline: { name: 'POST sent -> its answer, p50', value: percentile(answers, 50), unit: 'ms' },
+    ratio: p50 / percentile(answers, 50),
+    note: `p99 ${percentile(latencies, 99).toFixed(1)} ms (answer p99 ${percentile(answers, 99).toFixed(1)} ms); missing deliveries: ${missing}`,
   }
 }
 

@@ -643,6 +643,7 @@ CREATE TYPE sigap_intake_row AS (
 
 -- Functions (signatures only; their bodies are in migrations/functions/).
 FUNCTION sigap_agency_for(p_category text, p_region text) RETURNS text LANGUAGE plpgsql STABLE;
+FUNCTION sigap_append_events(p_events jsonb, p_channel text, OUT at timestamp with time zone, OUT written text) RETURNS record LANGUAGE plpgsql VOLATILE SET enable_seqscan=off;
 FUNCTION sigap_check_resolved(p_pt geometry, p_claim text, p_claimed boolean, p_accuracy_m double precision, p_default_tol_m double precision) RETURNS TABLE(status text, claimed_code text, detected_code text, distance_m double precision, region_code text) LANGUAGE sql STABLE;
 FUNCTION sigap_claim_candidates(p_claim text) RETURNS text[] LANGUAGE plpgsql STABLE;
 FUNCTION sigap_intake_item(p_item jsonb, p_default_tol_m double precision, p_candidates text[], INOUT p_routes jsonb, OUT r sigap_intake_row) RETURNS record LANGUAGE plpgsql VOLATILE SET jit=off;

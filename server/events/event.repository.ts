@@ -87,38 +87,11 @@ export async function withEventBatch<T>(trx: Transaction<Database>, work: () => 
   }
 }
 
-/**
- * Writes the events in one statement and answers them as stored, in order (seq, time, scope).
- * The scope columns take the regions and agencies the payload names, and those of the incidents
- * and reports it names as they stand in this transaction (an incident event names no agency: its
- * ticket's is stored).
- */
+/** Writes the events in one call (sigap_append_events, migrations/functions/events.sql) and answers them as stored, in order. */
 async function insertEvents(trx: Executor, events: Checked[]): Promise<StoredEvent[]> {
   if (events.length === 0) return []
-  // Sequence numbers follow the order of the list: rows are numbered as the ordered SELECT yields them.
-  // One row answers: the NOTIFY (its payload the last seq), and each event's seq and scope as one JSON array.
   const res = await sql<{ at: Date; written: string }>`
-    WITH e AS (
-      INSERT INTO events (type, data, audience, region_codes, agency_codes)
-      SELECT x.type, x.data, x.audience,
-        ARRAY(SELECT DISTINCT c FROM unnest(x.regions || k.regions || r.regions) c WHERE c IS NOT NULL ORDER BY c),
-        ARRAY(SELECT DISTINCT c FROM unnest(x.agencies || k.agencies) c WHERE c IS NOT NULL ORDER BY c)
-      FROM ROWS FROM (jsonb_to_recordset(${JSON.stringify(events)}::jsonb)
-          AS (type text, data jsonb, audience text, regions text[], agencies text[], incidents uuid[], reports uuid[]))
-        WITH ORDINALITY AS x(type, data, audience, regions, agencies, incidents, reports, n)
-      LEFT JOIN LATERAL (
-        SELECT array_agg(r.region_code) AS regions FROM reports r WHERE r.id = ANY(x.reports)
-      ) r ON true
-      LEFT JOIN LATERAL (
-        -- One array, not \`= ANY(…) OR IN (…)\`: the OR read the whole incidents table for every event.
-        SELECT array_agg(i.region_code) AS regions, array_agg(i.agency_code) AS agencies FROM incidents i
-        WHERE i.id = ANY(x.incidents || ARRAY(SELECT r2.incident_id FROM reports r2 WHERE r2.id = ANY(x.reports) AND r2.incident_id IS NOT NULL))
-      ) k ON true
-      ORDER BY x.n
-      RETURNING seq, created_at, region_codes, agency_codes)
-    SELECT pg_notify(${EVENTS_CHANNEL}, max(seq)::text), min(created_at) AS at,
-      json_agg(json_build_array(seq, region_codes, agency_codes) ORDER BY seq)::text AS written
-    FROM e`.execute(trx)
+    SELECT * FROM sigap_append_events(${JSON.stringify(events)}::jsonb, ${EVENTS_CHANNEL})`.execute(trx)
   const row = res.rows[0]!
   const written = JSON.parse(row.written) as [number, string[], string[]][]
   return written.map(([seq, region_codes, agency_codes], i) => {
