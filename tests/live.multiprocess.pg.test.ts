@@ -48,26 +48,31 @@ describe('event feed ordering under concurrent transactions', () => {
     for (let i = 0; i < 200 && !cond(); i++) await new Promise((r) => setTimeout(r, 25))
   }
 
+  /** A transaction that has appended an event (seq) and commits only when told. */
+  async function slowTransaction() {
+    let release!: () => void
+    const mayCommit = new Promise<void>((r) => (release = r))
+    let seq = 0
+    const done = db.db.transaction().execute(async (trx) => {
+      await sql`SELECT 1`.execute(trx)
+      seq = (await appendEvent(trx, 'catalogue.changed', { what: 'test.slow' }))!
+      await mayCommit
+    })
+    await until(() => seq > 0)
+    return { seq, commit: () => (release(), done) }
+  }
+
   it('holds back a later event until an earlier, slower transaction commits, then sends both in order', async () => {
     const feed = new EventFeed(db)
     await feed.start()
     const got = await collect(feed)
-    let releaseSlow!: () => void
-    const slowMayCommit = new Promise<void>((r) => (releaseSlow = r))
-    let slowSeq = 0
-    const slow = db.db.transaction().execute(async (trx) => {
-      await sql`SELECT 1`.execute(trx)
-      slowSeq = (await appendEvent(trx, 'catalogue.changed', { what: 'test.slow' }))!
-      await slowMayCommit
-    })
-    await until(() => slowSeq > 0)
+    const { seq: slowSeq, commit } = await slowTransaction()
     const fastSeq = await db.db.transaction().execute((trx) => appendEvent(trx, 'catalogue.changed', { what: 'test.fast' }))
     expect(fastSeq).toBeGreaterThan(slowSeq)
     feed.poke()
     await new Promise((r) => setTimeout(r, 300))
     expect(got.map((e) => (e.data as { what: string }).what)).not.toContain('test.fast')
-    releaseSlow()
-    await slow
+    await commit()
     feed.poke()
     await until(() => got.length >= 2)
     expect(got.map((e) => e.seq)).toEqual([slowSeq, fastSeq])
@@ -78,19 +83,11 @@ describe('event feed ordering under concurrent transactions', () => {
     const feed = new EventFeed(db)
     await feed.start()
     const got = await collect(feed)
-    let releaseSlow!: () => void
-    const slowMayCommit = new Promise<void>((r) => (releaseSlow = r))
-    let slowSeq = 0
-    const slow = db.db.transaction().execute(async (trx) => {
-      slowSeq = (await appendEvent(trx, 'catalogue.changed', { what: 'test.slow' }))!
-      await slowMayCommit
-    })
-    await until(() => slowSeq > 0)
+    const { seq: slowSeq, commit } = await slowTransaction()
     await writeAndPublish(db.db, feed, (trx) => appendEvent(trx, 'catalogue.changed', { what: 'test.own' }))
     await new Promise((r) => setTimeout(r, 300))
     expect(got).toEqual([])
-    releaseSlow()
-    await slow
+    await commit()
     feed.poke()
     await until(() => got.length >= 2)
     await new Promise((r) => setTimeout(r, 100))
