@@ -49,8 +49,9 @@ export class EventFeed {
   async start(): Promise<void> {
     this.last = await latestSeq(this.db.db)
     this.readAt = Date.now()
-    // The payload is the last seq the notifying transaction wrote (insertEvents): one this feed
-    // has read already (after the writer's own poke) needs no read of its own.
+    // The payload is the last seq the notifying transaction wrote (sigap_append_events): one this
+    // feed has handed out already (read after a poke, or given by this process's own writer)
+    // needs no read, nor does one whose writer is about to hand it over (expecting).
     this.unlisten = await this.db.listen(EVENTS_CHANNEL, (payload) => {
       const upTo = /^\d+$/.test(payload) ? Number(payload) : Infinity
       if (!this.own.has(upTo)) this.poke(upTo)
