@@ -648,6 +648,7 @@ FUNCTION sigap_check_resolved(p_pt geometry, p_claim text, p_claimed boolean, p_
 FUNCTION sigap_claim_candidates(p_claim text) RETURNS text[] LANGUAGE plpgsql STABLE;
 FUNCTION sigap_intake_item(p_item jsonb, p_default_tol_m double precision, p_candidates text[], INOUT p_routes jsonb, OUT r sigap_intake_row) RETURNS record LANGUAGE plpgsql VOLATILE SET jit=off;
 FUNCTION sigap_intake_reports(p_items jsonb, p_default_tol_m double precision) RETURNS SETOF sigap_intake_row LANGUAGE plpgsql VOLATILE SET jit=off;
+FUNCTION sigap_intake_set(p_items jsonb, p_default_tol_m double precision) RETURNS SETOF sigap_intake_row LANGUAGE plpgsql VOLATILE SET jit=off SET plan_cache_mode=force_generic_plan SET enable_seqscan=off;
 FUNCTION sigap_late(p_due timestamp with time zone, p_stopped timestamp with time zone, p_flagged timestamp with time zone, p_paused timestamp with time zone, p_at timestamp with time zone) RETURNS boolean LANGUAGE sql IMMUTABLE;
 FUNCTION sigap_level_tag(p_level text) RETURNS text LANGUAGE sql IMMUTABLE;
 FUNCTION sigap_location_check(p_pt geometry, p_claim text, p_accuracy_m double precision, p_default_tol_m double precision) RETURNS TABLE(status text, claimed_code text, detected_code text, distance_m double precision, region_code text) LANGUAGE plpgsql STABLE SET jit=off SET plan_cache_mode=force_generic_plan;

@@ -24,7 +24,16 @@ export interface NewReport {
  * already (nothing of it is stored: the caller answers with the earlier report).
  */
 export async function insertCheckedReports(trx: Transaction<Database>, reports: NewReport[], toleranceM: number): Promise<(IntakeOutcome | null)[]> {
-  const items = reports.map(({ input, idempotencyKey, plan, photoTokenSha256 }) => ({
+  const res = await sql<IntakeRow>`
+    SELECT * FROM sigap_intake_reports(${JSON.stringify(intakeItems(reports))}::jsonb, ${toleranceM}::float8)`.execute(trx)
+  const out: (IntakeOutcome | null)[] = reports.map(() => null)
+  for (const r of res.rows) if (r.outcome === 'stored') out[r.ord - 1] = outcomeOf(reports[r.ord - 1]!.input, r)
+  return out
+}
+
+/** The reports as the items sigap_intake_reports takes (its comment in intake.sql lists them). */
+export function intakeItems(reports: NewReport[]) {
+  return reports.map(({ input, idempotencyKey, plan, photoTokenSha256 }) => ({
     channel: input.channel,
     external_id: input.external_id ?? null,
     idempotency_key: idempotencyKey,
@@ -53,9 +62,4 @@ export async function insertCheckedReports(trx: Transaction<Database>, reports: 
       },
     }),
   }))
-  const res = await sql<IntakeRow>`
-    SELECT * FROM sigap_intake_reports(${JSON.stringify(items)}::jsonb, ${toleranceM}::float8)`.execute(trx)
-  const out: (IntakeOutcome | null)[] = reports.map(() => null)
-  for (const r of res.rows) if (r.outcome === 'stored') out[r.ord - 1] = outcomeOf(reports[r.ord - 1]!.input, r)
-  return out
 }
