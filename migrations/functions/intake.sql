@@ -178,25 +178,14 @@ BEGIN
     RETURNING *
   ), history AS (
     INSERT INTO ticket_events (incident_id, kind, to_status, agency_code, actor_role, note, data, at)
-    SELECT p.new_inc, k.kind, CASE WHEN k.n = 1 THEN 'new' END, CASE WHEN k.n = 2 THEN r.agency_code END, 'system',
-           CASE WHEN k.n = 2 AND r.agency_code IS NULL THEN 'no agency covers this category in this region: route by hand' END,
-           CASE WHEN k.n = 1 THEN '{}'::jsonb ELSE '{"rule":"category_region"}'::jsonb END, now()
-    FROM plan p JOIN routes r ON r.category = p.category AND r.region_code IS NOT DISTINCT FROM p.region_code
-    CROSS JOIN (VALUES (1, 'opened'), (2, 'routed')) AS k(n, kind)
-    WHERE p.new_inc IS NOT NULL ORDER BY p.ord, k.n
-  ), joined AS (
-    UPDATE incidents i SET
-      location = ST_SetSRID(ST_MakePoint((ST_X(i.location) * i.report_count + ST_X(p.pt)) / (i.report_count + 1),
-                                         (ST_Y(i.location) * i.report_count + ST_Y(p.pt)) / (i.report_count + 1)), 4326),
-      report_count = i.report_count + 1,
-      channels = ARRAY(SELECT DISTINCT c FROM unnest(i.channels || p.channel) AS c ORDER BY c),
-      first_reported_at = least(i.first_reported_at, p.at),
-      last_reported_at = greatest(i.last_reported_at, p.at),
-      region_code = coalesce(i.region_code, p.region_code),
-      updated_at = now()
-    FROM plan p
-    WHERE i.id = p.found AND i.status NOT IN ('resolved', 'closed', 'rejected') AND i.merged_into IS NULL
-    RETURNING i.*
+    SELECT h.* FROM plan p JOIN routes r ON r.category = p.category AND r.region_code IS NOT DISTINCT FROM p.region_code
+    CROSS JOIN LATERAL sigap_ticket_opened_rows(p.new_inc, 'new', now(), r.agency_code, now()) h
+    WHERE p.new_inc IS NOT NULL ORDER BY p.ord, h.kind = 'routed'
+  ), joined AS MATERIALIZED (
+    SELECT j.* FROM (SELECT array_agg(found ORDER BY ord) AS ids, array_agg(pt ORDER BY ord) AS pts, array_agg(channel ORDER BY ord) AS chs,
+                            array_agg(at ORDER BY ord) AS ats, array_agg(region_code ORDER BY ord) AS regions
+                     FROM plan WHERE found IS NOT NULL) x
+    CROSS JOIN LATERAL sigap_join_incidents(x.ids, x.pts, x.chs, x.ats, x.regions) j
   ), stored AS (
     INSERT INTO reports (id, channel, external_id, idempotency_key, category_code, description, location, accuracy_m, claimed_region,
                          region_code, reporter_name, reporter_phone, reporter_private, reported_at, incident_id,

@@ -28,6 +28,34 @@ RETURN ST_MakePoint(ST_X(p_location), ST_Y(p_location), sigap_match_slot(p_categ
 -- the same transaction (NULL: not known yet); `route` is that routing when this call opened an
 -- incident, so that a batch routes each (category, region) once.
 
+-- Reports join incidents (the i-th report, at p_points[i], joins p_ids[i]; one report an
+-- incident): the incident's point becomes the mean of its reports', its channels and time span
+-- grow. Re-checked on the newest row version if another transaction changed it meanwhile: an
+-- incident resolved or merged in between is not joined (no row for it). Answers the incidents
+-- as joined.
+CREATE OR REPLACE FUNCTION sigap_join_incidents(p_ids uuid[], p_points geometry[], p_channels text[], p_at timestamptz[], p_regions text[])
+RETURNS SETOF incidents LANGUAGE plpgsql VOLATILE AS $$
+DECLARE
+  r incidents;
+BEGIN
+  FOR r IN
+    UPDATE incidents i SET
+      location = ST_SetSRID(ST_MakePoint((ST_X(i.location) * i.report_count + ST_X(j.pt)) / (i.report_count + 1),
+                                         (ST_Y(i.location) * i.report_count + ST_Y(j.pt)) / (i.report_count + 1)), 4326),
+      report_count = i.report_count + 1,
+      channels = ARRAY(SELECT DISTINCT c FROM unnest(i.channels || j.channel) AS c ORDER BY c),
+      first_reported_at = least(i.first_reported_at, j.at),
+      last_reported_at = greatest(i.last_reported_at, j.at),
+      region_code = coalesce(i.region_code, j.region_code),
+      updated_at = now()
+    FROM unnest(p_ids, p_points, p_channels, p_at, p_regions) AS j(id, pt, channel, at, region_code)
+    WHERE i.id = j.id AND i.status NOT IN ('resolved', 'closed', 'rejected') AND i.merged_into IS NULL
+    RETURNING i.*
+  LOOP
+    RETURN NEXT r;
+  END LOOP;
+END $$;
+
 CREATE OR REPLACE FUNCTION sigap_match_point(
   p_category text, p_channel text, p_pt geometry, p_region text, p_at timestamptz,
   p_categories text[], p_radius_m float8, p_window_h float8, p_dx float8, p_dy float8, p_route jsonb,
@@ -81,18 +109,8 @@ BEGIN
       is_new := true;
       RETURN;
     END IF;
-    -- Re-checked on the newest row version if another transaction changed it meanwhile: an
-    -- incident resolved or merged in between is not joined; then decide again.
-    UPDATE incidents i SET
-      location = ST_SetSRID(ST_MakePoint((ST_X(i.location) * i.report_count + x) / (i.report_count + 1),
-                                         (ST_Y(i.location) * i.report_count + y) / (i.report_count + 1)), 4326),
-      report_count = i.report_count + 1,
-      channels = ARRAY(SELECT DISTINCT c FROM unnest(i.channels || p_channel) AS c ORDER BY c),
-      first_reported_at = least(i.first_reported_at, p_at),
-      last_reported_at = greatest(i.last_reported_at, p_at),
-      region_code = coalesce(i.region_code, p_region),
-      updated_at = now()
-    WHERE i.id = found_id AND i.status NOT IN ('resolved', 'closed', 'rejected') AND i.merged_into IS NULL;
+    -- An incident resolved or merged in between is not joined; then decide again.
+    PERFORM 1 FROM sigap_join_incidents(ARRAY[found_id], ARRAY[p_pt], ARRAY[p_channel], ARRAY[p_at], ARRAY[p_region]);
     IF FOUND THEN
       incident_id := found_id;
       is_new := false;
