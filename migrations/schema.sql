@@ -659,6 +659,7 @@ FUNCTION sigap_match_point(p_category text, p_channel text, p_pt geometry, p_reg
 FUNCTION sigap_match_slot(p_category text) RETURNS double precision LANGUAGE sql IMMUTABLE;
 FUNCTION sigap_name_candidates(p_name text, p_quals text[]) RETURNS text[] LANGUAGE plpgsql STABLE;
 FUNCTION sigap_nearest_of(p_codes text[], p_pt geometry) RETURNS text LANGUAGE plpgsql STABLE;
+FUNCTION sigap_nearest_open_incident(p_pt geometry, p_at timestamp with time zone, p_categories text[], p_radius_m double precision, p_window_h double precision, p_dx double precision, p_dy double precision) RETURNS TABLE(id uuid) LANGUAGE sql STABLE;
 FUNCTION sigap_region_ancestor_keys(p_code text) RETURNS text[] LANGUAGE plpgsql STABLE;
 FUNCTION sigap_region_geom(p_code text) RETURNS geometry LANGUAGE plpgsql STABLE;
 FUNCTION sigap_region_key(t text) RETURNS text LANGUAGE sql IMMUTABLE;

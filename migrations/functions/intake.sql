@@ -132,21 +132,10 @@ BEGIN
     CROSS JOIN LATERAL (SELECT sigap_nearest_of(claims.cands, it.pt) AS code OFFSET 0) rc
     CROSS JOIN LATERAL sigap_check_resolved(it.pt, rc.code, coalesce(btrim(it.claim), '') <> '', it.acc, p_default_tol_m) x
   ), hit AS MATERIALIZED (
-    SELECT chk.ord, (
-      SELECT c.id FROM unnest(string_to_array(chk.m->>'categories', ',')) AS cat(code)
-      CROSS JOIN LATERAL (
-        SELECT i.id, i.location <-> chk.pt AS d FROM incidents i
-        WHERE i.status NOT IN ('resolved', 'closed', 'rejected') AND i.merged_into IS NULL
-          AND sigap_match_key(i.category_code, i.location)
-              &&& ST_3DMakeBox(ST_MakePoint(ST_X(chk.pt) - (chk.m->>'dx')::float8, ST_Y(chk.pt) - (chk.m->>'dy')::float8, sigap_match_slot(cat.code)),
-                               ST_MakePoint(ST_X(chk.pt) + (chk.m->>'dx')::float8, ST_Y(chk.pt) + (chk.m->>'dy')::float8, sigap_match_slot(cat.code)))::geometry
-          AND i.category_code = cat.code
-          AND ST_DWithin(i.location::geography, chk.pt::geography, (chk.m->>'radius_m')::float8)
-          AND i.last_reported_at >= chk.at - (chk.m->>'window_h')::float8 * interval '1 hour'
-          AND i.first_reported_at <= chk.at + (chk.m->>'window_h')::float8 * interval '1 hour'
-        ORDER BY i.location <-> chk.pt, i.id LIMIT 1) c
-      ORDER BY c.d, c.id LIMIT 1) AS found
-    FROM chk WHERE chk.m IS NOT NULL
+    SELECT chk.ord, n.id AS found FROM chk
+    LEFT JOIN LATERAL sigap_nearest_open_incident(chk.pt, chk.at, string_to_array(chk.m->>'categories', ','), (chk.m->>'radius_m')::float8,
+      (chk.m->>'window_h')::float8, (chk.m->>'dx')::float8, (chk.m->>'dy')::float8) n ON true
+    WHERE chk.m IS NOT NULL
   ), ok AS (
     SELECT NOT EXISTS (SELECT 1 FROM it JOIN reports r ON r.channel = it.channel AND r.external_id = it.v->>'external_id')
        AND NOT EXISTS (SELECT 1 FROM it JOIN reports r ON r.idempotency_key = it.v->>'idempotency_key')

@@ -28,6 +28,28 @@ RETURN ST_MakePoint(ST_X(p_location), ST_Y(p_location), sigap_match_slot(p_categ
 -- the same transaction (NULL: not known yet); `route` is that routing when this call opened an
 -- incident, so that a batch routes each (category, region) once.
 
+-- The open incident a report at p_pt, at p_at, would join: of its group's categories, within
+-- the radius and the time window, the nearest (then the smallest id). One search of the index
+-- per category, in the category's slice of it. A SQL function of one SELECT: inlined into the
+-- statement that calls it (its plan then kept with that statement's).
+CREATE OR REPLACE FUNCTION sigap_nearest_open_incident(p_pt geometry, p_at timestamptz, p_categories text[],
+  p_radius_m float8, p_window_h float8, p_dx float8, p_dy float8)
+RETURNS TABLE (id uuid) LANGUAGE sql STABLE AS $$
+  SELECT c.id FROM unnest(p_categories) AS cat(code)
+  CROSS JOIN LATERAL (
+    SELECT i.id, i.location <-> p_pt AS d FROM incidents i
+    WHERE i.status NOT IN ('resolved', 'closed', 'rejected') AND i.merged_into IS NULL
+      AND sigap_match_key(i.category_code, i.location)
+          &&& ST_3DMakeBox(ST_MakePoint(ST_X(p_pt) - p_dx, ST_Y(p_pt) - p_dy, sigap_match_slot(cat.code)),
+                           ST_MakePoint(ST_X(p_pt) + p_dx, ST_Y(p_pt) + p_dy, sigap_match_slot(cat.code)))::geometry
+      AND i.category_code = cat.code
+      AND ST_DWithin(i.location::geography, p_pt::geography, p_radius_m)
+      AND i.last_reported_at >= p_at - p_window_h * interval '1 hour'
+      AND i.first_reported_at <= p_at + p_window_h * interval '1 hour'
+    ORDER BY i.location <-> p_pt, i.id LIMIT 1) c
+  ORDER BY c.d, c.id LIMIT 1
+$$;
+
 -- Reports join incidents (the i-th report, at p_points[i], joins p_ids[i]; one report an
 -- incident): the incident's point becomes the mean of its reports', its channels and time span
 -- grow. Re-checked on the newest row version if another transaction changed it meanwhile: an
@@ -64,35 +86,11 @@ CREATE OR REPLACE FUNCTION sigap_match_point(
 LANGUAGE plpgsql VOLATILE SET jit = off SET plan_cache_mode = force_generic_plan AS $$
 #variable_conflict use_column
 DECLARE
-  win interval := p_window_h * interval '1 hour';
-  x float8 := ST_X(p_pt);
-  y float8 := ST_Y(p_pt);
   found_id uuid;
-  best_d float8;
-  cand_id uuid;
-  cand_d float8;
-  cat text;
-  slot float8;
   agency text;
 BEGIN
   FOR attempt IN 1..3 LOOP
-    found_id := NULL;
-    FOREACH cat IN ARRAY p_categories LOOP
-      slot := sigap_match_slot(cat);
-      SELECT i.id, i.location <-> p_pt INTO cand_id, cand_d FROM incidents i
-      WHERE i.status NOT IN ('resolved', 'closed', 'rejected') AND i.merged_into IS NULL
-        AND sigap_match_key(i.category_code, i.location)
-            &&& ST_3DMakeBox(ST_MakePoint(x - p_dx, y - p_dy, slot), ST_MakePoint(x + p_dx, y + p_dy, slot))::geometry
-        AND i.category_code = cat
-        AND ST_DWithin(i.location::geography, p_pt::geography, p_radius_m)
-        AND i.last_reported_at >= p_at - win AND i.first_reported_at <= p_at + win
-      ORDER BY i.location <-> p_pt, i.id
-      LIMIT 1;
-      IF cand_id IS NOT NULL AND (found_id IS NULL OR cand_d < best_d OR (cand_d = best_d AND cand_id < found_id)) THEN
-        found_id := cand_id;
-        best_d := cand_d;
-      END IF;
-    END LOOP;
+    SELECT n.id INTO found_id FROM sigap_nearest_open_incident(p_pt, p_at, p_categories, p_radius_m, p_window_h, p_dx, p_dy) n;
     IF found_id IS NULL THEN
       IF p_route IS NULL THEN
         SELECT to_jsonb(t) INTO p_route FROM sigap_ticket_routing(p_category, p_region, now()) t;
