@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hashPassword, verifyPassword } from '../server/auth/password.js'
+import { hashPassword, randomToken, verifyPassword } from '../server/auth/password.js'
 import { createUser } from '../server/users/user.service.js'
 import { createTestApp, signIn, testConfig, type TestApp } from './helpers/app.js'
 
@@ -27,6 +27,16 @@ describe('passwords', () => {
     expect(await verifyPassword('rahasia-sekali', a)).toBe(true)
     expect(await verifyPassword('rahasia-sekalI', a)).toBe(false)
     expect(await verifyPassword('x', 'garbage')).toBe(false)
+  })
+})
+
+describe('random tokens (sessions, display tokens, rating links, photo tokens)', () => {
+  it('are never handed out twice and carry the bytes asked for, across refills of their pool and beyond its size', () => {
+    const sizes = [24, 32, 18, 12]
+    const tokens = Array.from({ length: 2000 }, (_, i) => randomToken(sizes[i % sizes.length]))
+    expect(new Set(tokens).size).toBe(tokens.length)
+    tokens.forEach((tok, i) => expect(Buffer.from(tok, 'base64url')).toHaveLength(sizes[i % sizes.length]!))
+    expect(Buffer.from(randomToken(5000), 'base64url')).toHaveLength(5000)
   })
 })
 

@@ -56,3 +56,42 @@ describe("a process's own events", () => {
     await feed.stop()
   })
 })
+
+// writeAndPublish sends the statement that writes the events with the COMMIT right behind it,
+// and a transaction's BEGIN with its first statement (server/db/pipelined-dialect.ts): no answer
+// waited for between them. What a caller relies on must hold all the same.
+describe('a transaction sent without waiting between its statements', () => {
+  const holiday = (day: string) => db.db.selectFrom('holidays').select('name').where('day', '=', day).executeTakeFirst()
+
+  it('stores nothing, and says so, when its events cannot be stored, though the COMMIT was already sent', async () => {
+    const said: string[] = []
+    const feed = { expecting: () => ({ committed: () => said.push('committed'), failed: () => said.push('failed') }) }
+    // The catalogue takes the text; PostgreSQL refuses a NUL in jsonb, so only the database says no.
+    await expect(
+      writeAndPublish(db.db, feed, async (trx) => {
+        await trx.insertInto('holidays').values({ day: '2031-01-02', name: 'pipelined, refused' }).execute()
+        await appendEvent(trx, 'catalogue.changed', { what: 'bad \u0000 text' })
+      }),
+    ).rejects.toThrow(/unicode|\\u0000/i)
+    expect(await holiday('2031-01-02')).toBeUndefined()
+    expect(said).not.toContain('committed')
+    // The connection serves the next transaction as usual.
+    await writeAndPublish(db.db, feed, async (trx) => {
+      await trx.insertInto('holidays').values({ day: '2031-01-03', name: 'pipelined, stored' }).execute()
+      await appendEvent(trx, 'catalogue.changed', { what: 'fine' })
+    })
+    expect(await holiday('2031-01-03')).toEqual({ name: 'pipelined, stored' })
+    expect(said.at(-1)).toBe('committed')
+    expect((await readEventsAfter(db.db, 0, 10_000)).events.filter((e) => (e.data as { what?: string }).what === 'fine')).toHaveLength(1)
+  })
+
+  it('undoes its first statement when a later one fails: the BEGIN sent with it took effect', async () => {
+    await expect(
+      db.db.transaction().execute(async (trx) => {
+        await trx.insertInto('holidays').values({ day: '2031-01-04', name: 'first statement' }).execute()
+        await trx.insertInto('holidays').values({ day: '2031-01-04', name: 'the same day again' }).execute()
+      }),
+    ).rejects.toThrow(/duplicate key/)
+    expect(await holiday('2031-01-04')).toBeUndefined()
+  })
+})

@@ -1,9 +1,10 @@
-import { Kysely, PostgresDialect } from 'kysely'
+import { Kysely } from 'kysely'
 import pg from 'pg'
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Database } from './database.js'
 import { PGliteDialect } from './pglite-dialect.js'
+import { pipelinedPostgres } from './pipelined-dialect.js'
 
 export type DbKind = 'pglite' | 'postgres'
 
@@ -37,10 +38,10 @@ export async function connect(opts: ConnectOptions): Promise<Db> {
 }
 
 async function connectPostgres(url: string, max: number): Promise<Db> {
-  const pool = new pg.Pool({ connectionString: url, max })
+  const { pool, dialect } = pipelinedPostgres(url, max)
   // An idle client that loses its server must not crash the process; the pool replaces it.
   pool.on('error', () => {})
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  const db = new Kysely<Database>({ dialect })
   const listeners: pg.Client[] = []
   return {
     kind: 'postgres',

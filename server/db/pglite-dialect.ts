@@ -27,9 +27,18 @@ class Mutex {
 }
 
 class PGliteConnection implements DatabaseConnection {
+  /** The statement sent last: each runs after it, so statements run in the order sent, as on a pipelined PostgreSQL connection (event.repository.ts sendEvents). */
+  private last: Promise<unknown> = Promise.resolve()
+
   constructor(private readonly pg: PGlite) {}
 
-  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+  executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const run = this.last.then(() => this.run<R>(compiled))
+    this.last = run.catch(() => {})
+    return run
+  }
+
+  private async run<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
     // Without parameters the simple protocol runs several statements at once (migrations).
     const res =
       compiled.parameters.length === 0

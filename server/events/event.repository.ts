@@ -70,6 +70,17 @@ export async function appendEvents<T extends EventType>(trx: Executor, type: T, 
   await insertEvents(trx, checked)
 }
 
+/** Runs `work` with the events it appends on `trx` held back (appendEvent): answers them, in order. */
+async function holdingEvents<T>(trx: Transaction<Database>, work: () => Promise<T>): Promise<{ result: T; events: Checked[] }> {
+  const events: Checked[] = []
+  batches.set(trx, events)
+  try {
+    return { result: await work(), events }
+  } finally {
+    batches.delete(trx)
+  }
+}
+
 /**
  * Runs `work` with the events it appends on `trx` held back and written together, in order,
  * by one statement at its end: the intake appends three or four events a report, and each
@@ -77,26 +88,45 @@ export async function appendEvents<T extends EventType>(trx: Executor, type: T, 
  * `written`, the feed need not read them back (EventFeed.expecting, writeAndPublish).
  */
 export async function withEventBatch<T>(trx: Transaction<Database>, work: () => Promise<T>): Promise<{ result: T; written: StoredEvent[] }> {
-  const batch: Checked[] = []
-  batches.set(trx, batch)
-  try {
-    const result = await work()
-    return { result, written: await insertEvents(trx, batch) }
-  } finally {
-    batches.delete(trx)
-  }
+  const { result, events } = await holdingEvents(trx, work)
+  return { result, written: await insertEvents(trx, events) }
 }
 
-/** Writes the events in one call (sigap_append_events, migrations/functions/events.sql) and answers them as stored, in order. */
-async function insertEvents(trx: Executor, events: Checked[]): Promise<StoredEvent[]> {
-  if (events.length === 0) return []
-  const res = await sql<{ at: Date; written: string }>`
-    SELECT * FROM sigap_append_events(${JSON.stringify(events)}::jsonb, ${EVENTS_CHANNEL})`.execute(trx)
-  const row = res.rows[0]!
+/** The statement that writes the events (sigap_append_events, migrations/functions/events.sql). */
+const appendStatement = (events: Checked[]) => sql<{ at: Date; written: string }>`
+  SELECT * FROM sigap_append_events(${JSON.stringify(events)}::jsonb, ${EVENTS_CHANNEL})`
+
+/** The events as stored, in order, from the statement's answer: the seq and the scope of each. */
+function storedOf(events: Checked[], row: { at: Date; written: string }): StoredEvent[] {
   const written = JSON.parse(row.written) as [number, string[], string[]][]
   return written.map(([seq, region_codes, agency_codes], i) => {
     const ev = events[i]!
     return { seq, type: ev.type, data: ev.data, created_at: row.at, audience: ev.audience, region_codes, agency_codes }
+  })
+}
+
+/** Writes the events in one call and answers them as stored, in order. */
+async function insertEvents(trx: Executor, events: Checked[]): Promise<StoredEvent[]> {
+  if (events.length === 0) return []
+  const res = await appendStatement(events).execute(trx)
+  return storedOf(events, res.rows[0]!)
+}
+
+/**
+ * Sends the statement that writes the events on the transaction's connection and returns before
+ * its answer (in a box: an awaited promise would wait for it), so that the caller's COMMIT is
+ * sent right behind it (pipelined: server/db/pipelined-dialect.ts). Should the statement fail,
+ * the transaction is aborted and PostgreSQL answers that COMMIT by rolling back: the answer
+ * here rejects, and its caller must await it before taking the transaction as committed.
+ */
+async function sendEvents(trx: Transaction<Database>, events: Checked[]): Promise<{ answer: Promise<StoredEvent[]> }> {
+  if (events.length === 0) return { answer: Promise.resolve([]) }
+  const compiled = appendStatement(events).compile(trx)
+  return trx.getExecutor().provideConnection(async (connection) => {
+    // Sent here, on this call (a driver's executeQuery writes the statement before it awaits).
+    const answer = connection.executeQuery<{ at: Date; written: string }>(compiled).then((res) => storedOf(events, res.rows[0]!))
+    answer.catch(() => {}) // awaited by the caller, after its COMMIT
+    return { answer }
   })
 }
 
@@ -106,18 +136,27 @@ export interface OwnEventsFeed {
 }
 
 /**
- * Runs `work` in a transaction with its events batched (withEventBatch), commits, and hands the
- * events to this process's feed as written (EventFeed.expecting): the writer's own screens get
- * them without a read of the log.
+ * Runs `work` in a transaction with its events held back, writes them with one statement sent
+ * together with the COMMIT (sendEvents), and hands them to this process's feed as written
+ * (EventFeed.expecting, before the commit's answer): the writer's own screens get them without
+ * a read of the log.
  */
 export async function writeAndPublish<T>(db: Kysely<Database>, feed: OwnEventsFeed, work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   let pending: ReturnType<OwnEventsFeed['expecting']> | undefined
+  let written: Promise<StoredEvent[]> | undefined
   try {
     const result = await db.transaction().execute(async (trx) => {
-      const { result, written } = await withEventBatch(trx, () => work(trx))
-      pending = feed.expecting(written)
+      const { result, events } = await holdingEvents(trx, () => work(trx))
+      const { answer } = await sendEvents(trx, events)
+      written = answer.then((w) => {
+        pending = feed.expecting(w)
+        return w
+      })
+      written.catch(() => {}) // awaited below, after the commit
       return result
     })
+    // Committed only if the events were written: otherwise the COMMIT rolled back (sendEvents).
+    await written
     pending?.committed()
     return result
   } catch (err) {
