@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { seedDemoArea } from '../server/demo/demo.area.js'
+import { intakeBody as body } from './intake-load.js'
 import { cpuSeconds, freshDb, jsonPoster, killGroup, throughput } from './lib.js'
 
 // Where the intake server's own CPU goes: runs bench/intake-server.ts under `node --cpu-prof`,
@@ -34,13 +35,6 @@ const child = spawn('node', ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 
 })
 await new Promise<void>((resolve) => child.stdout!.on('data', (d: Buffer) => /sigap is serving/.test(d.toString()) && resolve()))
 const client = jsonPoster(`http://127.0.0.1:${port}`, 16)
-const body = (i: number) => ({
-  channel: 'app',
-  category: 'jalan_rusak',
-  description: `Jalan berlubang ${i}`,
-  location: { lat: -6.56 + (((0.5 + i * 0.7548776662) % 1) - 0.5) * 0.097, lon: 107.44 + (((0.5 + i * 0.569840291) % 1) - 0.5) * 0.089 },
-  claimed_region: 'Sukamaju',
-})
 const post = async (i: number) => {
   const s = await client.post('/api/reports', body(i))
   if (s !== 201) throw new Error(`answered ${s}`)

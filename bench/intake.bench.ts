@@ -6,31 +6,13 @@ import pg from 'pg'
 import WebSocket from 'ws'
 import { seedDemoArea } from '../server/demo/demo.area.js'
 import { freshDb, inRounds, jsonPoster, killGroup, percentile, spawnServer, type Bench, type BenchFigure } from './lib.js'
+import { intakeBody as body } from './intake-load.js'
 import { createPlainTable, insertPlain } from './plain.js'
 
 const SCALE = Number(process.env.SIGAP_BENCH_SCALE ?? 1)
 const N = Math.max(200, Math.round(4000 * SCALE))
 const CONCURRENCY = 16
 const WS_CLIENTS = 200
-
-/**
- * Report i's point: spread evenly over a 10 x 10 km box (the R2 low-discrepancy sequence), so that the 16 reports in
- * flight at any moment are far apart, as a city's are (consecutive points of a grid walk were
- * 150 m apart and queued on each other's incident-matching locks).
- */
-const scattered = (i: number) => {
-  const u = (0.5 + i * 0.754_877_666_2) % 1
-  const v = (0.5 + i * 0.569_840_291) % 1
-  return { lat: -6.56 + (u - 0.5) * 0.097, lon: 107.44 + (v - 0.5) * 0.089 }
-}
-
-const body = (i: number) => ({
-  channel: 'app',
-  category: 'jalan_rusak',
-  description: `Jalan berlubang ${i}`,
-  location: scattered(i),
-  claimed_region: 'Sukamaju',
-})
 
 /**
  * Intake throughput over HTTP vs plain INSERTs, with the HTTP floor between them; POST-to-event
