@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createEventFilter, viewerOf } from '../server/auth/event.filter.js'
 import type { Principal } from '../server/auth/principal.js'
 import { EVENT_TYPES, EventRefused, type EventData, type EventType } from '../server/events/event.catalog.js'
-import { appendEvent, appendEvents, EVENTS_CHANNEL, latestSeq, readEventsAfter, withEventBatch, type StoredEvent } from '../server/events/event.repository.js'
+import { appendEvent, appendEvents, EVENTS_CHANNEL, latestSeq, readEventsAfter, writeAndPublish, type StoredEvent } from '../server/events/event.repository.js'
 import { createTestApp, type TestApp } from './helpers/app.js'
 import { seedTwoKelurahan } from './helpers/factories.js'
 import { ALFA, BETA, newTicket } from './helpers/tickets.js'
@@ -26,6 +26,12 @@ beforeAll(async () => {
   report = (await t.db.db.selectFrom('reports').select('id').where('incident_id', '=', incident).executeTakeFirstOrThrow()).id
 })
 afterAll(() => t?.close())
+
+/** A feed that keeps what writeAndPublish hands it as written (EventFeed.expecting). */
+function ownFeed(): { feed: { expecting(w: StoredEvent[]): { committed(): void; failed(): void } }; written: StoredEvent[] } {
+  const written: StoredEvent[] = []
+  return { written, feed: { expecting: (w) => (written.push(...w), { committed: () => {}, failed: () => {} }) } }
+}
 
 const countEvents = async () => Number((await t.db.db.selectFrom('events').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n)
 
@@ -52,12 +58,10 @@ describe('appending an event', () => {
   it('refuses inside a batch at the append, before anything is written', async () => {
     const before = await countEvents()
     await expect(
-      t.db.db.transaction().execute((trx) =>
-        withEventBatch(trx, async () => {
-          await appendEvent(trx, 'catalogue.changed', { what: 'fine' })
-          await appendEvent(trx, 'incident.updated', { incident: { id: 'not-a-uuid', region: null }, cause: 'intake' })
-        }),
-      ),
+      writeAndPublish(t.db.db, ownFeed().feed, async (trx) => {
+        await appendEvent(trx, 'catalogue.changed', { what: 'fine' })
+        await appendEvent(trx, 'incident.updated', { incident: { id: 'not-a-uuid', region: null }, cause: 'intake' })
+      }),
     ).rejects.toThrow(/incident\.id/)
     expect(await countEvents()).toBe(before)
   })
@@ -69,12 +73,10 @@ describe('writing a batch', () => {
     const unlisten = await t.db.listen(EVENTS_CHANNEL, (payload) => heard.push(payload))
     try {
       const whats = ['order-b', 'order-a', 'order-c', 'order-a2', 'order-0']
-      await t.db.db.transaction().execute((trx) =>
-        withEventBatch(trx, async () => {
-          for (const what of whats.slice(0, 3)) await appendEvent(trx, 'catalogue.changed', { what })
-          await appendEvents(trx, 'catalogue.changed', whats.slice(3).map((what) => ({ what })))
-        }),
-      )
+      await writeAndPublish(t.db.db, ownFeed().feed, async (trx) => {
+        for (const what of whats.slice(0, 3)) await appendEvent(trx, 'catalogue.changed', { what })
+        await appendEvents(trx, 'catalogue.changed', whats.slice(3).map((what) => ({ what })))
+      })
       const rows = await t.db.db.selectFrom('events').select(['seq', 'data']).where('type', '=', 'catalogue.changed').orderBy('seq').execute()
       const mine = rows.filter((r) => whats.includes((r.data as { what: string }).what))
       expect(mine.map((r) => (r.data as { what: string }).what)).toEqual(whats)
@@ -87,14 +89,14 @@ describe('writing a batch', () => {
     }
   })
   it('answers the events as written, so that the writer can hand them out without reading the log back', async () => {
-    const { result, written } = await t.db.db.transaction().execute((trx) =>
-      withEventBatch(trx, async () => {
-        await appendEvent(trx, 'catalogue.changed', { what: 'written-1' })
-        await appendEvents(trx, 'incident.updated', [{ incident: { id: incident, region: null }, cause: 'intake' }])
-        await appendEvent(trx, 'catalogue.changed', { what: 'written-2' })
-        return 'done'
-      }),
-    )
+    const own = ownFeed()
+    const result = await writeAndPublish(t.db.db, own.feed, async (trx) => {
+      await appendEvent(trx, 'catalogue.changed', { what: 'written-1' })
+      await appendEvents(trx, 'incident.updated', [{ incident: { id: incident, region: null }, cause: 'intake' }])
+      await appendEvent(trx, 'catalogue.changed', { what: 'written-2' })
+      return 'done'
+    })
+    const written = own.written
     expect(result).toBe('done')
     const log = await readEventsAfter(t.db.db, written[0]!.seq - 1, 10)
     const stored = log.events.filter((e) => written.some((w) => w.seq === e.seq))

@@ -27,15 +27,18 @@ class Mutex {
 }
 
 class PGliteConnection implements DatabaseConnection {
-  /** The statement sent last: each runs after it, so statements run in the order sent, as on a pipelined PostgreSQL connection (event.repository.ts sendEvents). */
-  private last: Promise<unknown> = Promise.resolve()
+  /** Statements run in the order sent, as on a pipelined PostgreSQL connection (event.repository.ts sendEvents). */
+  private readonly order = new Mutex()
 
   constructor(private readonly pg: PGlite) {}
 
-  executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const run = this.last.then(() => this.run<R>(compiled))
-    this.last = run.catch(() => {})
-    return run
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const done = await this.order.lock() // taken in call order: lock() joins the line before it awaits
+    try {
+      return await this.run<R>(compiled)
+    } finally {
+      done()
+    }
   }
 
   private async run<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {

@@ -92,7 +92,7 @@ export class EventFeed {
   }
 
   /**
-   * Events this process has written and is about to commit (withEventBatch's `written`, called
+   * Events this process has written and is about to commit (writeAndPublish's, called
    * before the commit): their NOTIFY, which may arrive before the commit's answer, is left to
    * `committed`, which hands them to the listeners at once when they follow the last one handed
    * out, with no read of the log (the intake writes most events; reading them back cost it a

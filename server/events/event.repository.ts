@@ -70,7 +70,11 @@ export async function appendEvents<T extends EventType>(trx: Executor, type: T, 
   await insertEvents(trx, checked)
 }
 
-/** Runs `work` with the events it appends on `trx` held back (appendEvent): answers them, in order. */
+/**
+ * Runs `work` with the events it appends on `trx` held back (appendEvent) and answers them, in
+ * order, to be written together by one statement at the end (writeAndPublish): the intake
+ * appends three or four events a report, and each round trip costs more than the row it writes.
+ */
 async function holdingEvents<T>(trx: Transaction<Database>, work: () => Promise<T>): Promise<{ result: T; events: Checked[] }> {
   const events: Checked[] = []
   batches.set(trx, events)
@@ -79,17 +83,6 @@ async function holdingEvents<T>(trx: Transaction<Database>, work: () => Promise<
   } finally {
     batches.delete(trx)
   }
-}
-
-/**
- * Runs `work` with the events it appends on `trx` held back and written together, in order,
- * by one statement at its end: the intake appends three or four events a report, and each
- * round trip costs more than the row it writes. The caller commits after this returns; with
- * `written`, the feed need not read them back (EventFeed.expecting, writeAndPublish).
- */
-export async function withEventBatch<T>(trx: Transaction<Database>, work: () => Promise<T>): Promise<{ result: T; written: StoredEvent[] }> {
-  const { result, events } = await holdingEvents(trx, work)
-  return { result, written: await insertEvents(trx, events) }
 }
 
 /** The statement that writes the events (sigap_append_events, migrations/functions/events.sql). */
@@ -105,7 +98,7 @@ function storedOf(events: Checked[], row: { at: Date; written: string }): Stored
   })
 }
 
-/** Writes the events in one call and answers them as stored, in order. */
+/** Writes the events in one call and answers them as stored, in order (outside writeAndPublish). */
 async function insertEvents(trx: Executor, events: Checked[]): Promise<StoredEvent[]> {
   if (events.length === 0) return []
   const res = await appendStatement(events).execute(trx)

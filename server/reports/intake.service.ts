@@ -20,7 +20,7 @@ export type Stored = IntakeOutcome | null
 
 /**
  * After the reports are stored, in their transaction, every event of the batch, in this order
- * (one statement at the end, withEventBatch): dispute.opened (the disputes the intake statement
+ * (one statement at the end, writeAndPublish): dispute.opened (the disputes the intake statement
  * opened for mismatched claims), incident.created/updated, ticket.routed, report.created.
  */
 async function announce(trx: Transaction<Database>, deps: Deps, outcomes: IntakeOutcome[]): Promise<void> {
