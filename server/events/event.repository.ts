@@ -39,13 +39,13 @@ function check(type: EventType, data: unknown): Checked {
   return { type, data, audience: s.audience, regions: present(s.regions), agencies: present(s.agencies), incidents: present(s.incidents), reports: present(s.reports) }
 }
 
-/** Events waiting to be written at the end of a transaction (see withEventBatch). */
+/** Events waiting to be written at the end of a transaction (holdingEvents, in writeAndPublish). */
 const batches = new WeakMap<object, Checked[]>()
 
 /**
  * Appends an event in the caller's transaction and NOTIFYs the other processes, which
  * PostgreSQL delivers only if and when the transaction commits. One round trip, or none
- * inside withEventBatch (the event is written with the batch, in the order appended). Returns
+ * inside writeAndPublish (the event is written with the batch, in the order appended). Returns
  * its sequence number, or null inside a batch (numbered when the batch is written).
  */
 export async function appendEvent<T extends EventType>(trx: Executor, type: T, data: EventData<T>): Promise<number | null> {
