@@ -56,8 +56,18 @@ describe.skipIf(!HAVE_CHROMIUM)('operator desk at 1920x1080 in Chromium', () => 
     expect(await page.locator('[data-testid="queue-count"]').textContent()).toBe('5')
 
     // Filters: channel call_center leaves only the fire; back to all.
+    // With no ticket chosen the map shows where the queue's tickets are.
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.ticketsDrawn)).toBe('5')
     await page.locator('[data-testid="f-channel"]').selectOption('call_center')
     await expect.poll(() => items.count()).toBe(1)
+    // The filter narrows the map too: only the fire's pin, and a click on it picks the fire.
+    const mapEl = page.locator('.maplibregl-map')
+    const pinBoxes = async () => JSON.parse((await mapEl.getAttribute('data-pin-boxes')) ?? '[]') as number[][]
+    await expect.poll(async () => (await pinBoxes()).length).toBe(1)
+    const [[x0, y0, x1, y1]] = (await pinBoxes()) as [[number, number, number, number]]
+    const mapBox = (await mapEl.boundingBox())!
+    await page.mouse.click(mapBox.x + (x0 + x1) / 2, mapBox.y + (y0 + y1) / 2)
+    await page.locator(`[data-testid="desk-detail"][data-ticket-id="${fire.incident_id}"]`).waitFor()
     await page.locator('[data-testid="f-channel"]').selectOption('')
     await page.locator('[data-testid="f-category"]').selectOption('drainase')
     await expect.poll(() => items.count()).toBe(1)
