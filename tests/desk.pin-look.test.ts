@@ -16,7 +16,7 @@ describe('the desk map pins', () => {
   const queue = [ticket('a', 'kebakaran', 107.1, -6.5, true), ticket('b', 'jalan_rusak', 107.2, -6.6), ticket('c', 'unknown_cat', 107.3, -6.7)]
 
   it('show every ticket of the queue as filtered when none is chosen, in its category colour, emergencies larger', () => {
-    const pins = deskPins(null, [], queue, colors)
+    const pins = deskPins(false, null, [], queue, colors)
     expect(pins.map((p) => [p.id, p.kind, p.lon, p.lat])).toEqual([
       ['a', 'queue', 107.1, -6.5],
       ['b', 'queue', 107.2, -6.6],
@@ -28,13 +28,17 @@ describe('the desk map pins', () => {
     expect(look(2).fill).toEqual([100, 116, 139, 235]) // a category the screen has no colour for: slate, still drawn
     expect(look(0).radius).toBeGreaterThan(look(1).radius)
     expect(look(0).line).toEqual([255, 255, 255, 255])
-    expect(deskPins(null, [], queue.slice(1), colors)).toHaveLength(2) // a filter narrows the map too
+    expect(deskPins(false, null, [], queue.slice(1), colors)).toHaveLength(2) // a filter narrows the map too
+  })
+
+  it('show nothing while a chosen ticket loads: not the queue again for a moment between two tickets', () => {
+    expect(deskPins(true, null, [], queue, colors)).toEqual([])
   })
 
   it('show the chosen ticket, its reports and the numbered incidents near it instead of the queue', () => {
     const detail = { ...ticket('b', 'jalan_rusak', 107.2, -6.6), report_count: 2, reports: [{ id: 'r1', location: { lon: 107.2001, lat: -6.6001, accuracy_m: null } }, { id: 'r2', location: { lon: 107.1999, lat: -6.5999, accuracy_m: null } }] } as unknown as DeskDetail
     const nearby = [{ id: 'n1', lon: 107.201, lat: -6.601 }] as Nearby[]
-    const pins = deskPins(detail, nearby, queue, colors)
+    const pins = deskPins(true, detail, nearby, queue, colors)
     expect(pins.map((p) => [p.id, p.kind, p.label])).toEqual([
       ['n1', 'nearby', '1'],
       ['r1', 'report', undefined],

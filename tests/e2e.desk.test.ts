@@ -56,8 +56,11 @@ describe.skipIf(!HAVE_CHROMIUM)('operator desk at 1920x1080 in Chromium', () => 
     expect(await page.locator('[data-testid="queue-count"]').textContent()).toBe('5')
 
     // Filters: channel call_center leaves only the fire; back to all.
-    // With no ticket chosen the map shows where the queue's tickets are.
+    // With no ticket chosen the map takes the centre too and shows where the queue's tickets are.
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.ticketsDrawn)).toBe('5')
+    const mapWidth = async () => (await page.locator('section.map').boundingBox())!.width
+    expect(await mapWidth()).toBeGreaterThan(1200)
+    await page.locator('[data-testid="desk-pick"]').waitFor()
     await page.locator('[data-testid="f-channel"]').selectOption('call_center')
     await expect.poll(() => items.count()).toBe(1)
     // The filter narrows the map too: only the fire's pin, and a click on it picks the fire.
@@ -68,7 +71,16 @@ describe.skipIf(!HAVE_CHROMIUM)('operator desk at 1920x1080 in Chromium', () => 
     const mapBox = (await mapEl.boundingBox())!
     await page.mouse.click(mapBox.x + (x0 + x1) / 2, mapBox.y + (y0 + y1) / 2)
     await page.locator(`[data-testid="desk-detail"][data-ticket-id="${fire.incident_id}"]`).waitFor()
+    // The chosen ticket takes the centre; the map steps aside.
+    expect(await mapWidth()).toBeLessThan(700)
+    expect(await page.locator('[data-testid="desk-pick"]').count()).toBe(0)
+    // Esc goes back to the map of the whole queue.
+    await page.locator('body').press('Escape')
+    await page.locator('[data-testid="desk-pick"]').waitFor()
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.ticketsDrawn)).toBe('1')
+    expect(await mapWidth()).toBeGreaterThan(1200)
     await page.locator('[data-testid="f-channel"]').selectOption('')
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.ticketsDrawn)).toBe('5')
     await page.locator('[data-testid="f-category"]').selectOption('drainase')
     await expect.poll(() => items.count()).toBe(1)
     await page.locator('[data-testid="f-category"]').selectOption('')

@@ -17,10 +17,11 @@ export interface Pin {
 
 /**
  * With no ticket chosen, every ticket of the queue as filtered (where the work is, at a glance;
- * a click picks one); with one chosen, it, its reports' points and the open incidents near it.
- * The chosen ticket is last: drawn on top.
+ * a click picks one); with one chosen, it, its reports' points and the open incidents near it
+ * (none while it loads). The chosen ticket is last: drawn on top.
  */
-export function deskPins(detail: DeskDetail | null, nearby: readonly Nearby[], queue: readonly DeskTicket[], colors: Record<string, string>): Pin[] {
+export function deskPins(chosen: boolean, detail: DeskDetail | null, nearby: readonly Nearby[], queue: readonly DeskTicket[], colors: Record<string, string>): Pin[] {
+  if (chosen && !detail) return []
   if (!detail) return queue.map((q) => ({ id: q.id, lat: q.location.lat, lon: q.location.lon, kind: 'queue', color: colors[q.category] ?? '#64748b', emergency: q.is_emergency }))
   return [
     ...nearby.map((n, i) => ({ id: n.id, lat: n.lat, lon: n.lon, kind: 'nearby' as const, label: String(i + 1) })),
