@@ -87,8 +87,10 @@ describe('the live stream\'s limits', () => {
 
   it('paces a replay to a screen that reads slowly instead of buffering the whole gap (which cut it off)', async () => {
     const before = await latestSeq(db.db)
-    const note = 'x'.repeat(10_000)
-    for (let i = 0; i < 4; i++) await appendEvents(db.db, 'catalogue.changed', Array.from({ length: 500 }, (_, j) => ({ what: `s-${i}-${j}`, note })))
+    // A page of the replay (500 events) is 10 MB: more than the kernel's socket buffers take from
+    // a reader that has stopped (about 4 MB here), so sent at once it would pass the 4 MiB cut-off.
+    const note = 'x'.repeat(20_000)
+    for (let i = 0; i < 2; i++) await appendEvents(db.db, 'catalogue.changed', Array.from({ length: 500 }, (_, j) => ({ what: `s-${i}-${j}`, note })))
     const upTo = await latestSeq(db.db)
     await vi.waitFor(() => expect(server.deps.feed.lastSeq).toBeGreaterThanOrEqual(upTo), { timeout: 60_000 })
     const s = await Raw.open()

@@ -9,8 +9,13 @@ import { ClientMessage, HEARTBEAT_MS, type ServerMessage } from './ws.protocol.j
 
 /** Beyond this many missed events a client reloads over HTTP instead of replaying. */
 const MAX_REPLAY = 50_000
-/** Events read from the log per replay page; the next page waits until the socket has sent most of this one. */
+/** Events read from the log per replay page. */
 const REPLAY_PAGE = 500
+/**
+ * A replay sends on only while the socket holds less than this unsent, event by event: a page of
+ * large events (500 of 10 kB is 5 MB) sent at once to a screen reading slowly went past
+ * MAX_BUFFERED_BYTES and cut it off, depending on how much the kernel's buffers had taken.
+ */
 const REPLAY_DRAIN_BYTES = 512 * 1024
 /** A client whose socket has this much unsent data is cut off; it reconnects and resumes. */
 const MAX_BUFFERED_BYTES = 4 * 1024 * 1024
@@ -214,12 +219,14 @@ export class WsHub<P> {
       const viewer = this.opts.viewer(client.principal)
       try {
         while (client.cursor < upTo && client.ws.readyState === WebSocket.OPEN) {
-          await this.drained(client)
           // Only what this client may see, up to upTo: a page short of the limit is the end.
           const page = await readEventsAfter(this.opts.db.db, client.cursor, REPLAY_PAGE, { viewer, upTo })
           const events = page.events
           if (events.length === 0) break
-          this.deliver(client, events)
+          for (const ev of events) {
+            if (client.ws.bufferedAmount > REPLAY_DRAIN_BYTES) await this.drained(client)
+            this.deliver(client, [ev])
+          }
           client.cursor = Math.max(client.cursor, events.at(-1)!.seq)
         }
         client.cursor = Math.max(client.cursor, upTo)
@@ -284,7 +291,7 @@ export class WsHub<P> {
     return text
   }
 
-  /** Waits while the socket still has much of the last replay page to send (a slow screen paces its own replay). */
+  /** Waits while the socket still has much of the replay to send (a slow screen paces its own replay). */
   private async drained(client: Client<P>) {
     while (client.ws.readyState === WebSocket.OPEN && client.ws.bufferedAmount > REPLAY_DRAIN_BYTES) {
       await new Promise((r) => setTimeout(r, 20))
