@@ -1,4 +1,4 @@
-import { randomBytes, randomFillSync, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
+import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto'
 
 /**
  * Password hashing with node's scrypt (no native add-on to build). The parameters are stored
@@ -38,20 +38,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * "no such user" and "wrong password" take the same time. */
 export const DUMMY_HASH = `scrypt$${N}$${R}$${P}$${'A'.repeat(22)}$${'A'.repeat(43)}`
 
-// Random bytes drawn 4 KiB at a time and each handed out once, as node does for randomUUID:
-// randomBytes costs about 5 µs a call here (against 0.1 µs from the pool), and intake makes a
-// photo token for every report.
-const pool = Buffer.alloc(4096)
-let drawn = pool.length
-
 /** A random secret for session cookies, display tokens, rating links and photo tokens. */
 export function randomToken(bytes = 32): string {
-  if (bytes > pool.length) return randomBytes(bytes).toString('base64url')
-  if (drawn + bytes > pool.length) {
-    randomFillSync(pool)
-    drawn = 0
-  }
-  const token = pool.toString('base64url', drawn, drawn + bytes)
-  drawn += bytes
-  return token
+  return randomBytes(bytes).toString('base64url')
 }

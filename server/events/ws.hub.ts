@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http'
 import type { Duplex } from 'node:stream'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { WebSocketServer, WebSocket } from 'ws'
 import type { Db } from '../db/connect.js'
 import type { EventFeed } from './event.feed.js'
@@ -224,7 +225,8 @@ export class WsHub<P> {
           const events = page.events
           if (events.length === 0) break
           for (const ev of events) {
-            if (client.ws.bufferedAmount > REPLAY_DRAIN_BYTES) await this.drained(client)
+            // A slow screen paces its own replay: the next event waits until most is sent.
+            while (client.ws.readyState === WebSocket.OPEN && client.ws.bufferedAmount > REPLAY_DRAIN_BYTES) await sleep(20)
             this.deliver(client, [ev])
           }
           client.cursor = Math.max(client.cursor, events.at(-1)!.seq)
@@ -289,13 +291,6 @@ export class WsHub<P> {
       byData.set(data, (text = JSON.stringify(msg)))
     }
     return text
-  }
-
-  /** Waits while the socket still has much of the replay to send (a slow screen paces its own replay). */
-  private async drained(client: Client<P>) {
-    while (client.ws.readyState === WebSocket.OPEN && client.ws.bufferedAmount > REPLAY_DRAIN_BYTES) {
-      await new Promise((r) => setTimeout(r, 20))
-    }
   }
 
   private send(client: Client<P>, msg: ServerMessage) {
