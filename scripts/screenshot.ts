@@ -1,7 +1,9 @@
 import { chromium } from 'playwright-core'
 
 // Usage: tsx scripts/screenshot.ts URL OUT.png [WIDTHxHEIGHT] [WAIT_MS]
-// SIGN_IN=user:password signs in first (the screens behind a role: /desk, /field, /review…).
+// SIGN_IN=user:password signs in first (the screens behind a role: /desk, /field, /review…);
+// CLICK=selector clicks the first element it matches after the wait, and waits again (a ticket
+// opened on the field screen, a dispute chosen).
 const [url, out, size = '1920x1080', wait = '4000'] = process.argv.slice(2)
 if (!url || !out) {
   console.error('usage: tsx scripts/screenshot.ts URL OUT.png [WIDTHxHEIGHT] [WAIT_MS]')
@@ -23,5 +25,9 @@ page.on('console', (m) => m.type() === 'error' && console.error('console:', m.te
 page.on('pageerror', (e) => console.error('pageerror:', e.message))
 await page.goto(url)
 await page.waitForTimeout(Number(wait))
+if (process.env.CLICK) {
+  await page.locator(process.env.CLICK).first().click()
+  await page.waitForTimeout(Number(wait))
+}
 await page.screenshot({ path: out })
 await browser.close()

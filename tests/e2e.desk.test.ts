@@ -235,7 +235,11 @@ describe.skipIf(!HAVE_CHROMIUM)('operator desk at 1920x1080 in Chromium', () => 
     await openDesk(page, `${rig.server.url}/desk?category=pohon_tumbang&t=${tree.incident_id}`, errors)
     await page.locator(`[data-testid="desk-detail"][data-ticket-id="${tree.incident_id}"]`).waitFor()
     const mapEl = page.locator('.maplibregl-map')
-    const view = async () => JSON.parse((await mapEl.getAttribute('data-view')) ?? 'null') as { zoom: number; center: [number, number] } | null
+    // Where the map stands after each move (ViewMark): its zoom and its centre.
+    const view = async () => {
+      const v = JSON.parse((await mapEl.getAttribute('data-view')) ?? 'null') as { zoom: number; bounds: [number, number, number, number] } | null
+      return v && { zoom: v.zoom, center: [(v.bounds[0] + v.bounds[2]) / 2, (v.bounds[1] + v.bounds[3]) / 2] as const }
+    }
     // Centred on the ticket, a few kilometres across (zoom 12-13): not the whole regency framed
     // when the outlines arrived, nor a blank map zoomed in on the pin alone.
     await expect.poll(async () => {
