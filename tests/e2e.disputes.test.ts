@@ -165,6 +165,15 @@ describe.skipIf(!HAVE_CHROMIUM)('disputes screen in Chromium', () => {
     await headPage.setViewportSize({ width: 412, height: 915 }) // a head on a phone
     await headPage.waitForTimeout(1000)
     await headPage.screenshot({ path: join(SCREENSHOTS, 'disputes-overdue-phone-412x915.png') })
+    // Nothing of the header runs off a phone's screen, down to the smallest (320 px).
+    for (const width of [412, 360, 320]) {
+      await headPage.setViewportSize({ width, height: 780 })
+      await headPage.waitForTimeout(300)
+      const off = await headPage.evaluate(() =>
+        [...document.querySelectorAll('header *')].filter((e) => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > window.innerWidth + 0.5).map((e) => e.textContent?.trim() || e.tagName),
+      )
+      expect(off, `${width} px`).toEqual([])
+    }
     expect(headErrors).toEqual([])
   })
 })
