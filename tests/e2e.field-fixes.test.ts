@@ -17,8 +17,8 @@ async function ticketAt(category: string, i: number, description: string): Promi
   expect(r.status).toBe(201)
   return r.body
 }
-async function officerPage(): Promise<{ page: Page; close: () => Promise<void>; errors: string[] }> {
-  const { page, context } = await signedInPage(rig.browser, rig.server.url, rig.db, 'field_officer', { agencyCode: 'pupr', viewport: TABLET })
+async function officerPage(viewport = TABLET): Promise<{ page: Page; close: () => Promise<void>; errors: string[] }> {
+  const { page, context } = await signedInPage(rig.browser, rig.server.url, rig.db, 'field_officer', { agencyCode: 'pupr', viewport })
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   await page.goto(`${rig.server.url}/field`)
@@ -120,4 +120,25 @@ describe.skipIf(!HAVE_CHROMIUM)('field screen fixes in Chromium', () => {
     expect(errors).toEqual([])
     await close()
   }, 90_000)
+
+  it('fits a phone: the map above, the list and a ticket under it, nothing off the screen', async () => {
+    const road = await ticketAt('jalan_rusak', 4, 'Aspal mengelupas di depan sekolah')
+    expect((await api('POST', `/api/tickets/${road.incident_id}/transition`, operator, { to: 'dispatched' })).status).toBe(200)
+    const { page, close, errors } = await officerPage({ width: 360, height: 780 })
+    // Every element of the bar and the side column within the screen's width.
+    const offScreen = () => page.evaluate(() =>
+      [...document.querySelectorAll('.top *, .side *')].filter((e) => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > window.innerWidth + 0.5).map((e) => e.textContent?.trim().slice(0, 30) || e.tagName),
+    )
+    expect(await offScreen()).toEqual([])
+    const [map, side] = [(await page.locator('main.map').boundingBox())!, (await page.locator('aside.side').boundingBox())!]
+    expect(map.height).toBeGreaterThan(200)
+    expect(side.y).toBeGreaterThanOrEqual(map.y + map.height - 1)
+    const item = page.locator(`.list [data-ticket-id="${road.incident_id}"]`)
+    await item.scrollIntoViewIfNeeded()
+    await item.click()
+    await page.locator(`[data-testid="ticket-detail"][data-ticket-id="${road.incident_id}"]`).waitFor()
+    expect(await offScreen()).toEqual([])
+    expect(errors).toEqual([])
+    await close()
+  }, 60_000)
 })
