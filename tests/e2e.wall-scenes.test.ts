@@ -140,6 +140,8 @@ describe.skipIf(!HAVE_CHROMIUM)('wall scenes in Chromium', () => {
     await row.waitFor({ timeout: 20_000 })
     expect(await row.textContent()).toMatch(/\d+\s*%/)
     expect(await text(page, 'heat-share')).toMatch(/^\d+\s*%$/)
+    // The legend gives the scale's steps and names the uncoloured kelurahan.
+    expect(await page.locator('[data-testid="heat-step"]').allTextContents()).toEqual(['0%', '25%', '≥ 50%', 'tanpa tiket 7 hari'])
     await page.waitForTimeout(1500)
     await page.screenshot({ path: join(SCREENSHOTS, 'wall-heatmap-1920x1080.png') })
     await page.close()
