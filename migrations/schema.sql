@@ -291,14 +291,16 @@ CREATE TABLE outbox_messages (
   next_attempt_at timestamp with time zone DEFAULT now() NOT NULL,
   last_error text,
   created_at timestamp with time zone DEFAULT now() NOT NULL,
-  sent_at timestamp with time zone
+  sent_at timestamp with time zone,
+  supersede_key text
 );
 ALTER TABLE outbox_messages ADD CONSTRAINT outbox_messages_dedup_key_key UNIQUE (dedup_key);
 ALTER TABLE outbox_messages ADD CONSTRAINT outbox_messages_pkey PRIMARY KEY (id);
-ALTER TABLE outbox_messages ADD CONSTRAINT outbox_messages_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'failed'::text])));
+ALTER TABLE outbox_messages ADD CONSTRAINT outbox_messages_status_check CHECK ((status = ANY (ARRAY['pending'::text, 'sent'::text, 'failed'::text, 'superseded'::text])));
 CREATE UNIQUE INDEX outbox_messages_dedup_key_key ON public.outbox_messages USING btree (dedup_key);
 CREATE UNIQUE INDEX outbox_messages_pkey ON public.outbox_messages USING btree (id);
 CREATE INDEX outbox_pending_idx ON public.outbox_messages USING btree (next_attempt_at) WHERE (status = 'pending'::text);
+CREATE INDEX outbox_supersede_idx ON public.outbox_messages USING btree (supersede_key) WHERE (status = 'pending'::text);
 
 CREATE TABLE photos (
   id uuid DEFAULT gen_random_uuid() NOT NULL,

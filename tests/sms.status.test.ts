@@ -12,8 +12,9 @@ import { seedTwoKelurahan } from './helpers/factories.js'
 
 /**
  * 112 callers who agreed to be told get their status messages by SMS, through an HTTP gateway
- * (an in-process server stands in for it): once per status change, retried when the gateway
- * fails, on WhatsApp when that is how they agreed, and to nobody who did not agree.
+ * (an in-process server stands in for it): once per status change (of several waiting at once,
+ * the newest only), retried when the gateway fails, on WhatsApp when that is how they agreed,
+ * and to nobody who did not agree.
  */
 const PUBLIC = 'https://lapor.example.go.id'
 const TOKEN = 'gateway-token-123'
@@ -100,20 +101,39 @@ describe('status messages by SMS to 112 callers who agreed', () => {
     expect(logged.join('\n')).not.toMatch(/81234567001|0812 3456 7001/)
   })
 
-  it('sends the rating page on resolution, not a "reply with a digit" an SMS cannot carry', async () => {
+  it('sends only the newest of the states waiting to go out, and the rating page on resolution (not a "reply with a digit" an SMS cannot carry)', async () => {
     hits.length = 0
     const r = await call('0812 3456 7009', { notify: true }, -6.2151)
     const id = r.body.incident_id as string
     await move(id, 'new', 'verified')
+    await flush()
+    // Three moves before the next round of sending: the caller is told where the ticket is now,
+    // once, not three messages at once.
     await move(id, 'verified', 'dispatched')
     await move(id, 'dispatched', 'in_progress')
     await move(id, 'in_progress', 'resolved', { note: 'Pohon sudah dipotong dan disingkirkan' })
-    await flush()
+    expect(await flush()).toEqual({ sent: 1, failed: 0 })
     const texts = hits.filter((h) => h.body.to === '+6281234567009').map((h) => h.body.message)
-    expect(texts).toHaveLength(4)
+    expect(texts).toHaveLength(2)
+    expect(texts[0]).toContain('sudah diverifikasi')
+    const rows = await t.db.db.selectFrom('outbox_messages').select(['dedup_key', 'status']).where('supersede_key', '=', `status:${r.body.id}`).orderBy('id').execute()
+    expect(rows.map((m) => [m.dedup_key.split(':')[2], m.status])).toEqual([['verified', 'sent'], ['dispatched', 'superseded'], ['in_progress', 'superseded'], ['resolved', 'sent']])
     const resolved = texts.at(-1)!
     expect(resolved).toContain('selesai ditangani')
     expect(resolved).toMatch(new RegExp(`${PUBLIC}/nilai/[A-Za-z0-9_-]+`))
     expect(resolved).not.toContain('balas')
+  })
+
+  it('never sends a failed old state after a newer one: the newer replaces it while it waits to be retried', async () => {
+    hits.length = 0
+    const r = await call('0812 3456 7011', { notify: true }, -6.2201)
+    const id = r.body.incident_id as string
+    await move(id, 'new', 'verified')
+    failNext = 1
+    expect(await flush()).toEqual({ sent: 0, failed: 1 })
+    await move(id, 'verified', 'dispatched')
+    expect(await flush()).toEqual({ sent: 1, failed: 0 })
+    expect(await flush()).toEqual({ sent: 0, failed: 0 })
+    expect(hits.map((h) => h.body.message)).toEqual([`Tiket ${(r.body.id as string).slice(0, 8).toUpperCase()}: laporan Anda diteruskan ke dinas terkait.`])
   })
 })

@@ -223,8 +223,10 @@ describe('replies', () => {
     // 'new' is what every incident starts as: the acknowledgement already said so.
     expect(await notifyStatusChanges(t.deps, [generic('new')])).toBe(0)
     expect(await notifyStatusChanges(t.deps, [generic('resolved')])).toBe(1)
-    const queued = await t.db.db.selectFrom('outbox_messages').selectAll().where('recipient', '=', who).where('dedup_key', 'like', 'status:%').execute()
+    const queued = await t.db.db.selectFrom('outbox_messages').selectAll().where('recipient', '=', who).where('dedup_key', 'like', 'status:%').orderBy('id').execute()
     expect(queued.map((m) => m.body)).toEqual([expect.stringContaining('sedang dikerjakan'), expect.stringContaining('selesai ditangani')])
+    // Neither was sent yet: the reporter gets the newest only.
+    expect(queued.map((m) => m.status)).toEqual(['superseded', 'pending'])
   })
 
   it('logs replies with the phone number masked by default', async () => {

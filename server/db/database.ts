@@ -267,7 +267,9 @@ export interface OutboxMessagesTable {
   recipient: string
   body: string
   dedup_key: string
-  status: Generated<'pending' | 'sent' | 'failed'>
+  /** Messages with the same key replace older pending ones (migrations/0024_outbox_supersede.sql). */
+  supersede_key: string | null
+  status: Generated<'pending' | 'sent' | 'failed' | 'superseded'>
   attempts: Generated<number>
   next_attempt_at: Generated<Date>
   last_error: string | null

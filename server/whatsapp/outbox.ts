@@ -23,14 +23,27 @@ export class LoggingSender implements MessageSender {
   }
 }
 
-/** Queues a reply in the caller's transaction (or on its own); the same dedup_key twice is one message. */
-export async function enqueueMessage(db: Kysely<Database>, msg: { channel: string; to: string; body: string; dedupKey: string }): Promise<boolean> {
+/**
+ * Queues a reply in the caller's transaction (or on its own); the same dedup_key twice is one
+ * message. With a supersedeKey, the older messages of that key still waiting are not sent: this
+ * one says what they said, newer (a ticket's state, as it is now).
+ */
+export async function enqueueMessage(db: Kysely<Database>, msg: { channel: string; to: string; body: string; dedupKey: string; supersedeKey?: string }): Promise<boolean> {
   const r = await db
     .insertInto('outbox_messages')
-    .values({ channel: msg.channel, recipient: msg.to, body: msg.body, dedup_key: msg.dedupKey })
+    .values({ channel: msg.channel, recipient: msg.to, body: msg.body, dedup_key: msg.dedupKey, supersede_key: msg.supersedeKey ?? null })
     .onConflict((oc) => oc.column('dedup_key').doNothing())
     .returning('id')
     .executeTakeFirst()
+  if (r && msg.supersedeKey !== undefined) {
+    await db
+      .updateTable('outbox_messages')
+      .set({ status: 'superseded' })
+      .where('supersede_key', '=', msg.supersedeKey)
+      .where('status', '=', 'pending')
+      .where('id', '<', r.id)
+      .execute()
+  }
   return r !== undefined
 }
 

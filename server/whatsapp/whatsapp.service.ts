@@ -247,7 +247,8 @@ export function statusChangeOf(ev: StoredEvent): { incidentId: string; status: s
 /**
  * Tells reporters when their ticket changes state: WhatsApp reporters on WhatsApp, and callers
  * who agreed (report_contact_consents) by the way they agreed, SMS or WhatsApp. One message per
- * report and state however often the event is seen (dedup key), in however many processes.
+ * report and state however often the event is seen (dedup key), in however many processes; of
+ * a report's messages waiting to go out, only the newest state is sent (supersede key).
  */
 export async function notifyStatusChanges(deps: Deps, events: StoredEvent[]): Promise<number> {
   let queued = 0
@@ -270,6 +271,8 @@ export async function notifyStatusChanges(deps: Deps, events: StoredEvent[]): Pr
         channel: sms ? 'sms' : 'whatsapp',
         to: waNumber(r.reporter_phone!),
         dedupKey: `status:${r.id}:${status}`,
+        // Only the newest state of a report goes out when several wait at once.
+        supersedeKey: `status:${r.id}`,
         // An SMS cannot be replied to: no "reply with…" in it.
         body: `Tiket ${ticketNumber(r.id)}: laporan Anda ${sms ? STATUS_ID[status]!.split(':')[0] : STATUS_ID[status]}.` + (status === 'resolved' ? await (sms ? smsRatingPrompt : ratingPrompt)(deps, r.id) : ''),
       })
