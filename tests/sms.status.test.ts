@@ -116,7 +116,7 @@ describe('status messages by SMS to 112 callers who agreed', () => {
     const texts = hits.filter((h) => h.body.to === '+6281234567009').map((h) => h.body.message)
     expect(texts).toHaveLength(2)
     expect(texts[0]).toContain('sudah diverifikasi')
-    const rows = await t.db.db.selectFrom('outbox_messages').select(['dedup_key', 'status']).where('supersede_key', '=', `status:${r.body.id}`).orderBy('id').execute()
+    const rows = await t.db.db.selectFrom('outbox_messages').select(['dedup_key', 'status']).where('dedup_key', 'like', `status:${r.body.id}:%`).orderBy('id').execute()
     expect(rows.map((m) => [m.dedup_key.split(':')[2], m.status])).toEqual([['verified', 'sent'], ['dispatched', 'superseded'], ['in_progress', 'superseded'], ['resolved', 'sent']])
     const resolved = texts.at(-1)!
     expect(resolved).toContain('selesai ditangani')
@@ -135,5 +135,20 @@ describe('status messages by SMS to 112 callers who agreed', () => {
     expect(await flush()).toEqual({ sent: 1, failed: 0 })
     expect(await flush()).toEqual({ sent: 0, failed: 0 })
     expect(hits.map((h) => h.body.message)).toEqual([`Tiket ${(r.body.id as string).slice(0, 8).toUpperCase()}: laporan Anda diteruskan ke dinas terkait.`])
+  })
+
+  it('keeps the resolution and its rating page when the ticket is closed before it went out', async () => {
+    hits.length = 0
+    const r = await call('0812 3456 7013', { notify: true }, -6.2251)
+    const id = r.body.incident_id as string
+    await move(id, 'new', 'dispatched')
+    await move(id, 'dispatched', 'in_progress')
+    await move(id, 'in_progress', 'resolved', { note: 'Pohon sudah dipotong' })
+    await move(id, 'resolved', 'closed')
+    expect(await flush()).toEqual({ sent: 2, failed: 0 })
+    const texts = hits.map((h) => h.body.message)
+    expect(texts[0]).toContain('selesai ditangani')
+    expect(texts[0]).toMatch(new RegExp(`${PUBLIC}/nilai/[A-Za-z0-9_-]+`))
+    expect(texts[1]).toContain('ditutup')
   })
 })

@@ -267,7 +267,7 @@ export interface OutboxMessagesTable {
   recipient: string
   body: string
   dedup_key: string
-  /** Messages with the same key replace older pending ones (migrations/0024_outbox_supersede.sql). */
+  /** A newer message with this key replaces this one while it is pending (migrations/0024_outbox_supersede.sql); null: never replaced. */
   supersede_key: string | null
   status: Generated<'pending' | 'sent' | 'failed' | 'superseded'>
   attempts: Generated<number>

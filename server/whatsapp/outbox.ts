@@ -26,12 +26,16 @@ export class LoggingSender implements MessageSender {
 /**
  * Queues a reply in the caller's transaction (or on its own); the same dedup_key twice is one
  * message. With a supersedeKey, the older messages of that key still waiting are not sent: this
- * one says what they said, newer (a ticket's state, as it is now).
+ * one says what they said, newer (a ticket's state, as it is now). A message that `keep`s is
+ * never replaced itself (it carries more than the state: the resolution's rating invitation).
  */
-export async function enqueueMessage(db: Kysely<Database>, msg: { channel: string; to: string; body: string; dedupKey: string; supersedeKey?: string }): Promise<boolean> {
+export async function enqueueMessage(
+  db: Kysely<Database>,
+  msg: { channel: string; to: string; body: string; dedupKey: string; supersedeKey?: string; keep?: boolean },
+): Promise<boolean> {
   const r = await db
     .insertInto('outbox_messages')
-    .values({ channel: msg.channel, recipient: msg.to, body: msg.body, dedup_key: msg.dedupKey, supersede_key: msg.supersedeKey ?? null })
+    .values({ channel: msg.channel, recipient: msg.to, body: msg.body, dedup_key: msg.dedupKey, supersede_key: msg.keep ? null : (msg.supersedeKey ?? null) })
     .onConflict((oc) => oc.column('dedup_key').doNothing())
     .returning('id')
     .executeTakeFirst()

@@ -271,8 +271,11 @@ export async function notifyStatusChanges(deps: Deps, events: StoredEvent[]): Pr
         channel: sms ? 'sms' : 'whatsapp',
         to: waNumber(r.reporter_phone!),
         dedupKey: `status:${r.id}:${status}`,
-        // Only the newest state of a report goes out when several wait at once.
+        // Only the newest state of a report goes out when several wait at once; but the
+        // resolution always does, for its invitation to rate (a close right after it must not
+        // take that away).
         supersedeKey: `status:${r.id}`,
+        keep: status === 'resolved',
         // An SMS cannot be replied to: no "reply with…" in it.
         body: `Tiket ${ticketNumber(r.id)}: laporan Anda ${sms ? STATUS_ID[status]!.split(':')[0] : STATUS_ID[status]}.` + (status === 'resolved' ? await (sms ? smsRatingPrompt : ratingPrompt)(deps, r.id) : ''),
       })
