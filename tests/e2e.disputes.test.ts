@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importRegionsFile } from '../server/regions/region.import.js'
 import { across, inside, KEMAYORAN, PASEBAN, RAWASARI, type Pt } from './helpers/boundaries.js'
-import { HAVE_CHROMIUM, openLiveScreen, startBrowserRig, stopBrowserRig, type BrowserRig, SCREENSHOTS, signedInPage } from './helpers/browser.js'
+import { HAVE_CHROMIUM, openLiveScreen, pastRightEdge, startBrowserRig, stopBrowserRig, type BrowserRig, SCREENSHOTS, signedInPage } from './helpers/browser.js'
 import { reportInput, seedTwoKelurahan } from './helpers/factories.js'
 import { HAVE_SHARED, sharedFile } from './helpers/shared-data.js'
 
@@ -169,10 +169,7 @@ describe.skipIf(!HAVE_CHROMIUM)('disputes screen in Chromium', () => {
     for (const width of [412, 360, 320]) {
       await headPage.setViewportSize({ width, height: 780 })
       await headPage.waitForTimeout(300)
-      const off = await headPage.evaluate(() =>
-        [...document.querySelectorAll('header *')].filter((e) => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > window.innerWidth + 0.5).map((e) => e.textContent?.trim() || e.tagName),
-      )
-      expect(off, `${width} px`).toEqual([])
+      expect(await pastRightEdge(headPage, 'header *'), `${width} px`).toEqual([])
     }
     expect(headErrors).toEqual([])
   })

@@ -2,7 +2,7 @@ import { sql } from 'kysely'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedDemoArea } from '../server/demo/demo.area.js'
-import { HAVE_CHROMIUM, signedInPage, startBrowserRig, stopBrowserRig, type BrowserRig, rigApi, type Json } from './helpers/browser.js'
+import { HAVE_CHROMIUM, pastRightEdge, signedInPage, startBrowserRig, stopBrowserRig, type BrowserRig, rigApi, type Json } from './helpers/browser.js'
 
 let rig: BrowserRig
 const TABLET = { width: 1280, height: 800 }
@@ -126,9 +126,7 @@ describe.skipIf(!HAVE_CHROMIUM)('field screen fixes in Chromium', () => {
     expect((await api('POST', `/api/tickets/${road.incident_id}/transition`, operator, { to: 'dispatched' })).status).toBe(200)
     const { page, close, errors } = await officerPage({ width: 360, height: 780 })
     // Every element of the bar and the side column within the screen's width.
-    const offScreen = () => page.evaluate(() =>
-      [...document.querySelectorAll('.top *, .side *')].filter((e) => e.getBoundingClientRect().width > 0 && e.getBoundingClientRect().right > window.innerWidth + 0.5).map((e) => e.textContent?.trim().slice(0, 30) || e.tagName),
-    )
+    const offScreen = () => pastRightEdge(page, '.top *, .side *')
     expect(await offScreen()).toEqual([])
     const [map, side] = [(await page.locator('main.map').boundingBox())!, (await page.locator('aside.side').boundingBox())!]
     expect(map.height).toBeGreaterThan(200)

@@ -80,6 +80,17 @@ export async function openLiveScreen(page: Page, url: string, errors: string[], 
 }
 
 // any: API answers in browser tests are checked field by field.
+/** The text (or tag) of every shown element under `selector` that runs past the screen's right edge: what a phone would cut off. */
+export function pastRightEdge(page: Page, selector: string): Promise<string[]> {
+  return page.evaluate((sel) => {
+    const off = [...document.querySelectorAll(sel)].filter((e) => {
+      const r = e.getBoundingClientRect()
+      return r.width > 0 && r.right > window.innerWidth + 0.5
+    })
+    return off.map((e) => e.textContent?.trim().slice(0, 30) || e.tagName)
+  }, selector)
+}
+
 export type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The rig's API over HTTP, as a screen's user would call it: a signed-in user's headers, and a call. */
