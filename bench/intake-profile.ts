@@ -86,6 +86,12 @@ const nodes = new Map(prof.nodes.map((n) => [n.id, n]))
 const from = prof.endTime - (measuredS + 2) * 1e6 // the 2 s: from the last report to the profile's end
 const byFn = new Map<string, number>()
 const byPackage = new Map<string, number>()
+// Inclusive time: a sample counts once for every function on its stack (which callers the self
+// time above belongs to, when it is spread thin over many small functions).
+const parent = new Map<number, number>()
+for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+const label = (n: Node) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.replace(/^.*node_modules\//, '').replace(/^.*\/(server|bench)\//, '$1/')}:${n.callFrame.lineNumber + 1}`
+const inclusive = new Map<string, number>()
 let total = 0
 let at = prof.startTime
 prof.samples.forEach((id, i) => {
@@ -99,10 +105,15 @@ prof.samples.forEach((id, i) => {
   byFn.set(where, (byFn.get(where) ?? 0) + dt)
   const pkg = url.includes('node_modules/') ? url.replace(/^.*node_modules\/((@[^/]+\/)?[^/]+).*$/, '$1') : url.includes('/server/') ? url.replace(/^.*\/server\//, 'server/') : url.startsWith('node:') ? 'node' : n.callFrame.functionName || '(native)'
   byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + dt)
+  const seen = new Set<string>()
+  for (let up: number | undefined = id; up !== undefined; up = parent.get(up)) seen.add(label(nodes.get(up)!))
+  for (const f of seen) inclusive.set(f, (inclusive.get(f) ?? 0) + dt)
 })
 console.log(`profile: ${(total / 1000).toFixed(0)} ms busy for ${N} reports (${(total / 1000 / N).toFixed(3)} ms each)`)
 const top = (m: Map<string, number>, k: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).forEach(([f, t]) => console.log(`${((100 * t) / total).toFixed(1).padStart(5)}%  ${f}`))
 top(byFn, Number(process.env.TOP ?? 40))
 console.log('-- by package or file')
 top(byPackage, 30)
+console.log('-- inclusive (a function and all it calls)')
+top(inclusive, Number(process.env.TOP ?? 40) * 2)
 process.exit(0)
