@@ -128,6 +128,9 @@ describe.skipIf(!HAVE_CHROMIUM)('field screen fixes in Chromium', () => {
     // Every element of the bar and the side column within the screen's width.
     const offScreen = () => pastRightEdge(page, '.top *, .side *')
     expect(await offScreen()).toEqual([])
+    // The kelurahan list readable: its placeholder not cut to its first letters between the buttons.
+    const picker = (await page.locator('[data-testid="pick-kelurahan"]').boundingBox())!
+    expect(picker.width).toBeGreaterThan(250)
     const [map, side] = [(await page.locator('main.map').boundingBox())!, (await page.locator('aside.side').boundingBox())!]
     expect(map.height).toBeGreaterThan(200)
     expect(side.y).toBeGreaterThanOrEqual(map.y + map.height - 1)
