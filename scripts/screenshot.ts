@@ -3,7 +3,8 @@ import { chromium } from 'playwright-core'
 // Usage: tsx scripts/screenshot.ts URL OUT.png [WIDTHxHEIGHT] [WAIT_MS]
 // SIGN_IN=user:password signs in first (the screens behind a role: /desk, /field, /review…);
 // CLICK=selector clicks the first element it matches after the wait, and waits again (a ticket
-// opened on the field screen, a dispute chosen).
+// opened on the field screen, a dispute chosen); CLIP=x,y,w,h saves only that part of the page, at
+// its own size (a detail the file tool would otherwise see shrunk).
 const [url, out, size = '1920x1080', wait = '4000'] = process.argv.slice(2)
 if (!url || !out) {
   console.error('usage: tsx scripts/screenshot.ts URL OUT.png [WIDTHxHEIGHT] [WAIT_MS]')
@@ -29,5 +30,6 @@ if (process.env.CLICK) {
   await page.locator(process.env.CLICK).first().click()
   await page.waitForTimeout(Number(wait))
 }
-await page.screenshot({ path: out })
+const clip = process.env.CLIP?.split(',').map(Number)
+await page.screenshot({ path: out, ...(clip && { clip: { x: clip[0]!, y: clip[1]!, width: clip[2]!, height: clip[3]! } }) })
 await browser.close()

@@ -275,6 +275,11 @@ describe.skipIf(!HAVE_CHROMIUM)('operator desk at 1920x1080 in Chromium', () => 
     const nav = lead.page.locator('[data-testid="wall-nav"]')
     await nav.waitFor()
     expect(await nav.locator('a').evaluateAll((els) => els.map((e) => e.getAttribute('href')))).toEqual(['/review'])
+    // Beside the wall's brand and live state, over neither (it once floated over the brand).
+    const box = async (sel: string) => (await lead.page.locator(sel).boundingBox())!
+    const [navBox, brand, liveBox] = [await box('[data-testid="wall-nav"]'), await box('.wall footer .brand'), await box('[data-testid="live-status"]')]
+    expect(navBox.x).toBeGreaterThanOrEqual(brand.x + brand.width)
+    expect(navBox.x + navBox.width).toBeLessThanOrEqual(liveBox.x)
     await lead.page.screenshot({ path: join(SCREENSHOTS, 'wall-nav-leadership-1920x1080.png') })
     await lead.page.locator('[data-testid="wall-nav-review"]').click()
     await lead.page.waitForURL(/\/review/)

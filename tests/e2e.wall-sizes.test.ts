@@ -61,24 +61,28 @@ async function measureText(page: Page): Promise<Measured[]> {
       range.selectNodeContents(n)
       const r = range.getBoundingClientRect()
       if (r.width < 1 || r.height < 1 || r.right <= 0 || r.bottom <= 0 || r.left >= innerWidth || r.top >= innerHeight) continue
+      const cs = getComputedStyle(el)
+      ctx.font = cs.fontStyle + ' ' + cs.fontWeight + ' ' + cs.fontSize + ' ' + cs.fontFamily
+      // The letters' own ink (the range's box is the font's whole height, with room above and
+      // below them): from the first line's baseline up, and the last line's baseline down.
+      const m = ctx.measureText(text)
+      const inkTop = r.top + m.fontBoundingBoxAscent - m.actualBoundingBoxAscent
+      const inkBottom = r.bottom - m.fontBoundingBoxDescent + m.actualBoundingBoxDescent
       // Clipped away by a list that hides its overflow (a row not shown) is not on screen.
-      // Cut part-way (a line half shown at a box's edge) is a fault the test reports.
+      // Cut part-way (a line half shown at a box's edge, the tails of g and y trimmed by a
+      // tight line box) is a fault the test reports.
       let clipped = false
       let cut = false
       for (let a = el; a && !clipped; a = a.parentElement) {
-        const cs = getComputedStyle(a)
-        if (cs.visibility === 'hidden' || cs.display === 'none' || Number(cs.opacity) === 0) clipped = true
-        else if (cs.overflow !== 'visible') {
+        const acs = getComputedStyle(a)
+        if (acs.visibility === 'hidden' || acs.display === 'none' || Number(acs.opacity) === 0) clipped = true
+        else if (acs.overflowY !== 'visible') {
           const b = a.getBoundingClientRect()
           if (r.top >= b.bottom || r.bottom <= b.top) clipped = true
-          // A line's box holds room above and below its letters (a fifth of its height, in the
-          // wall's fonts), which a tight single-line box trims: only a cut into the letters counts.
-          else if (Math.max(r.bottom - b.bottom, b.top - r.top) > 0.2 * r.height) cut = true
+          else if (inkBottom > b.bottom + 0.5 || inkTop < b.top - 0.5) cut = true
         }
       }
       if (clipped) continue
-      const cs = getComputedStyle(el)
-      ctx.font = cs.fontStyle + ' ' + cs.fontWeight + ' ' + cs.fontSize + ' ' + cs.fontFamily
       out.push({ text: text.slice(0, 40), cap: ctx.measureText('H').actualBoundingBoxAscent, fine: !!el.closest('[data-fine]'), cut })
     }
     return out
