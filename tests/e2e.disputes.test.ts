@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importRegionsFile } from '../server/regions/region.import.js'
 import { across, inside, KEMAYORAN, PASEBAN, RAWASARI, type Pt } from './helpers/boundaries.js'
-import { HAVE_CHROMIUM, openLiveScreen, pastRightEdge, startBrowserRig, stopBrowserRig, type BrowserRig, SCREENSHOTS, signedInPage } from './helpers/browser.js'
+import { HAVE_CHROMIUM, namesUnder, openLiveScreen, pastRightEdge, startBrowserRig, stopBrowserRig, type BrowserRig, SCREENSHOTS, signedInPage } from './helpers/browser.js'
 import { reportInput, seedTwoKelurahan } from './helpers/factories.js'
 import { HAVE_SHARED, sharedFile } from './helpers/shared-data.js'
 
@@ -132,6 +132,9 @@ describe.skipIf(!HAVE_CHROMIUM)('disputes screen in Chromium', () => {
     // The detected region's head, whose screen is still open, sees the proposal without reloading.
     await headPage.locator(`[data-testid="queue"] [data-dispute-id="${disputeId}"][data-state="proposed"]`).waitFor({ timeout: 10_000 })
     await page.waitForTimeout(1500)
+    // The region names on the map are placed clear of its title and legend, which lie over it.
+    expect(Number(await page.locator('.maplibregl-map').getAttribute('data-labels-placed'))).toBeGreaterThan(0)
+    expect(await namesUnder(page, '.mapwrap .maptitle, .mapwrap .legend')).toEqual([])
     await page.screenshot({ path: join(SCREENSHOTS, 'disputes-propose-1280x800.png') })
     expect(errors).toEqual([])
     expect(headErrors).toEqual([])

@@ -91,6 +91,23 @@ export function pastRightEdge(page: Page, selector: string): Promise<string[]> {
   }, selector)
 }
 
+/**
+ * The map names (the label board's placed boxes, `data-label-boxes` on the map's element, in its
+ * pixels) that lie under any element matching `over`: a panel laid over the map hiding a name.
+ */
+export async function namesUnder(page: Page, over: string, map = '.maplibregl-map'): Promise<string[]> {
+  const m = (await page.locator(map).first().boundingBox())!
+  const labels = JSON.parse((await page.locator(map).first().getAttribute('data-label-boxes')) ?? '[]') as [number, number, number, number, string][]
+  const under: string[] = []
+  for (const el of await page.locator(over).all()) {
+    const b = await el.boundingBox()
+    if (!b) continue
+    const [bx0, by0, bx1, by1] = [b.x - m.x, b.y - m.y, b.x - m.x + b.width, b.y - m.y + b.height]
+    for (const [x0, y0, x1, y1, name] of labels) if (x0 < bx1 && x1 > bx0 && y0 < by1 && y1 > by0) under.push(name)
+  }
+  return under
+}
+
 export type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The rig's API over HTTP, as a screen's user would call it: a signed-in user's headers, and a call. */
