@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { clearOfWibMidnight, wibMidnightWaitMs } from './helpers/clock.js'
 import { createTestApp, signIn, type TestApp } from './helpers/app.js'
 import { reportInput, seedTwoKelurahan } from './helpers/factories.js'
 import { newTicket } from './helpers/tickets.js'
@@ -44,6 +45,8 @@ async function get(path: string, headers: Record<string, string>) {
 }
 
 beforeAll(async () => {
+  // The summary counts the reports below as today's.
+  await clearOfWibMidnight(1, 0)
   t = await createTestApp()
   await seedTwoKelurahan(t.db.db)
   leadership = (await signIn(t, 'leadership')).headers
@@ -78,7 +81,7 @@ beforeAll(async () => {
   for (const s of [4, 3]) {
     expect((await t.json('POST', '/api/skm/responses', { agency_code: 'pupr', scores: new Array(10).fill(s) }, operator)).status).toBe(201)
   }
-})
+}, 120_000 + wibMidnightWaitMs(1, 0))
 afterAll(() => t.close())
 
 describe('the periodic report', () => {
