@@ -3,7 +3,7 @@ import { sql } from 'kysely'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedDemoArea } from '../server/demo/demo.area.js'
-import { HAVE_CHROMIUM, namesUnder, openLiveScreen, SCREENSHOTS, signedInPage, startBrowserRig, stopBrowserRig, type BrowserRig, rigApi, type Json } from './helpers/browser.js'
+import { HAVE_CHROMIUM, namesUnder, openLiveScreen, placedNames, SCREENSHOTS, signedInPage, startBrowserRig, stopBrowserRig, type BrowserRig, rigApi, type Json } from './helpers/browser.js'
 
 let rig: BrowserRig
 
@@ -251,6 +251,8 @@ describe.skipIf(!HAVE_CHROMIUM)('operator desk at 1920x1080 in Chromium', () => 
     expect(Math.abs(v.center[0] - spot.lon)).toBeLessThan(0.002)
     expect(v.zoom).toBeGreaterThanOrEqual(11.5)
     expect(v.zoom).toBeLessThanOrEqual(13)
+    // The ticket's own kelurahan is named, before any of its neighbours.
+    await expect.poll(() => placedNames(page), { timeout: 10_000 }).toContain(tree.region.name)
     await page.screenshot({ path: join(SCREENSHOTS, 'desk-linked-ticket-1280x800.png') })
 
     // Esc: the overview, the (filtered) queue's one pin framed with the places around it filling

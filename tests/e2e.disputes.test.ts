@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importRegionsFile } from '../server/regions/region.import.js'
 import { across, inside, KEMAYORAN, PASEBAN, RAWASARI, type Pt } from './helpers/boundaries.js'
-import { HAVE_CHROMIUM, namesUnder, openLiveScreen, pastRightEdge, startBrowserRig, stopBrowserRig, type BrowserRig, SCREENSHOTS, signedInPage } from './helpers/browser.js'
+import { HAVE_CHROMIUM, namesUnder, openLiveScreen, placedNames, pastRightEdge, startBrowserRig, stopBrowserRig, type BrowserRig, SCREENSHOTS, signedInPage } from './helpers/browser.js'
 import { reportInput, seedTwoKelurahan } from './helpers/factories.js'
 import { HAVE_SHARED, sharedFile } from './helpers/shared-data.js'
 
@@ -72,6 +72,8 @@ describe.skipIf(!HAVE_CHROMIUM)('disputes screen in Chromium', () => {
     // The head of the detected region may both decide and propose.
     await headPage.getByRole('button', { name: 'Putuskan' }).waitFor()
     await headPage.getByRole('button', { name: 'Usulkan' }).waitFor()
+    // Both regions in question are named on the map, whatever other names give way.
+    await expect.poll(() => placedNames(headPage), { timeout: 10_000 }).toEqual(expect.arrayContaining([CLAIMED.name, DETECTED.name]))
     await headPage.waitForTimeout(1500) // let the map draw the dispute before the picture
     await headPage.screenshot({ path: join(SCREENSHOTS, 'disputes-1920x1080.png') })
 
@@ -142,6 +144,7 @@ describe.skipIf(!HAVE_CHROMIUM)('disputes screen in Chromium', () => {
     // The region names on the map are placed clear of its title and legend, which lie over it.
     expect(Number(await page.locator('.maplibregl-map').getAttribute('data-labels-placed'))).toBeGreaterThan(0)
     expect(await namesUnder(page, '.mapwrap .maptitle, .mapwrap .legend')).toEqual([])
+    await expect.poll(() => placedNames(page), { timeout: 10_000 }).toEqual(expect.arrayContaining([CLAIMED.name, DETECTED.name]))
     await page.screenshot({ path: join(SCREENSHOTS, 'disputes-propose-1280x800.png') })
     expect(errors).toEqual([])
     expect(headErrors).toEqual([])

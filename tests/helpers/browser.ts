@@ -108,6 +108,12 @@ export async function namesUnder(page: Page, over: string, map = '.maplibregl-ma
   return under
 }
 
+/** The names the map's label board placed (every other name was left out for want of room). */
+export async function placedNames(page: Page, map = '.maplibregl-map'): Promise<string[]> {
+  const labels = JSON.parse((await page.locator(map).first().getAttribute('data-label-boxes')) ?? '[]') as [number, number, number, number, string][]
+  return labels.map((l) => l[4])
+}
+
 export type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The rig's API over HTTP, as a screen's user would call it: a signed-in user's headers, and a call. */
