@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { seedDemoArea } from '../server/demo/demo.area.js'
 import { insertMapFeatures } from '../server/mapfeatures/map-feature.repository.js'
-import { HAVE_CHROMIUM, openLiveScreen, placedNames, signedInPage, startBrowserRig, stopBrowserRig, type BrowserRig } from './helpers/browser.js'
+import { HAVE_CHROMIUM, openLiveScreen, placedNames, rigApi, signedInPage, startBrowserRig, stopBrowserRig, type BrowserRig, type Json } from './helpers/browser.js'
 
 let rig: BrowserRig
 
@@ -32,10 +32,12 @@ async function crowdedPlace(kec: string): Promise<{ place: Place; neighbour: Pla
   return { place, neighbour: { code: r.n_code, name: r.n_name, lon: Number(r.n_lon), lat: Number(r.n_lat) } }
 }
 
-async function post(body: Record<string, unknown>): Promise<{ incident_id: string; location_check: { status: string; dispute_id: string } }> {
-  const res = await fetch(`${rig.server.url}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const { api } = rigApi(() => rig)
+
+async function post(body: Record<string, unknown>): Promise<Json> {
+  const res = await api('POST', '/api/reports', {}, body)
   expect(res.status).toBe(201)
-  return (await res.json()) as { incident_id: string; location_check: { status: string; dispute_id: string } }
+  return res.body
 }
 
 async function open(page: Page, url: string): Promise<string[]> {

@@ -97,7 +97,7 @@ export function pastRightEdge(page: Page, selector: string): Promise<string[]> {
  */
 export async function namesUnder(page: Page, over: string, map = '.maplibregl-map'): Promise<string[]> {
   const m = (await page.locator(map).first().boundingBox())!
-  const labels = JSON.parse((await page.locator(map).first().getAttribute('data-label-boxes')) ?? '[]') as [number, number, number, number, string][]
+  const labels = await labelBoxes(page, map)
   const under: string[] = []
   for (const el of await page.locator(over).all()) {
     const b = await el.boundingBox()
@@ -110,8 +110,12 @@ export async function namesUnder(page: Page, over: string, map = '.maplibregl-ma
 
 /** The names the map's label board placed (every other name was left out for want of room). */
 export async function placedNames(page: Page, map = '.maplibregl-map'): Promise<string[]> {
-  const labels = JSON.parse((await page.locator(map).first().getAttribute('data-label-boxes')) ?? '[]') as [number, number, number, number, string][]
-  return labels.map((l) => l[4])
+  return (await labelBoxes(page, map)).map((l) => l[4])
+}
+
+/** The label board's placed boxes, [left, top, right, bottom, text] in the map's pixels. */
+async function labelBoxes(page: Page, map: string): Promise<[number, number, number, number, string][]> {
+  return JSON.parse((await page.locator(map).first().getAttribute('data-label-boxes')) ?? '[]') as [number, number, number, number, string][]
 }
 
 export type Json = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any

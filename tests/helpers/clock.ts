@@ -19,7 +19,7 @@ export async function clearOfWibMidnight(before: number, after: number): Promise
 }
 
 /** When (ms) the clock is clear of midnight WIB: `now` itself unless within the window. */
-export function clearAt(now: number, before: number, after: number): number {
+function clearAt(now: number, before: number, after: number): number {
   const last = wibMidnight(new Date(now)).getTime()
   if (now < last + after * MIN) return last + after * MIN
   if (now > last + DAY - before * MIN) return last + DAY + after * MIN
